@@ -1,0 +1,106 @@
+/**
+ * The API: one interface, implemented by the services, called through IPC (desktop), HTTP (serve mode)
+ * and directly (CLI). Every method takes at most one plain-object argument, validated against the schema
+ * in `apiInputSchemas` at each front door before the service runs.
+ */
+import { z } from 'zod';
+import { experimentSpecSchema } from './spec';
+import { ITERATION_SERIES } from './records';
+import type {
+  DatasetInfo, ExperimentDetail, ExperimentPreview, ExperimentSummary, ExportFile, RunDetail, RunSummary,
+  EpochMetric, SeriesPoint, SystemInfo,
+} from './records';
+
+const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const runIds = z.array(id).min(1).max(1000);
+
+export const apiInputSchemas = {
+  getSystemInfo: z.strictObject({}),
+  listDatasets: z.strictObject({}),
+  previewExperiment: z.strictObject({ spec: experimentSpecSchema }),
+  createExperiment: z.strictObject({ spec: experimentSpecSchema }),
+  listExperiments: z.strictObject({}),
+  getExperiment: z.strictObject({ experimentId: id }),
+  cancelExperiment: z.strictObject({ experimentId: id }),
+  deleteExperiment: z.strictObject({ experimentId: id }),
+  getRun: z.strictObject({ runId: id }),
+  cancelRun: z.strictObject({ runId: id }),
+  getEpochMetrics: z.strictObject({ runIds }),
+  getIterationSeries: z.strictObject({
+    runIds,
+    series: z.enum(ITERATION_SERIES).default('loss'),
+    maxPoints: z.number().int().min(10).max(100_000).default(2000),
+  }),
+  exportExperiment: z.strictObject({ experimentId: id, format: z.enum(['csv', 'json']) }),
+} as const;
+
+export type ApiMethod = keyof typeof apiInputSchemas;
+export type ApiInput<M extends ApiMethod> = z.infer<(typeof apiInputSchemas)[M]>;
+/** What a caller may send: defaults in the schema are optional. */
+export type ApiRawInput<M extends ApiMethod> = z.input<(typeof apiInputSchemas)[M]>;
+
+export interface ApiOutputs {
+  getSystemInfo: SystemInfo;
+  listDatasets: DatasetInfo[];
+  previewExperiment: ExperimentPreview;
+  createExperiment: ExperimentSummary;
+  listExperiments: ExperimentSummary[];
+  getExperiment: ExperimentDetail;
+  cancelExperiment: { cancelled: number };
+  deleteExperiment: { deleted: boolean };
+  getRun: RunDetail;
+  cancelRun: { cancelled: boolean };
+  getEpochMetrics: Record<number, EpochMetric[]>;
+  getIterationSeries: Record<number, SeriesPoint[]>;
+  exportExperiment: ExportFile;
+}
+
+/** The service interface every front door calls. */
+export type EpochlabApi = { [M in ApiMethod]: (input: ApiInput<M>) => Promise<ApiOutputs[M]> };
+export type RunSummaryList = RunSummary[];
+
+/** The structured error every front door returns. `issues` maps a field path to its message. */
+export interface ApiErrorBody {
+  error: { code: 'invalid' | 'not-found' | 'conflict' | 'failed'; message: string; issues?: FieldIssue[] };
+}
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: ApiErrorBody['error']['code'],
+    message: string,
+    readonly issues: FieldIssue[] = [],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+  toBody(): ApiErrorBody {
+    return { error: { code: this.code, message: this.message, ...(this.issues.length ? { issues: this.issues } : {}) } };
+  }
+}
+
+/** Zod issues as "path: message" pairs, the form the UI shows next to each field. */
+export function fieldIssues(error: z.ZodError): FieldIssue[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.') || '(root)',
+    message: issue.code === 'unrecognized_keys' ? `unknown key${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}` : issue.message,
+  }));
+}
+
+/** Validate a method's input; throws `ApiError('invalid')` with one message per field. */
+export function parseApiInput<M extends ApiMethod>(method: M, raw: unknown): ApiInput<M> {
+  const schema = apiInputSchemas[method];
+  const result = schema.safeParse(raw ?? {});
+  if (!result.success) {
+    const issues = fieldIssues(result.error);
+    throw new ApiError('invalid', `invalid input for ${method}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
+  }
+  return result.data as ApiInput<M>;
+}
+
+export function isApiMethod(name: string): name is ApiMethod {
+  return Object.prototype.hasOwnProperty.call(apiInputSchemas, name);
+}

@@ -1,0 +1,21 @@
+/** Live events pushed from the services to every front door (IPC, WebSocket, CLI progress bars). */
+import type { EpochMetric, ExperimentStatus, RunStatus } from './records';
+
+export type EpochlabEvent =
+  | { type: 'experiment-status'; experimentId: number; status: ExperimentStatus }
+  | { type: 'run-status'; experimentId: number; runId: number; status: RunStatus; error: string | null }
+  | {
+      type: 'run-progress';
+      experimentId: number;
+      runId: number;
+      step: number;
+      totalSteps: number;
+      epoch: number;
+      loss: number | null;
+      elapsedMs: number;
+      /** Samples per second over the last progress interval. */
+      samplesPerSecond: number;
+    }
+  | { type: 'run-epoch'; experimentId: number; runId: number; metric: EpochMetric };
+
+export type EpochlabEventType = EpochlabEvent['type'];

@@ -1,0 +1,6 @@
+export * from './iterations';
+export * from './spec';
+export * from './records';
+export * from './events';
+export * from './api';
+export * from './worker';

@@ -1,0 +1,176 @@
+/** What Epochlab stores and returns: experiments, runs, metrics, checkpoints, datasets, backends. */
+import type { ExperimentSpec, TrialParams, TrialConfig } from './spec';
+import type { IterationAccounting } from './iterations';
+
+export const RUN_STATUSES = [
+  'queued', 'running', 'completed', 'early-stopped', 'diverged', 'failed', 'cancelled', 'interrupted',
+] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+export const FINISHED_STATUSES: ReadonlySet<RunStatus> = new Set([
+  'completed', 'early-stopped', 'diverged', 'failed', 'cancelled', 'interrupted',
+]);
+
+export type ExperimentStatus = 'running' | 'finished';
+
+/** One parameter update. `loss`/`accuracy` are null when not finite (SQLite cannot keep NaN). */
+export interface IterationMetric {
+  step: number; // global, 1-based
+  epoch: number; // 1-based
+  batch: number; // 0-based within the epoch
+  batchSize: number;
+  loss: number | null;
+  accuracy: number | null;
+  learningRate: number;
+  elapsedMs: number; // since the run started
+}
+
+/** One epoch. Train loss/accuracy are weighted by samples, so a smaller last batch counts for what it is. */
+export interface EpochMetric {
+  epoch: number;
+  step: number; // global step at the end of the epoch
+  trainLoss: number | null;
+  trainAccuracy: number | null;
+  valLoss: number | null;
+  valAccuracy: number | null;
+  learningRate: number;
+  seconds: number;
+  samplesSeen: number; // cumulative
+  elapsedMs: number; // wall time since the run started, at the end of the epoch
+}
+
+export interface BackendInfo {
+  name: BackendName;
+  version: string;
+  device: string;
+}
+export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+export type BackendChoice = BackendName | 'auto';
+export interface BackendProbe {
+  name: BackendName;
+  available: boolean;
+  version?: string;
+  device?: string;
+  reason?: string;
+}
+
+export interface CheckpointInfo {
+  kind: 'best' | 'last';
+  epoch: number;
+  /** Path relative to the data folder. */
+  path: string;
+  bytes: number;
+}
+
+export interface RunSummary {
+  id: number;
+  experimentId: number;
+  index: number;
+  status: RunStatus;
+  params: TrialParams;
+  accounting: IterationAccounting;
+  backend: BackendInfo | null;
+  datasetFingerprint: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  endedAt: string | null;
+  error: string | null;
+  epochsDone: number;
+  stepsDone: number;
+  bestEpoch: number | null;
+  bestValLoss: number | null;
+  bestValAccuracy: number | null;
+  /** Training loss at the best epoch, and the generalization gap (val − train loss) there. */
+  bestTrainLoss: number | null;
+  finalValLoss: number | null;
+  finalValAccuracy: number | null;
+  finalTrainLoss: number | null;
+  /** Step at which the loss stopped being finite, for diverged runs. */
+  divergedAtStep: number | null;
+  seconds: number | null;
+}
+
+export interface RunDetail extends RunSummary {
+  config: TrialConfig;
+  epochs: EpochMetric[];
+  checkpoints: CheckpointInfo[];
+}
+
+export interface ExperimentSummary {
+  id: number;
+  name: string;
+  notes: string;
+  status: ExperimentStatus;
+  createdAt: string;
+  datasetId: string;
+  template: 'mlp' | 'cnn';
+  trialCount: number;
+  counts: Partial<Record<RunStatus, number>>;
+  /** Lowest best validation loss over the runs so far, and which run reached it. */
+  bestValLoss: number | null;
+  bestRunId: number | null;
+}
+
+export interface ExperimentDetail extends ExperimentSummary {
+  spec: ExperimentSpec;
+  runs: RunSummary[];
+}
+
+export interface DatasetInfo {
+  id: string;
+  name: string;
+  source: 'builtin' | 'imported';
+  kind: 'image' | 'tabular' | 'synthetic-2d';
+  /** Shape of one sample, e.g. [28, 28, 1] or [4]. */
+  inputShape: number[];
+  numClasses: number;
+  classNames: string[];
+  rows: number;
+  classCounts: number[];
+  description: string;
+  fingerprint: string | null;
+  /** Synthetic sets: parameters that can be changed in the spec. */
+  options?: { size: number; noise: number; seed: number; classes?: number };
+}
+
+export interface TrialPreview {
+  index: number;
+  params: TrialParams;
+  accounting: IterationAccounting;
+  warnings: string[];
+}
+export interface ExperimentPreview {
+  trialCount: number;
+  nTrain: number;
+  nVal: number;
+  dataset: DatasetInfo;
+  trials: TrialPreview[];
+  /** One row per distinct batch size: what the form shows as the user types. */
+  batchSizes: Array<Pick<IterationAccounting, 'batchSize' | 'effectiveBatchSize' | 'iterationsPerEpoch' | 'lastBatchSize'> & { totalIterations: number[] }>;
+  warnings: string[];
+  totalIterations: number;
+}
+
+export interface SeriesPoint {
+  step: number;
+  epoch: number;
+  value: number | null;
+  elapsedMs: number;
+  samplesSeen: number;
+}
+export const ITERATION_SERIES = ['loss', 'accuracy', 'learningRate', 'batchSize'] as const;
+export type IterationSeriesName = (typeof ITERATION_SERIES)[number];
+
+export interface SystemInfo {
+  version: string;
+  dataDir: string;
+  cores: number;
+  backends: BackendProbe[];
+  defaultConcurrency: number;
+}
+
+export interface ExportFile {
+  filename: string;
+  mime: string;
+  content: string;
+}

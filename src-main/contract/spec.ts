@@ -1,0 +1,218 @@
+/**
+ * The experiment spec: the one JSON shape that the CLI reads from a file, the UI form edits, and the
+ * services validate. Every hyperparameter takes one value, a list, or a range; the search method decides
+ * how those become trials (see engine/search).
+ */
+import { z } from 'zod';
+
+export const MAX_TRIALS = 5000;
+export const MAX_EPOCHS = 10_000;
+export const MAX_BATCH_SIZE = 1 << 20;
+export const MAX_LIST_LENGTH = 1000;
+
+export const OPTIMIZERS = ['sgd', 'momentum', 'rmsprop', 'adam', 'adagrad', 'adadelta', 'adamax'] as const;
+export const SCHEDULES = ['constant', 'step', 'exponential', 'cosine', 'warmup'] as const;
+export const POOLINGS = ['max', 'avg', 'none'] as const;
+export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'elu', 'selu', 'linear'] as const;
+export const MONITORS = ['val_loss', 'val_accuracy', 'train_loss', 'train_accuracy'] as const;
+export type Optimizer = (typeof OPTIMIZERS)[number];
+export type Schedule = (typeof SCHEDULES)[number];
+export type Pooling = (typeof POOLINGS)[number];
+export type Activation = (typeof ACTIVATIONS)[number];
+export type Monitor = (typeof MONITORS)[number];
+
+/** A range of numbers: `steps` values from `from` to `to` inclusive, evenly spaced (linear) or geometrically (log). */
+export const rangeSchema = z.strictObject({
+  from: z.number(),
+  to: z.number(),
+  steps: z.number().int('steps must be a whole number').min(1, 'steps must be at least 1').max(MAX_LIST_LENGTH),
+  scale: z.enum(['linear', 'log']).default('linear'),
+});
+export type Range = z.infer<typeof rangeSchema>;
+
+function numericParam(item: z.ZodNumber) {
+  return z.union([
+    item,
+    z.array(item).min(1, 'give at least one value').max(MAX_LIST_LENGTH, `at most ${MAX_LIST_LENGTH} values`),
+    rangeSchema,
+  ]);
+}
+function choiceParam<T extends readonly [string, ...string[]]>(values: T) {
+  const item = z.enum(values, { error: () => `must be one of: ${values.join(', ')}` });
+  return z.union([item, z.array(item).min(1, 'give at least one value').max(values.length * 4)]);
+}
+
+const positiveNumber = (what: string, max: number) =>
+  z
+    .number({ error: `${what} must be a finite number` })
+    .gt(0, `${what} must be greater than 0`)
+    .max(max, `${what} must be at most ${max}`);
+const positiveInt = (what: string, max: number) =>
+  z
+    .number({ error: `${what} must be a whole number` })
+    .int(`${what} must be a whole number`)
+    .min(1, `${what} must be at least 1`)
+    .max(max, `${what} must be at most ${max}`);
+
+export const paramsSchema = z.strictObject({
+  learningRate: numericParam(positiveNumber('learning rate', 1e6)).default(0.01),
+  batchSize: numericParam(positiveInt('batch size', MAX_BATCH_SIZE)).default(32),
+  epochs: numericParam(positiveInt('epochs', MAX_EPOCHS)).default(5),
+  optimizer: choiceParam(OPTIMIZERS).default('adam'),
+  schedule: choiceParam(SCHEDULES).default('constant'),
+  weightDecay: numericParam(
+    z.number({ error: 'weight decay must be a finite number' }).min(0, 'weight decay must be 0 or more').max(1, 'weight decay must be at most 1'),
+  ).default(0),
+  seed: numericParam(z.number({ error: 'seed must be a whole number' }).int('seed must be a whole number').min(0).max(2 ** 31 - 1)).default(1),
+  // CNN only.
+  filters: numericParam(positiveInt('filters', 1024)).optional(),
+  kernelSize: numericParam(positiveInt('kernel size', 15)).optional(),
+  pooling: choiceParam(POOLINGS).optional(),
+  poolSize: numericParam(positiveInt('pool size', 8)).optional(),
+});
+export type ParamsSpec = z.infer<typeof paramsSchema>;
+export type ParamName = keyof ParamsSpec;
+export const CNN_ONLY_PARAMS = ['filters', 'kernelSize', 'pooling', 'poolSize'] as const satisfies readonly ParamName[];
+export const INTEGER_PARAMS = new Set<ParamName>(['batchSize', 'epochs', 'seed', 'filters', 'kernelSize', 'poolSize']);
+export const PARAM_ORDER: readonly ParamName[] = [
+  'learningRate', 'batchSize', 'epochs', 'optimizer', 'schedule', 'weightDecay',
+  'filters', 'kernelSize', 'pooling', 'poolSize', 'seed',
+];
+
+export const mlpModelSchema = z.strictObject({
+  template: z.literal('mlp'),
+  hidden: z.array(positiveInt('units', 4096)).max(8, 'at most 8 hidden layers').default([128]),
+  activation: z.enum(ACTIVATIONS).default('relu'),
+  dropout: z.number().min(0).max(0.9, 'dropout must be at most 0.9').default(0),
+});
+export const cnnModelSchema = z.strictObject({
+  template: z.literal('cnn'),
+  convBlocks: positiveInt('conv blocks', 4).default(2),
+  /** Each block has `filters × filterGrowth^block` filters (8 → 16 → 32 with growth 2). */
+  filterGrowth: z.number().int().min(1).max(4).default(2),
+  stride: positiveInt('stride', 4).default(1),
+  padding: z.enum(['same', 'valid']).default('same'),
+  batchNorm: z.boolean().default(false),
+  activation: z.enum(ACTIVATIONS).default('relu'),
+  dense: z.array(positiveInt('units', 4096)).max(4).default([64]),
+  dropout: z.number().min(0).max(0.9, 'dropout must be at most 0.9').default(0),
+});
+export const modelSchema = z.discriminatedUnion('template', [mlpModelSchema, cnnModelSchema], {
+  error: () => 'template must be "mlp" or "cnn"',
+});
+export type MlpModel = z.infer<typeof mlpModelSchema>;
+export type CnnModel = z.infer<typeof cnnModelSchema>;
+export type ModelSpec = z.infer<typeof modelSchema>;
+
+export const datasetRefSchema = z.strictObject({
+  /** A built-in id (`mnist-10k`, `spiral`, `moons`, `circles`, `xor`, `gaussians`, `iris`) or an imported dataset's id. */
+  id: z.string().min(1, 'choose a dataset').max(200),
+  /** Synthetic sets only: number of points, noise level, generator seed, number of classes. */
+  size: positiveInt('dataset size', 1_000_000).optional(),
+  noise: z.number().min(0).max(10).optional(),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+  classes: z.number().int().min(2).max(20).optional(),
+  /** Limit to the first `limit` rows (handy for quick trials on a big dataset). */
+  limit: positiveInt('limit', 100_000_000).optional(),
+});
+export type DatasetRef = z.infer<typeof datasetRefSchema>;
+
+export const validationSchema = z.union([
+  z.strictObject({
+    split: z.number().min(0, 'validation split must be between 0 and 0.9').max(0.9, 'validation split must be between 0 and 0.9'),
+    /** Seed of the stratified split; fixed per experiment so that every trial sees the same rows. */
+    seed: z.number().int().min(0).default(0),
+  }),
+  z.strictObject({ dataset: datasetRefSchema }),
+]);
+export type ValidationSpec = z.infer<typeof validationSchema>;
+
+export const earlyStoppingSchema = z.strictObject({
+  monitor: z.enum(MONITORS).default('val_loss'),
+  patience: positiveInt('patience', 10_000).default(3),
+  minDelta: z.number().min(0).default(0),
+  restoreBest: z.boolean().default(true),
+});
+export const plateauSchema = z.strictObject({
+  /** End the run when training loss has not improved by `minDelta` (relative) for `patience` epochs. */
+  patience: positiveInt('patience', 10_000).default(5),
+  minDelta: z.number().min(0).default(1e-4),
+});
+export type EarlyStoppingSpec = z.infer<typeof earlyStoppingSchema>;
+export type PlateauSpec = z.infer<typeof plateauSchema>;
+
+export const scheduleOptionsSchema = z.strictObject({
+  /** step: multiply by `gamma` every `stepEpochs` epochs. */
+  stepEpochs: positiveInt('step epochs', MAX_EPOCHS).default(5),
+  gamma: z.number().gt(0).max(1).default(0.5),
+  /** exponential: lr × decayRate^(epoch progress). */
+  decayRate: z.number().gt(0).max(1).default(0.9),
+  /** warmup: linear from 0 to lr over `warmupEpochs`, constant after. */
+  warmupEpochs: z.number().gt(0).max(MAX_EPOCHS).default(1),
+  /** cosine: anneal to lr × minFactor by the last iteration. */
+  minFactor: z.number().min(0).max(1).default(0),
+});
+export type ScheduleOptions = z.infer<typeof scheduleOptionsSchema>;
+
+export const trainingSchema = z.strictObject({
+  dropLastBatch: z.boolean().default(false),
+  shuffle: z.boolean().default(true),
+  earlyStopping: earlyStoppingSchema.optional(),
+  plateau: plateauSchema.optional(),
+  scheduleOptions: scheduleOptionsSchema.default(() => scheduleOptionsSchema.parse({})),
+  checkpoints: z.enum(['best-and-last', 'none']).default('best-and-last'),
+});
+export type TrainingSpec = z.infer<typeof trainingSchema>;
+
+export const searchSchema = z.discriminatedUnion(
+  'method',
+  [
+    z.strictObject({ method: z.literal('grid') }),
+    z.strictObject({
+      method: z.literal('random'),
+      trials: positiveInt('trials', MAX_TRIALS),
+      seed: z.number().int().min(0).default(0),
+    }),
+  ],
+  { error: () => 'method must be "grid" or "random"' },
+);
+export type SearchSpec = z.infer<typeof searchSchema>;
+
+export const experimentSpecSchema = z.strictObject({
+  name: z.string().trim().min(1, 'give the experiment a name').max(200, 'name is too long (200 characters at most)'),
+  notes: z.string().max(10_000).default(''),
+  dataset: datasetRefSchema,
+  validation: validationSchema.default({ split: 0.2, seed: 0 }),
+  model: modelSchema,
+  search: searchSchema.default({ method: 'grid' }),
+  params: paramsSchema.default(() => paramsSchema.parse({})),
+  training: trainingSchema.default(() => trainingSchema.parse({})),
+});
+/** The spec as written in a file (defaults optional). */
+export type ExperimentSpecInput = z.input<typeof experimentSpecSchema>;
+/** The spec after validation, with every default filled in. */
+export type ExperimentSpec = z.infer<typeof experimentSpecSchema>;
+
+/** One resolved point of the search space: every hyperparameter has exactly one value. */
+export interface TrialParams {
+  learningRate: number;
+  batchSize: number;
+  epochs: number;
+  optimizer: Optimizer;
+  schedule: Schedule;
+  weightDecay: number;
+  seed: number;
+  filters?: number;
+  kernelSize?: number;
+  pooling?: Pooling;
+  poolSize?: number;
+}
+
+/** Everything a worker needs to train one trial, independent of where it is stored. */
+export interface TrialConfig {
+  params: TrialParams;
+  model: ModelSpec;
+  dataset: DatasetRef;
+  validation: ValidationSpec;
+  training: TrainingSpec;
+}

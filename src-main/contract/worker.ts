@@ -1,0 +1,29 @@
+/** Messages between the worker pool (main thread) and a training worker thread. */
+import type { BackendChoice, BackendInfo, CheckpointInfo, EpochMetric, IterationMetric } from './records';
+import type { TrialConfig } from './spec';
+
+export interface TrainJob {
+  runId: number;
+  config: TrialConfig;
+  backend: BackendChoice;
+  /** Folder for datasets' caches and checkpoints (the data folder). */
+  dataDir: string;
+  /** Checkpoint folder relative to dataDir, e.g. `checkpoints/run-12`. */
+  checkpointDir: string;
+  /** How often iteration rows are sent to the main thread. */
+  flushIntervalMs: number;
+}
+
+export type ToWorker = { type: 'train'; job: TrainJob } | { type: 'cancel' };
+
+export type TrialEnd =
+  | { status: 'completed' | 'early-stopped' | 'cancelled'; reason: string | null; bestEpoch: number | null }
+  | { status: 'diverged'; reason: string; bestEpoch: number | null; divergedAtStep: number }
+  | { status: 'failed'; reason: string; bestEpoch: number | null };
+
+export type FromWorker =
+  | { type: 'started'; runId: number; backend: BackendInfo; datasetFingerprint: string; nTrain: number; nVal: number }
+  | { type: 'iterations'; runId: number; rows: IterationMetric[] }
+  | { type: 'epoch'; runId: number; row: EpochMetric }
+  | { type: 'checkpoint'; runId: number; checkpoint: CheckpointInfo }
+  | { type: 'finished'; runId: number; end: TrialEnd };

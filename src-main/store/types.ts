@@ -1,0 +1,63 @@
+/**
+ * The run store interface. Services talk only to this; `sqlite-store.ts` implements it with
+ * better-sqlite3. Domain records come from the contract; database rows never leave the store.
+ */
+import type {
+  BackendInfo, CheckpointInfo, EpochMetric, ExperimentSpec, ExperimentStatus, ExperimentSummary,
+  IterationMetric, IterationSeriesName, RunStatus, RunSummary, SeriesPoint, TrialConfig, IterationAccounting,
+} from '../contract';
+
+export interface NewRun {
+  index: number;
+  config: TrialConfig;
+  accounting: IterationAccounting;
+}
+
+export interface RunStartInfo {
+  backend: BackendInfo;
+  datasetFingerprint: string;
+}
+
+export interface RunEndInfo {
+  status: Exclude<RunStatus, 'queued' | 'running'>;
+  error: string | null;
+  bestEpoch: number | null;
+  divergedAtStep: number | null;
+}
+
+export interface RunStore {
+  /** Creates the experiment and all its runs (status `queued`) in one transaction. */
+  createExperiment(spec: ExperimentSpec, runs: NewRun[]): { experimentId: number; runIds: number[] };
+  listExperiments(): ExperimentSummary[];
+  getExperiment(experimentId: number): { summary: ExperimentSummary; spec: ExperimentSpec } | null;
+  setExperimentStatus(experimentId: number, status: ExperimentStatus): void;
+  /** Deletes the experiment with its runs, metrics and checkpoint rows; returns the checkpoint paths to remove. */
+  deleteExperiment(experimentId: number): { deleted: boolean; checkpointPaths: string[] };
+
+  listRuns(experimentId: number): RunSummary[];
+  getRun(runId: number): { summary: RunSummary; config: TrialConfig } | null;
+  /** Runs of the experiment still `queued` (in index order): what is left to train after a restart. */
+  queuedRuns(experimentId: number): RunSummary[];
+
+  markRunStarted(runId: number, info: RunStartInfo): void;
+  markRunEnded(runId: number, info: RunEndInfo): void;
+  /** Puts an interrupted run back to `queued` so it trains again from scratch; its old metrics and checkpoints rows are deleted. */
+  requeueRun(runId: number): void;
+  /** At start-up: every run left `running` by a process that died becomes `interrupted`. Returns how many. */
+  interruptStaleRuns(): number;
+
+  /** Batched, idempotent on (run, step): a row already stored is not duplicated. */
+  appendIterations(runId: number, rows: IterationMetric[]): void;
+  /** Idempotent on (run, epoch). Also updates the run's best/final columns. */
+  appendEpoch(runId: number, row: EpochMetric, bestEpoch: number | null): void;
+  addCheckpoint(runId: number, checkpoint: CheckpointInfo): void;
+
+  getEpochs(runId: number): EpochMetric[];
+  getCheckpoints(runId: number): CheckpointInfo[];
+  /** Iteration series downsampled to at most `maxPoints` (LTTB on the value; bucket ends kept). */
+  getIterationSeries(runId: number, series: IterationSeriesName, maxPoints: number): SeriesPoint[];
+  /** All iteration rows of a run (for export). */
+  getIterations(runId: number): IterationMetric[];
+
+  close(): void;
+}
