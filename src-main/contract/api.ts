@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { experimentSpecSchema } from './spec';
 import { ITERATION_SERIES } from './records';
+import type { EpochlabEvent } from './events';
 import type {
   DatasetInfo, ExperimentDetail, ExperimentPreview, ExperimentSummary, ExportFile, RunDetail, RunSummary,
   EpochMetric, SeriesPoint, SystemInfo,
@@ -103,4 +104,26 @@ export function parseApiInput<M extends ApiMethod>(method: M, raw: unknown): Api
 
 export function isApiMethod(name: string): name is ApiMethod {
   return Object.prototype.hasOwnProperty.call(apiInputSchemas, name);
+}
+
+/**
+ * Where an imported dataset comes from. Paths are only ever chosen in an OS dialog (desktop) or named on
+ * the command line (CLI/serve): this type is never accepted from a renderer or an HTTP client.
+ */
+export type DatasetImportSource =
+  | { format: 'idx'; name: string; images: string; labels: string }
+  | { format: 'csv'; name: string; path: string; labelColumn?: string | number; header?: boolean }
+  | { format: 'npy'; name: string; x: string; y: string };
+
+export type EventListener = (event: EpochlabEvent) => void;
+
+/** What the front doors (app, server, CLI) get from the services layer. */
+export interface EpochlabServices {
+  api: EpochlabApi;
+  /** Live events; returns the unsubscribe function. */
+  subscribe(listener: EventListener): () => void;
+  /** Trusted callers only (OS dialog, command line). */
+  importDataset(source: DatasetImportSource): Promise<DatasetInfo>;
+  /** Cancels running trials (they end `cancelled`), waits for workers to exit, closes the store. */
+  close(): Promise<void>;
 }
