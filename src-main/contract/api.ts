@@ -110,6 +110,7 @@ export function isApiMethod(name: string): name is ApiMethod {
  * Where an imported dataset comes from. Paths are only ever chosen in an OS dialog (desktop) or named on
  * the command line (CLI/serve): this type is never accepted from a renderer or an HTTP client.
  */
+export type DatasetImportFormat = 'idx' | 'csv' | 'npy';
 export type DatasetImportSource =
   | { format: 'idx'; name: string; images: string; labels: string }
   | { format: 'csv'; name: string; path: string; labelColumn?: string | number; header?: boolean }

@@ -4,3 +4,4 @@ export * from './records';
 export * from './events';
 export * from './api';
 export * from './worker';
+export * from './transport';
