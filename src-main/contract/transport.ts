@@ -20,7 +20,7 @@ export interface EpochlabBridge {
   invoke(method: ApiMethod, input: unknown): Promise<InvokeResult>;
   subscribe(listener: (event: EpochlabEvent) => void): () => void;
   /** Desktop only: opens the OS file dialog in main and imports what the user picks (null if cancelled). */
-  importDatasetWithDialog(format: DatasetImportFormat, name: string): Promise<InvokeResult<'listDatasets'> | { ok: true; value: DatasetInfo | null }>;
+  importDatasetWithDialog(format: DatasetImportFormat, name: string): Promise<{ ok: true; value: DatasetInfo | null } | { ok: false; error: ApiErrorBody['error'] }>;
 }
 
 /** Serve mode: `POST /api/<method>` with a JSON body; 200 with the output, or 4xx/5xx with ApiErrorBody. */
