@@ -1,0 +1,65 @@
+/** Best-epoch tracking, early stopping and the plateau rule, as a small state machine over epoch metrics. */
+import type { EarlyStoppingSpec, EpochMetric, Monitor, PlateauSpec } from '../../contract';
+
+const MONITOR_FIELD: Record<Monitor, keyof EpochMetric> = {
+  val_loss: 'valLoss',
+  val_accuracy: 'valAccuracy',
+  train_loss: 'trainLoss',
+  train_accuracy: 'trainAccuracy',
+};
+
+export interface StopDecision {
+  improved: boolean;
+  stop: null | { reason: string };
+}
+
+export class EpochJudge {
+  readonly monitor: Monitor;
+  bestEpoch: number | null = null;
+  private best: number | null = null;
+  private sinceBest = 0;
+  private bestTrainLoss: number | null = null;
+  private sincePlateauBest = 0;
+
+  constructor(
+    private readonly early: EarlyStoppingSpec | undefined,
+    private readonly plateau: PlateauSpec | undefined,
+    hasValidation: boolean,
+  ) {
+    // The best epoch is judged on validation loss by default: a falling training loss can hide over-fitting.
+    this.monitor = early?.monitor ?? (hasValidation ? 'val_loss' : 'train_loss');
+  }
+
+  observe(metric: EpochMetric): StopDecision {
+    const value = metric[MONITOR_FIELD[this.monitor]] as number | null;
+    const minDelta = this.early?.minDelta ?? 0;
+    const higherIsBetter = this.monitor.endsWith('accuracy');
+    let improved = false;
+    if (value !== null && Number.isFinite(value)) {
+      const gain = this.best === null ? Infinity : higherIsBetter ? value - this.best : this.best - value;
+      if (gain > minDelta || this.best === null) {
+        this.best = value;
+        this.bestEpoch = metric.epoch;
+        this.sinceBest = 0;
+        improved = true;
+      } else {
+        this.sinceBest++;
+      }
+    } else {
+      this.sinceBest++;
+    }
+    if (this.early && this.sinceBest >= this.early.patience) {
+      return { improved, stop: { reason: `${this.monitor} did not improve by more than ${minDelta} for ${this.early.patience} epoch(s); best epoch ${this.bestEpoch}` } };
+    }
+    if (this.plateau && metric.trainLoss !== null) {
+      const threshold = this.bestTrainLoss === null ? Infinity : this.bestTrainLoss * (1 - this.plateau.minDelta);
+      if (metric.trainLoss < threshold) {
+        this.bestTrainLoss = metric.trainLoss;
+        this.sincePlateauBest = 0;
+      } else if (++this.sincePlateauBest >= this.plateau.patience) {
+        return { improved, stop: { reason: `training loss plateaued: no relative improvement above ${this.plateau.minDelta} for ${this.plateau.patience} epoch(s)` } };
+      }
+    }
+    return { improved, stop: null };
+  }
+}

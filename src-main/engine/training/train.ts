@@ -1,0 +1,245 @@
+/**
+ * The training loop of one trial. It knows nothing of workers, Electron or SQLite: it reads arrays,
+ * trains, and reports through a sink. Per iteration it records loss, batch accuracy, learning rate and
+ * the actual batch size (the last batch of an epoch may be smaller); per epoch, train loss and accuracy
+ * weighted by samples, validation loss and accuracy, time and samples seen.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { join } from 'node:path';
+import {
+  batchSizeAt, iterationAccounting, type CheckpointInfo, type EpochMetric, type IterationMetric, type TrialConfig,
+} from '../../contract';
+import type { TrialEnd } from '../../contract/worker';
+import { createRng, deriveSeed, permutation } from '../random';
+import { saveWeights } from './checkpoint';
+import { buildModel, decayedWeights } from './model';
+import { createOptimizer, setLearningRate } from './optimizer';
+import { learningRateAt } from './schedules';
+import { EpochJudge } from './stopping';
+
+export interface ArraySet {
+  x: Float32Array;
+  y: Int32Array;
+}
+export interface TrainingData {
+  train: ArraySet;
+  val: ArraySet | null;
+  inputShape: number[];
+  numClasses: number;
+}
+
+export interface TrainingSink {
+  iterations(rows: IterationMetric[]): void;
+  epoch(row: EpochMetric, bestEpoch: number | null): void;
+  checkpoint(checkpoint: CheckpointInfo): void;
+}
+
+export interface TrainOptions {
+  config: TrialConfig;
+  data: TrainingData;
+  sink: TrainingSink;
+  isCancelled: () => boolean;
+  flushIntervalMs: number;
+  /** Where checkpoints go: absolute data folder + folder relative to it. Null: no files. */
+  checkpoints: { dataDir: string; relDir: string } | null;
+}
+
+const EVAL_CHUNK = 1024;
+
+export async function trainTrial(options: TrainOptions): Promise<TrialEnd> {
+  const { config, data, sink } = options;
+  const { params, training } = config;
+  const featureSize = data.inputShape.reduce((a, b) => a * b, 1);
+  const nTrain = data.train.y.length;
+  const acc = iterationAccounting(nTrain, params.batchSize, params.epochs, training.dropLastBatch);
+  const scheduleCtx = {
+    baseLearningRate: params.learningRate, schedule: params.schedule, options: training.scheduleOptions,
+    iterationsPerEpoch: acc.iterationsPerEpoch, totalIterations: acc.totalIterations,
+  };
+  const judge = new EpochJudge(training.earlyStopping, training.plateau, data.val !== null);
+  const saveFiles = options.checkpoints !== null && training.checkpoints === 'best-and-last';
+  const restoreBest = training.earlyStopping?.restoreBest ?? false;
+
+  const model = buildModel(config.model, params, { inputShape: data.inputShape, numClasses: data.numClasses });
+  const optimizer = createOptimizer(params.optimizer, params.learningRate);
+  const kernels = params.weightDecay > 0 ? decayedWeights(model) : [];
+  let bestWeights: tf.Tensor[] | null = null;
+
+  // Shuffled copies are laid out once per epoch so that every batch is one contiguous subarray.
+  const xEpoch = new Float32Array(nTrain * featureSize);
+  const yEpoch = new Int32Array(nTrain);
+  const started = performance.now();
+  let pending: IterationMetric[] = [];
+  let lastFlush = started;
+  let step = 0;
+  let samplesSeen = 0;
+  let lastEpoch = 0;
+  const flush = () => {
+    if (pending.length) sink.iterations(pending);
+    pending = [];
+    lastFlush = performance.now();
+  };
+
+  try {
+    for (let epoch = 1; epoch <= params.epochs; epoch++) {
+      const epochStart = performance.now();
+      layOutEpoch(data.train, featureSize, training.shuffle ? deriveSeed(params.seed, 104729, epoch) : null, xEpoch, yEpoch);
+      let lossSum = 0;
+      let correctSum = 0;
+      let seen = 0;
+      let lr = params.learningRate;
+      for (let batch = 0; batch < acc.iterationsPerEpoch; batch++) {
+        if (options.isCancelled()) {
+          flush();
+          return { status: 'cancelled', reason: 'cancelled by the user', bestEpoch: judge.bestEpoch };
+        }
+        const size = batchSizeAt(acc, batch);
+        const start = batch * acc.effectiveBatchSize;
+        lr = learningRateAt(scheduleCtx, step);
+        setLearningRate(optimizer, lr);
+        const stats = trainStep(model, optimizer, kernels, params.weightDecay, data, xEpoch, yEpoch, start, size, featureSize);
+        const [loss, correct] = await stats.data();
+        stats.dispose();
+        step++;
+        const finite = Number.isFinite(loss);
+        pending.push({
+          step, epoch, batch, batchSize: size, loss: finite ? loss : null, accuracy: correct / size,
+          learningRate: lr, elapsedMs: Math.round(performance.now() - started),
+        });
+        if (!finite) {
+          flush();
+          return {
+            status: 'diverged',
+            reason: `loss became ${String(loss)} at step ${step} (epoch ${epoch}, batch ${batch + 1}) with learning rate ${lr}`,
+            bestEpoch: judge.bestEpoch,
+            divergedAtStep: step,
+          };
+        }
+        lossSum += loss * size;
+        correctSum += correct;
+        seen += size;
+        samplesSeen += size;
+        if (performance.now() - lastFlush >= options.flushIntervalMs) flush();
+      }
+      flush();
+      const val = data.val ? evaluate(model, data.val, data, featureSize) : null;
+      const valStats = val ? await val : null;
+      const now = performance.now();
+      const metric: EpochMetric = {
+        epoch, step, trainLoss: lossSum / seen, trainAccuracy: correctSum / seen,
+        valLoss: valStats && Number.isFinite(valStats.loss) ? valStats.loss : null,
+        valAccuracy: valStats ? valStats.accuracy : null,
+        learningRate: lr, seconds: (now - epochStart) / 1000, samplesSeen, elapsedMs: Math.round(now - started),
+      };
+      lastEpoch = epoch;
+      const decision = judge.observe(metric);
+      sink.epoch(metric, judge.bestEpoch);
+      if (decision.improved) {
+        if (saveFiles) await writeCheckpoint(model, options, 'best', epoch, sink);
+        if (restoreBest) {
+          bestWeights?.forEach((w) => w.dispose());
+          bestWeights = model.getWeights().map((w) => w.clone());
+        }
+      }
+      if (decision.stop) {
+        await finish(model, options, bestWeights, restoreBest, judge, lastEpoch, saveFiles, sink);
+        return { status: 'early-stopped', reason: decision.stop.reason, bestEpoch: judge.bestEpoch };
+      }
+    }
+    await finish(model, options, bestWeights, restoreBest, judge, lastEpoch, saveFiles, sink);
+    return { status: 'completed', reason: null, bestEpoch: judge.bestEpoch };
+  } catch (error) {
+    flush();
+    return { status: 'failed', reason: describeFailure(error), bestEpoch: judge.bestEpoch };
+  } finally {
+    bestWeights?.forEach((w) => w.dispose());
+    optimizer.dispose();
+    model.dispose();
+  }
+}
+
+function layOutEpoch(set: ArraySet, featureSize: number, seed: number | null, xOut: Float32Array, yOut: Int32Array): void {
+  const n = set.y.length;
+  if (seed === null) {
+    xOut.set(set.x.subarray(0, n * featureSize));
+    yOut.set(set.y);
+    return;
+  }
+  const order = permutation(n, createRng(seed));
+  for (let i = 0; i < n; i++) {
+    const src = order[i];
+    xOut.set(set.x.subarray(src * featureSize, (src + 1) * featureSize), i * featureSize);
+    yOut[i] = set.y[src];
+  }
+}
+
+/** One parameter update. Returns [mean data loss, correct count] as one tensor so it is read in one go. */
+function trainStep(
+  model: tf.LayersModel, optimizer: tf.Optimizer, kernels: tf.LayerVariable[], weightDecay: number,
+  data: TrainingData, xEpoch: Float32Array, yEpoch: Int32Array, start: number, size: number, featureSize: number,
+): tf.Tensor1D {
+  return tf.tidy(() => {
+    const xb = tf.tensor(xEpoch.subarray(start * featureSize, (start + size) * featureSize), [size, ...data.inputShape]);
+    const yb = tf.tensor1d(yEpoch.subarray(start, start + size), 'int32');
+    let stats: tf.Tensor1D | null = null;
+    optimizer.minimize(() => {
+      const logits = model.apply(xb, { training: true }) as tf.Tensor2D;
+      const dataLoss = tf.losses.softmaxCrossEntropy(tf.oneHot(yb, data.numClasses), logits) as tf.Scalar;
+      const correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), yb), 'float32'));
+      stats = tf.keep(tf.stack([dataLoss, correct]) as tf.Tensor1D);
+      if (!kernels.length) return dataLoss;
+      // L2 penalty ½·λ·Σw² adds λ·w to each kernel's gradient, as PyTorch's weight_decay does.
+      const penalty = tf.addN(kernels.map((k) => tf.sum(tf.square(k.read()))));
+      return tf.add(dataLoss, tf.mul(0.5 * weightDecay, penalty)) as tf.Scalar;
+    }, false);
+    return stats as unknown as tf.Tensor1D;
+  });
+}
+
+async function evaluate(model: tf.LayersModel, set: ArraySet, data: TrainingData, featureSize: number): Promise<{ loss: number; accuracy: number }> {
+  const n = set.y.length;
+  let lossSum = 0;
+  let correct = 0;
+  for (let start = 0; start < n; start += EVAL_CHUNK) {
+    const size = Math.min(EVAL_CHUNK, n - start);
+    const stats = tf.tidy(() => {
+      const xb = tf.tensor(set.x.subarray(start * featureSize, (start + size) * featureSize), [size, ...data.inputShape]);
+      const yb = tf.tensor1d(set.y.subarray(start, start + size), 'int32');
+      const logits = model.apply(xb, { training: false }) as tf.Tensor2D;
+      const loss = tf.losses.softmaxCrossEntropy(tf.oneHot(yb, data.numClasses), logits, undefined, undefined, tf.Reduction.SUM);
+      const hits = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), yb), 'float32'));
+      return tf.stack([loss as tf.Scalar, hits]);
+    });
+    const [l, c] = await stats.data();
+    stats.dispose();
+    lossSum += l;
+    correct += c;
+  }
+  return { loss: lossSum / n, accuracy: correct / n };
+}
+
+async function writeCheckpoint(model: tf.LayersModel, options: TrainOptions, kind: 'best' | 'last', epoch: number, sink: TrainingSink): Promise<void> {
+  const { dataDir, relDir } = options.checkpoints!;
+  const bytes = await saveWeights(model, join(dataDir, relDir), kind, epoch);
+  sink.checkpoint({ kind, epoch, path: `${relDir}/${kind}`, bytes });
+}
+
+async function finish(
+  model: tf.LayersModel, options: TrainOptions, bestWeights: tf.Tensor[] | null, restoreBest: boolean,
+  judge: EpochJudge, lastEpoch: number, saveFiles: boolean, sink: TrainingSink,
+): Promise<void> {
+  let epoch = lastEpoch;
+  if (restoreBest && bestWeights && judge.bestEpoch !== null) {
+    model.setWeights(bestWeights);
+    epoch = judge.bestEpoch;
+  }
+  if (saveFiles) await writeCheckpoint(model, options, 'last', epoch, sink);
+}
+
+export function describeFailure(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/out of memory|OOM|allocat|Cannot enlarge memory|Array buffer allocation failed|Invalid typed array length/i.test(message)) {
+    return `out of memory: ${message} — reduce the batch size or the model size`;
+  }
+  return message;
+}

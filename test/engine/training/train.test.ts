@@ -1,0 +1,135 @@
+import * as tf from '@tensorflow/tfjs';
+import { mkdtempSync, existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { trainTrial } from '../../../src-main/engine/training/train';
+import { data, RecordingSink, trialConfig } from './helpers';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'epochlab-train-'));
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+const run = (config: ReturnType<typeof trialConfig>, sink: RecordingSink, opts: { nTrain?: number; nVal?: number; cancelAfter?: number; checkpoints?: boolean } = {}) =>
+  trainTrial({
+    config,
+    data: data(opts.nTrain ?? 210, opts.nVal ?? 60),
+    sink,
+    isCancelled: () => opts.cancelAfter !== undefined && sink.rows.length >= opts.cancelAfter,
+    flushIntervalMs: 0,
+    checkpoints: opts.checkpoints ? { dataDir, relDir: 'checkpoints/run-1' } : null,
+  });
+
+describe('trainTrial', () => {
+  it('records ceil(N/B) iterations per epoch with the real size of the last batch', async () => {
+    const sink = new RecordingSink();
+    const end = await run(trialConfig({ params: { batchSize: 50, epochs: 3, learningRate: 0.05 } }), sink);
+    expect(end.status).toBe('completed');
+    expect(sink.rows).toHaveLength(3 * 5);
+    for (let epoch = 1; epoch <= 3; epoch++) {
+      const rows = sink.rows.filter((r) => r.epoch === epoch);
+      expect(rows.map((r) => r.batchSize)).toEqual([50, 50, 50, 50, 10]);
+      expect(rows.map((r) => r.batch)).toEqual([0, 1, 2, 3, 4]);
+    }
+    expect(sink.rows.map((r) => r.step)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
+    expect(sink.epochs.map((e) => e.samplesSeen)).toEqual([210, 420, 630]);
+    expect(sink.epochs.map((e) => e.step)).toEqual([5, 10, 15]);
+  });
+
+  it('weights the epoch train loss by samples, so the short last batch counts for what it is', async () => {
+    const sink = new RecordingSink();
+    await run(trialConfig({ params: { batchSize: 100, epochs: 2, learningRate: 0.05 } }), sink, { nTrain: 210 });
+    for (const metric of sink.epochs) {
+      const rows = sink.rows.filter((r) => r.epoch === metric.epoch);
+      const weighted = rows.reduce((s, r) => s + r.loss! * r.batchSize, 0) / 210;
+      const unweighted = rows.reduce((s, r) => s + r.loss!, 0) / rows.length;
+      expect(metric.trainLoss).toBeCloseTo(weighted, 6);
+      expect(Math.abs(weighted - unweighted)).toBeGreaterThan(1e-6);
+      expect(metric.trainAccuracy).toBeCloseTo(rows.reduce((s, r) => s + r.accuracy! * r.batchSize, 0) / 210, 6);
+    }
+  });
+
+  it('learns a separable problem and reports validation metrics', async () => {
+    const sink = new RecordingSink();
+    await run(trialConfig({ params: { batchSize: 16, epochs: 8, learningRate: 0.05 } }), sink);
+    const last = sink.epochs.at(-1)!;
+    expect(last.valAccuracy).toBeGreaterThan(0.9);
+    expect(last.valLoss!).toBeLessThan(sink.epochs[0].valLoss!);
+  });
+
+  it('is reproducible for a seed and differs across seeds', async () => {
+    const a = new RecordingSink();
+    const b = new RecordingSink();
+    const c = new RecordingSink();
+    await run(trialConfig({ params: { batchSize: 32, epochs: 2, seed: 5 } }), a);
+    await run(trialConfig({ params: { batchSize: 32, epochs: 2, seed: 5 } }), b);
+    await run(trialConfig({ params: { batchSize: 32, epochs: 2, seed: 6 } }), c);
+    expect(a.rows.map((r) => r.loss)).toEqual(b.rows.map((r) => r.loss));
+    expect(a.rows.map((r) => r.loss)).not.toEqual(c.rows.map((r) => r.loss));
+  });
+
+  it('drops the last partial batch when asked', async () => {
+    const sink = new RecordingSink();
+    await run(trialConfig({ params: { batchSize: 50, epochs: 1 }, training: { dropLastBatch: true } }), sink);
+    expect(sink.rows.map((r) => r.batchSize)).toEqual([50, 50, 50, 50]);
+    expect(sink.epochs[0].samplesSeen).toBe(200);
+  });
+
+  it('ends as diverged at the first non-finite loss, with nothing trained after it', async () => {
+    const sink = new RecordingSink();
+    const end = await run(trialConfig({ params: { batchSize: 16, epochs: 50, learningRate: 1e6, optimizer: 'sgd' } }), sink);
+    expect(end.status).toBe('diverged');
+    if (end.status !== 'diverged') return;
+    const last = sink.rows.at(-1)!;
+    expect(last.loss).toBeNull();
+    expect(end.divergedAtStep).toBe(last.step);
+    expect(sink.rows.slice(0, -1).every((r) => r.loss !== null)).toBe(true);
+    expect(end.reason).toMatch(/loss became (NaN|Infinity) at step/);
+  });
+
+  it('stops early when the monitored value stops improving, and saves best and last checkpoints', async () => {
+    const sink = new RecordingSink();
+    const end = await run(
+      trialConfig({ params: { batchSize: 16, epochs: 60, learningRate: 0.05 }, training: { earlyStopping: { monitor: 'val_loss', patience: 2, minDelta: 0.5 } } }),
+      sink,
+      { checkpoints: true },
+    );
+    expect(end.status).toBe('early-stopped');
+    expect(sink.epochs.length).toBeLessThan(60);
+    expect(end.bestEpoch).toBe(sink.epochs.length - 2);
+    const kinds = sink.checkpoints.map((c) => c.kind);
+    expect(kinds).toContain('best');
+    expect(kinds.at(-1)).toBe('last');
+    expect(sink.checkpoints.at(-1)!.epoch).toBe(end.bestEpoch); // restoreBest: the last checkpoint holds the best weights
+    expect(existsSync(join(dataDir, 'checkpoints/run-1/best.bin'))).toBe(true);
+  });
+
+  it('stops when cancelled between batches', async () => {
+    const sink = new RecordingSink();
+    const end = await run(trialConfig({ params: { batchSize: 10, epochs: 20 } }), sink, { cancelAfter: 7 });
+    expect(end.status).toBe('cancelled');
+    expect(sink.rows).toHaveLength(7);
+  });
+
+  it('leaks no tensors across epochs and trials', async () => {
+    const before = tf.memory().numTensors;
+    const sink = new RecordingSink();
+    await run(trialConfig({ params: { batchSize: 32, epochs: 3, weightDecay: 0.01, optimizer: 'adam' } }), sink);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('trains with every optimizer and schedule', async () => {
+    for (const optimizer of ['sgd', 'momentum', 'rmsprop', 'adam', 'adagrad', 'adadelta', 'adamax'] as const) {
+      const sink = new RecordingSink();
+      const end = await run(trialConfig({ params: { batchSize: 64, epochs: 1, optimizer, learningRate: 0.01 } }), sink);
+      expect(end.status, optimizer).toBe('completed');
+    }
+    for (const schedule of ['step', 'exponential', 'cosine', 'warmup'] as const) {
+      const sink = new RecordingSink();
+      await run(trialConfig({ params: { batchSize: 64, epochs: 2, schedule, learningRate: 0.1 }, training: { scheduleOptions: { stepEpochs: 1 } } }), sink);
+      expect(new Set(sink.rows.map((r) => r.learningRate)).size, schedule).toBeGreaterThan(1);
+    }
+  });
+});
