@@ -1,0 +1,167 @@
+/** Experiments: creation with their runs, summaries, status, deletion. */
+import type Database from 'better-sqlite3';
+import type { ExperimentSpec, ExperimentStatus, ExperimentSummary, RunStatus } from '../contract';
+import type { NewRun } from './types';
+import { guard } from './errors';
+import { nowIso, parseJson } from './values';
+
+interface ExperimentRow {
+  id: number;
+  name: string;
+  notes: string;
+  status: ExperimentStatus;
+  created_at: string;
+  dataset_id: string;
+  template: 'mlp' | 'cnn';
+  trial_count: number;
+}
+interface CountRow {
+  experiment_id: number;
+  status: RunStatus;
+  n: number;
+}
+interface BestRow {
+  experiment_id: number;
+  run_id: number;
+  val_loss: number;
+}
+
+const EXPERIMENT_STATUSES: ReadonlySet<string> = new Set<ExperimentStatus>(['running', 'finished']);
+
+// The dataset and template are read from the spec JSON by SQLite, so listing never parses whole specs.
+const SUMMARY_SELECT = `
+  SELECT e.id, e.name, e.notes, e.status, e.created_at,
+    json_extract(e.spec, '$.dataset.id') AS dataset_id,
+    json_extract(e.spec, '$.model.template') AS template,
+    (SELECT COUNT(*) FROM runs r WHERE r.experiment_id = e.id) AS trial_count
+  FROM experiments e`;
+const COUNTS_SELECT = 'SELECT experiment_id, status, COUNT(*) AS n FROM runs';
+// SQLite returns the bare column run_id from the row holding the MIN: the run with the lowest best val loss.
+const BEST_SELECT = `
+  SELECT r.experiment_id, r.id AS run_id, MIN(m.val_loss) AS val_loss
+  FROM runs r JOIN epoch_metrics m ON m.run_id = r.id AND m.epoch = r.best_epoch
+  WHERE m.val_loss IS NOT NULL`;
+
+export class ExperimentQueries {
+  private readonly insertExperiment;
+  private readonly insertRun;
+  private readonly listAll;
+  private readonly getOne;
+  private readonly specOf;
+  private readonly countsAll;
+  private readonly countsOne;
+  private readonly bestAll;
+  private readonly bestOne;
+  private readonly updateStatus;
+  private readonly checkpointPaths;
+  private readonly deleteOne;
+
+  constructor(private readonly db: Database.Database) {
+    this.insertExperiment = db.prepare<[string, string, string, string, string]>(
+      `INSERT INTO experiments (name, notes, status, spec, created_at) VALUES (?, ?, ?, ?, ?)`,
+    );
+    this.insertRun = db.prepare<[number, number, string, string, string, string]>(
+      `INSERT INTO runs (experiment_id, idx, status, params, config, accounting, created_at) VALUES (?, ?, 'queued', ?, ?, ?, ?)`,
+    );
+    this.listAll = db.prepare<[], ExperimentRow>(`${SUMMARY_SELECT} ORDER BY e.id DESC`);
+    this.getOne = db.prepare<[number], ExperimentRow>(`${SUMMARY_SELECT} WHERE e.id = ?`);
+    this.specOf = db.prepare<[number], string>('SELECT spec FROM experiments WHERE id = ?').pluck();
+    this.countsAll = db.prepare<[], CountRow>(`${COUNTS_SELECT} GROUP BY experiment_id, status`);
+    this.countsOne = db.prepare<[number], CountRow>(`${COUNTS_SELECT} WHERE experiment_id = ? GROUP BY experiment_id, status`);
+    this.bestAll = db.prepare<[], BestRow>(`${BEST_SELECT} GROUP BY r.experiment_id`);
+    this.bestOne = db.prepare<[number], BestRow>(`${BEST_SELECT} AND r.experiment_id = ? GROUP BY r.experiment_id`);
+    this.updateStatus = db.prepare<[string, number]>('UPDATE experiments SET status = ? WHERE id = ?');
+    this.checkpointPaths = db
+      .prepare<[number], string>('SELECT c.path FROM checkpoints c JOIN runs r ON r.id = c.run_id WHERE r.experiment_id = ? ORDER BY c.id')
+      .pluck();
+    this.deleteOne = db.prepare<[number]>('DELETE FROM experiments WHERE id = ?');
+  }
+
+  create(spec: ExperimentSpec, runs: NewRun[]): { experimentId: number; runIds: number[] } {
+    return guard('could not save the experiment', () =>
+      this.db.transaction(() => {
+        const createdAt = nowIso();
+        const experimentId = Number(
+          this.insertExperiment.run(spec.name, spec.notes, 'running', JSON.stringify(spec), createdAt).lastInsertRowid,
+        );
+        const runIds = runs.map((run) => {
+          const { config, accounting } = run;
+          const params = JSON.stringify(config.params);
+          return Number(
+            this.insertRun.run(experimentId, run.index, params, JSON.stringify(config), JSON.stringify(accounting), createdAt).lastInsertRowid,
+          );
+        });
+        return { experimentId, runIds };
+      })(),
+    );
+  }
+
+  list(): ExperimentSummary[] {
+    // One read transaction, so the three queries see the same snapshot while runs are being written.
+    return guard('could not list experiments', () =>
+      this.db.transaction(() => {
+        const rows = this.listAll.all();
+        const counts = groupCounts(this.countsAll.all());
+        const best = new Map(this.bestAll.all().map((row) => [row.experiment_id, row]));
+        return rows.map((row) => toSummary(row, counts.get(row.id), best.get(row.id)));
+      })(),
+    );
+  }
+
+  get(experimentId: number): { summary: ExperimentSummary; spec: ExperimentSpec } | null {
+    return guard(`could not read experiment ${experimentId}`, () =>
+      this.db.transaction(() => {
+        const row = this.getOne.get(experimentId);
+        if (!row) return null;
+        const spec = parseJson<ExperimentSpec>(this.specOf.get(experimentId) as string);
+        const counts = groupCounts(this.countsOne.all(experimentId)).get(experimentId);
+        return { summary: toSummary(row, counts, this.bestOne.get(experimentId)), spec };
+      })(),
+    );
+  }
+
+  setStatus(experimentId: number, status: ExperimentStatus): void {
+    if (!EXPERIMENT_STATUSES.has(status)) throw new RangeError(`unknown experiment status: ${String(status)}`);
+    guard(`could not update experiment ${experimentId}`, () =>
+      this.db.transaction(() => {
+        if (this.updateStatus.run(status, experimentId).changes === 0) throw new RangeError(`there is no experiment ${experimentId}`);
+      })(),
+    );
+  }
+
+  delete(experimentId: number): { deleted: boolean; checkpointPaths: string[] } {
+    return guard(`could not delete experiment ${experimentId}`, () =>
+      this.db.transaction(() => {
+        const checkpointPaths = this.checkpointPaths.all(experimentId) as string[];
+        const deleted = this.deleteOne.run(experimentId).changes > 0;
+        return { deleted, checkpointPaths };
+      })(),
+    );
+  }
+}
+
+function groupCounts(rows: CountRow[]): Map<number, Partial<Record<RunStatus, number>>> {
+  const byExperiment = new Map<number, Partial<Record<RunStatus, number>>>();
+  for (const row of rows) {
+    const counts = byExperiment.get(row.experiment_id) ?? {};
+    counts[row.status] = row.n;
+    byExperiment.set(row.experiment_id, counts);
+  }
+  return byExperiment;
+}
+
+function toSummary(row: ExperimentRow, counts: Partial<Record<RunStatus, number>> | undefined, best: BestRow | undefined): ExperimentSummary {
+  return {
+    id: row.id,
+    name: row.name,
+    notes: row.notes,
+    status: row.status,
+    createdAt: row.created_at,
+    datasetId: row.dataset_id,
+    template: row.template,
+    trialCount: row.trial_count,
+    counts: counts ?? {},
+    bestValLoss: best?.val_loss ?? null,
+    bestRunId: best?.run_id ?? null,
+  };
+}

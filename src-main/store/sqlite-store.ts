@@ -1,0 +1,90 @@
+/** RunStore on one better-sqlite3 connection; each concern lives in its own query module. */
+import type Database from 'better-sqlite3';
+import type {
+  CheckpointInfo, EpochMetric, ExperimentSpec, ExperimentStatus, ExperimentSummary, IterationMetric, IterationSeriesName,
+  RunSummary, SeriesPoint, TrialConfig,
+} from '../contract';
+import type { NewRun, RunEndInfo, RunStartInfo, RunStore } from './types';
+import { ExperimentQueries } from './experiments';
+import { RunQueries } from './runs';
+import { MetricQueries } from './metrics';
+import { SeriesQueries } from './series';
+
+export class SqliteRunStore implements RunStore {
+  private readonly experiments: ExperimentQueries;
+  private readonly runs: RunQueries;
+  private readonly metrics: MetricQueries;
+  private readonly series: SeriesQueries;
+
+  constructor(private readonly db: Database.Database) {
+    this.experiments = new ExperimentQueries(db);
+    this.runs = new RunQueries(db);
+    this.metrics = new MetricQueries(db);
+    this.series = new SeriesQueries(db);
+  }
+
+  createExperiment(spec: ExperimentSpec, runs: NewRun[]): { experimentId: number; runIds: number[] } {
+    return this.experiments.create(spec, runs);
+  }
+  listExperiments(): ExperimentSummary[] {
+    return this.experiments.list();
+  }
+  getExperiment(experimentId: number): { summary: ExperimentSummary; spec: ExperimentSpec } | null {
+    return this.experiments.get(experimentId);
+  }
+  setExperimentStatus(experimentId: number, status: ExperimentStatus): void {
+    this.experiments.setStatus(experimentId, status);
+  }
+  deleteExperiment(experimentId: number): { deleted: boolean; checkpointPaths: string[] } {
+    return this.experiments.delete(experimentId);
+  }
+
+  listRuns(experimentId: number): RunSummary[] {
+    return this.runs.list(experimentId);
+  }
+  getRun(runId: number): { summary: RunSummary; config: TrialConfig } | null {
+    return this.runs.get(runId);
+  }
+  queuedRuns(experimentId: number): RunSummary[] {
+    return this.runs.queued(experimentId);
+  }
+  markRunStarted(runId: number, info: RunStartInfo): void {
+    this.runs.markStarted(runId, info);
+  }
+  markRunEnded(runId: number, info: RunEndInfo): void {
+    this.runs.markEnded(runId, info);
+  }
+  requeueRun(runId: number): void {
+    this.runs.requeue(runId);
+  }
+  interruptStaleRuns(): number {
+    return this.runs.interruptStale();
+  }
+
+  appendIterations(runId: number, rows: IterationMetric[]): void {
+    this.metrics.appendIterations(runId, rows);
+  }
+  appendEpoch(runId: number, row: EpochMetric, bestEpoch: number | null): void {
+    this.metrics.appendEpoch(runId, row, bestEpoch);
+  }
+  addCheckpoint(runId: number, checkpoint: CheckpointInfo): void {
+    this.metrics.addCheckpoint(runId, checkpoint);
+  }
+  getEpochs(runId: number): EpochMetric[] {
+    return this.metrics.getEpochs(runId);
+  }
+  getCheckpoints(runId: number): CheckpointInfo[] {
+    return this.metrics.getCheckpoints(runId);
+  }
+  getIterationSeries(runId: number, series: IterationSeriesName, maxPoints: number): SeriesPoint[] {
+    return this.series.get(runId, series, maxPoints);
+  }
+  getIterations(runId: number): IterationMetric[] {
+    return this.metrics.getIterations(runId);
+  }
+
+  close(): void {
+    // Closing twice is harmless, so shutdown paths need not track who closed first.
+    if (this.db.open) this.db.close();
+  }
+}
