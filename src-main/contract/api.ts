@@ -23,6 +23,8 @@ export const apiInputSchemas = {
   listExperiments: z.strictObject({}),
   getExperiment: z.strictObject({ experimentId: id }),
   cancelExperiment: z.strictObject({ experimentId: id }),
+  /** Trains what an experiment has left: queued runs, and interrupted ones again from scratch. */
+  resumeExperiment: z.strictObject({ experimentId: id }),
   deleteExperiment: z.strictObject({ experimentId: id }),
   getRun: z.strictObject({ runId: id }),
   cancelRun: z.strictObject({ runId: id }),
@@ -48,6 +50,7 @@ export interface ApiOutputs {
   listExperiments: ExperimentSummary[];
   getExperiment: ExperimentDetail;
   cancelExperiment: { cancelled: number };
+  resumeExperiment: { queued: number };
   deleteExperiment: { deleted: boolean };
   getRun: RunDetail;
   cancelRun: { cancelled: boolean };

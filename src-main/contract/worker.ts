@@ -14,7 +14,14 @@ export interface TrainJob {
   flushIntervalMs: number;
 }
 
-export type ToWorker = { type: 'train'; job: TrainJob } | { type: 'cancel' };
+export type ToWorker = { type: 'train'; job: TrainJob };
+
+/** Given to each worker at start. Cancellation is a shared cell, not a message: a training loop that
+ * never yields to its event loop still sees it between batches. */
+export interface WorkerData {
+  /** Int32Array over a SharedArrayBuffer; holds the id of the run to cancel. */
+  cancelCell: Int32Array;
+}
 
 export type TrialEnd =
   | { status: 'completed' | 'early-stopped' | 'cancelled'; reason: string | null; bestEpoch: number | null }
@@ -24,6 +31,6 @@ export type TrialEnd =
 export type FromWorker =
   | { type: 'started'; runId: number; backend: BackendInfo; datasetFingerprint: string; nTrain: number; nVal: number }
   | { type: 'iterations'; runId: number; rows: IterationMetric[] }
-  | { type: 'epoch'; runId: number; row: EpochMetric }
+  | { type: 'epoch'; runId: number; row: EpochMetric; bestEpoch: number | null }
   | { type: 'checkpoint'; runId: number; checkpoint: CheckpointInfo }
   | { type: 'finished'; runId: number; end: TrialEnd };
