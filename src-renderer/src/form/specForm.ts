@@ -1,0 +1,306 @@
+/**
+ * The new-experiment form as plain data, and the two pure conversions around it: form → spec (what the
+ * preview and createExperiment get, and what "Save spec" writes) and spec → form (what "Load spec" reads).
+ * The spec is the same JSON the CLI takes, so a saved file runs with `epochlab run file.json`.
+ */
+import {
+  ACTIVATIONS, MONITORS, PARAM_ORDER,
+  type Activation, type ExperimentSpecInput, type FieldIssue, type Monitor, type ParamName,
+} from '../contract';
+import { PARAMS, paramMeta } from './params';
+import { formatParamValue, parseParamText } from './paramSyntax';
+
+export interface DatasetFields {
+  id: string;
+  /** null: the dataset's own default. */
+  size: number | null;
+  noise: number | null;
+  seed: number | null;
+  classes: number | null;
+  limit: number | null;
+}
+
+export interface ScheduleFields {
+  stepEpochs: number;
+  gamma: number;
+  decayRate: number;
+  warmupEpochs: number;
+  minFactor: number;
+}
+
+export interface SpecForm {
+  name: string;
+  notes: string;
+  dataset: DatasetFields;
+  validationSplit: number;
+  template: 'mlp' | 'cnn';
+  mlp: { hidden: string; activation: Activation; dropout: number };
+  cnn: {
+    convBlocks: number;
+    filterGrowth: number;
+    stride: number;
+    padding: 'same' | 'valid';
+    batchNorm: boolean;
+    activation: Activation;
+    dense: string;
+    dropout: number;
+  };
+  /** The text the user typed per hyperparameter (see paramSyntax.ts). CNN-only ones may be blank. */
+  params: Record<ParamName, string>;
+  search: { method: 'grid' | 'random'; trials: number; seed: number };
+  earlyStopping: { enabled: boolean; monitor: Monitor; patience: number; minDelta: number; restoreBest: boolean };
+  training: { dropLastBatch: boolean; shuffle: boolean; checkpoints: 'best-and-last' | 'none'; schedule: ScheduleFields };
+  /** Parts of a loaded spec that the form has no field for (a validation file, plateau stopping), kept as they were. */
+  extra: { validation?: unknown; plateau?: unknown };
+}
+
+export const DEFAULT_SCHEDULE: ScheduleFields = { stepEpochs: 5, gamma: 0.5, decayRate: 0.9, warmupEpochs: 1, minFactor: 0 };
+
+export function defaultForm(name = ''): SpecForm {
+  return {
+    name,
+    notes: '',
+    dataset: { id: '', size: null, noise: null, seed: null, classes: null, limit: null },
+    validationSplit: 0.2,
+    template: 'mlp',
+    mlp: { hidden: '64, 64', activation: 'relu', dropout: 0 },
+    cnn: { convBlocks: 2, filterGrowth: 2, stride: 1, padding: 'same', batchNorm: false, activation: 'relu', dense: '64', dropout: 0 },
+    params: {
+      learningRate: '0.01',
+      batchSize: '16, 64, 256',
+      epochs: '10',
+      optimizer: 'adam',
+      schedule: 'constant',
+      weightDecay: '0',
+      seed: '1',
+      filters: '',
+      kernelSize: '',
+      pooling: '',
+      poolSize: '',
+    },
+    search: { method: 'grid', trials: 20, seed: 0 },
+    earlyStopping: { enabled: false, monitor: 'val_loss', patience: 3, minDelta: 0, restoreBest: true },
+    training: { dropLastBatch: false, shuffle: true, checkpoints: 'best-and-last', schedule: { ...DEFAULT_SCHEDULE } },
+    extra: {},
+  };
+}
+
+/** "64, 32" → [64, 32]; "" → [] (no hidden layer). */
+export function parseUnits(text: string): { ok: true; value: number[] } | { ok: false; message: string } {
+  const tokens = text.split(/[\s,;]+/).filter(Boolean);
+  const value: number[] = [];
+  for (const token of tokens) {
+    if (!/^\d+$/.test(token) || Number(token) < 1) return { ok: false, message: `"${token}" is not a whole number of units` };
+    value.push(Number(token));
+  }
+  return { ok: true, value };
+}
+
+export interface BuiltSpec {
+  spec: ExperimentSpecInput;
+  /** Problems found before asking the server: unreadable field text. Paths are spec paths. */
+  issues: FieldIssue[];
+}
+
+export function formToSpec(form: SpecForm): BuiltSpec {
+  const issues: FieldIssue[] = [];
+  const params: Record<string, unknown> = {};
+  for (const meta of PARAMS) {
+    if (meta.cnnOnly && form.template !== 'cnn') continue;
+    const text = form.params[meta.name] ?? '';
+    // CNN fields may stay blank: the template's default is used.
+    if (meta.cnnOnly && text.trim() === '') continue;
+    const parsed = parseParamText(text, { kind: meta.kind, choices: meta.choices, label: meta.label });
+    if (parsed.ok) params[meta.name] = parsed.value;
+    else issues.push({ path: `params.${meta.name}`, message: parsed.message });
+  }
+
+  const dataset: Record<string, unknown> = { id: form.dataset.id };
+  for (const key of ['size', 'noise', 'seed', 'classes', 'limit'] as const) {
+    const value = form.dataset[key];
+    if (value !== null && value !== undefined) dataset[key] = value;
+  }
+
+  let model: Record<string, unknown>;
+  if (form.template === 'mlp') {
+    const hidden = parseUnits(form.mlp.hidden);
+    if (!hidden.ok) issues.push({ path: 'model.hidden', message: hidden.message });
+    model = { template: 'mlp', hidden: hidden.ok ? hidden.value : [], activation: form.mlp.activation, dropout: form.mlp.dropout };
+  } else {
+    const dense = parseUnits(form.cnn.dense);
+    if (!dense.ok) issues.push({ path: 'model.dense', message: dense.message });
+    const { dense: _dense, ...rest } = form.cnn;
+    model = { template: 'cnn', ...rest, dense: dense.ok ? dense.value : [] };
+  }
+
+  const training: Record<string, unknown> = {
+    dropLastBatch: form.training.dropLastBatch,
+    shuffle: form.training.shuffle,
+    checkpoints: form.training.checkpoints,
+    scheduleOptions: { ...form.training.schedule },
+  };
+  if (form.earlyStopping.enabled) {
+    const { enabled: _enabled, ...earlyStopping } = form.earlyStopping;
+    training.earlyStopping = earlyStopping;
+  }
+  if (form.extra.plateau !== undefined) training.plateau = form.extra.plateau;
+
+  const spec = {
+    name: form.name,
+    notes: form.notes,
+    dataset,
+    validation: form.extra.validation ?? { split: form.validationSplit, seed: 0 },
+    model,
+    search: form.search.method === 'grid' ? { method: 'grid' } : { method: 'random', trials: form.search.trials, seed: form.search.seed },
+    params,
+    training,
+  } as ExperimentSpecInput;
+  return { spec, issues };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+const num = (value: unknown, fallback: number): number => (typeof value === 'number' && Number.isFinite(value) ? value : fallback);
+const numOrNull = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
+const pick = <T extends string>(value: unknown, allowed: readonly T[], fallback: T): T =>
+  typeof value === 'string' && (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
+const units = (value: unknown, fallback: string): string =>
+  Array.isArray(value) ? value.map((v) => String(v)).join(', ') : fallback;
+
+/**
+ * Reads a spec file (already JSON-parsed) into the form. Tolerant: what cannot be shown is reported in
+ * `warnings` and left at the form's default; the server's preview then judges the result.
+ */
+export function specToForm(raw: unknown): { form: SpecForm; warnings: string[] } {
+  const form = defaultForm();
+  const warnings: string[] = [];
+  if (!isRecord(raw)) return { form, warnings: ['the file is not a JSON object with an experiment spec'] };
+  const known = new Set(['name', 'notes', 'dataset', 'validation', 'model', 'search', 'params', 'training']);
+  for (const key of Object.keys(raw)) if (!known.has(key)) warnings.push(`ignored unknown key "${key}"`);
+
+  if (typeof raw.name === 'string') form.name = raw.name;
+  if (typeof raw.notes === 'string') form.notes = raw.notes;
+
+  if (isRecord(raw.dataset)) {
+    const d = raw.dataset;
+    form.dataset = {
+      id: typeof d.id === 'string' ? d.id : '',
+      size: numOrNull(d.size), noise: numOrNull(d.noise), seed: numOrNull(d.seed), classes: numOrNull(d.classes), limit: numOrNull(d.limit),
+    };
+  }
+
+  if (isRecord(raw.validation)) {
+    if ('dataset' in raw.validation) form.extra.validation = raw.validation;
+    else form.validationSplit = num(raw.validation.split, form.validationSplit);
+  }
+
+  if (isRecord(raw.model)) {
+    const m = raw.model;
+    if (m.template === 'cnn') {
+      form.template = 'cnn';
+      const c = form.cnn;
+      form.cnn = {
+        convBlocks: num(m.convBlocks, c.convBlocks),
+        filterGrowth: num(m.filterGrowth, c.filterGrowth),
+        stride: num(m.stride, c.stride),
+        padding: pick(m.padding, ['same', 'valid'] as const, c.padding),
+        batchNorm: typeof m.batchNorm === 'boolean' ? m.batchNorm : c.batchNorm,
+        activation: pick(m.activation, ACTIVATIONS, c.activation),
+        dense: units(m.dense, c.dense),
+        dropout: num(m.dropout, c.dropout),
+      };
+    } else if (m.template === 'mlp') {
+      form.mlp = {
+        hidden: units(m.hidden, form.mlp.hidden),
+        activation: pick(m.activation, ACTIVATIONS, form.mlp.activation),
+        dropout: num(m.dropout, form.mlp.dropout),
+      };
+    } else {
+      warnings.push('model.template must be "mlp" or "cnn"; using mlp');
+    }
+  }
+
+  if (isRecord(raw.search)) {
+    if (raw.search.method === 'random') {
+      form.search = { method: 'random', trials: num(raw.search.trials, form.search.trials), seed: num(raw.search.seed, 0) };
+    }
+  }
+
+  {
+    // A file without params means every param at the spec's default, as the CLI reads it.
+    const p = isRecord(raw.params) ? raw.params : {};
+    for (const key of Object.keys(p)) if (!(PARAM_ORDER as readonly string[]).includes(key)) warnings.push(`ignored unknown parameter "${key}"`);
+    for (const name of PARAM_ORDER) {
+      if (name in p) form.params[name] = formatParamValue(p[name]);
+      // Absent params take the spec's defaults, which the CLI would apply too.
+      else if (!paramMeta(name).cnnOnly) form.params[name] = SPEC_DEFAULT_TEXT[name] ?? '';
+    }
+  }
+
+  if (isRecord(raw.training)) {
+    const t = raw.training;
+    form.training.dropLastBatch = t.dropLastBatch === true;
+    form.training.shuffle = t.shuffle !== false;
+    form.training.checkpoints = t.checkpoints === 'none' ? 'none' : 'best-and-last';
+    if (isRecord(t.scheduleOptions)) {
+      const s = t.scheduleOptions;
+      const d = DEFAULT_SCHEDULE;
+      form.training.schedule = {
+        stepEpochs: num(s.stepEpochs, d.stepEpochs), gamma: num(s.gamma, d.gamma), decayRate: num(s.decayRate, d.decayRate),
+        warmupEpochs: num(s.warmupEpochs, d.warmupEpochs), minFactor: num(s.minFactor, d.minFactor),
+      };
+    }
+    if (isRecord(t.earlyStopping)) {
+      const e = t.earlyStopping;
+      form.earlyStopping = {
+        enabled: true,
+        monitor: pick(e.monitor, MONITORS, 'val_loss'),
+        patience: num(e.patience, 3),
+        minDelta: num(e.minDelta, 0),
+        restoreBest: e.restoreBest !== false,
+      };
+    }
+    if (t.plateau !== undefined) form.extra.plateau = t.plateau;
+  }
+  return { form, warnings };
+}
+
+/** The spec schema's defaults, as field text (paramsSchema in the contract). */
+const SPEC_DEFAULT_TEXT: Partial<Record<ParamName, string>> = {
+  learningRate: '0.01', batchSize: '32', epochs: '5', optimizer: 'adam', schedule: 'constant', weightDecay: '0', seed: '1',
+};
+
+/** Every field of the form that can carry an issue, by spec path. */
+export const FIELD_PATHS: readonly string[] = [
+  'name', 'notes',
+  'dataset.id', 'dataset.size', 'dataset.noise', 'dataset.seed', 'dataset.classes', 'dataset.limit', 'dataset',
+  'validation.split', 'validation',
+  'model.hidden', 'model.activation', 'model.dropout', 'model.convBlocks', 'model.filterGrowth', 'model.stride',
+  'model.padding', 'model.batchNorm', 'model.dense', 'model.template', 'model',
+  ...PARAM_ORDER.map((name) => `params.${name}`), 'params',
+  'search.trials', 'search.seed', 'search.method', 'search',
+  'training.earlyStopping.monitor', 'training.earlyStopping.patience', 'training.earlyStopping.minDelta', 'training.earlyStopping',
+  'training.scheduleOptions.stepEpochs', 'training.scheduleOptions.gamma', 'training.scheduleOptions.decayRate',
+  'training.scheduleOptions.warmupEpochs', 'training.scheduleOptions.minFactor',
+  'training',
+];
+
+/**
+ * Groups issues by the form field they belong to. API issue paths look like `spec.params.batchSize.2` or
+ * `params.learningRate.from` (depending on which check found them); each goes to the most specific known
+ * field that is a prefix of it. What matches no field lands under '' (shown above the Run button).
+ */
+export function issuesByField(issues: readonly FieldIssue[], fields: readonly string[] = FIELD_PATHS): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const issue of issues) {
+    const path = issue.path.replace(/^spec(\.|$)/, '');
+    let best = '';
+    for (const field of fields) {
+      if ((path === field || path.startsWith(`${field}.`)) && field.length > best.length) best = field;
+    }
+    const list = (out[best] ??= []);
+    if (!list.includes(issue.message)) list.push(issue.message);
+  }
+  return out;
+}
