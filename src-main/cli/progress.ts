@@ -1,0 +1,78 @@
+/**
+ * Live progress of `epochlab run`: an overall bar (iterations across all trials, with ETA) and one bar per
+ * training trial on a terminal; one line per finished trial otherwise (CI logs, pipes).
+ */
+import { MultiBar, Presets, type SingleBar } from 'cli-progress';
+import type { EpochlabEvent, RunSummary } from '../contract';
+import { num } from './format';
+
+export interface ProgressView {
+  onEvent(event: EpochlabEvent): void;
+  stop(): void;
+}
+
+export function createProgress(runs: RunSummary[], stream: NodeJS.WriteStream, describe: (run: RunSummary) => string): ProgressView {
+  const byId = new Map(runs.map((r) => [r.id, r]));
+  const total = runs.reduce((n, r) => n + r.accounting.totalIterations, 0);
+  const done = new Map<number, number>();
+  const finished = new Set<number>();
+  const overallDone = () => [...done.values()].reduce((a, b) => a + b, 0);
+
+  if (!stream.isTTY) {
+    return {
+      onEvent(event) {
+        if (event.type !== 'run-status' || event.status === 'running' || finished.has(event.runId)) return;
+        finished.add(event.runId);
+        const run = byId.get(event.runId);
+        stream.write(`[${finished.size}/${runs.length}] run ${event.runId} ${run ? describe(run) : ''}: ${event.status}${event.error ? ` — ${event.error}` : ''}\n`);
+      },
+      stop() {},
+    };
+  }
+
+  const multi = new MultiBar(
+    { clearOnComplete: false, hideCursor: true, format: ' {label} |{bar}| {percentage}% {value}/{total} it | {info}', etaBuffer: 50, fps: 5, stream },
+    Presets.shades_classic,
+  );
+  const overall = multi.create(total, 0, { label: 'all trials'.padEnd(28), info: `0/${runs.length} done | ETA —` });
+  const bars = new Map<number, SingleBar>();
+  const started = Date.now();
+  const refreshOverall = () => {
+    const value = overallDone();
+    const elapsed = (Date.now() - started) / 1000;
+    const eta = value > 0 ? ((total - value) * elapsed) / value : null;
+    overall.update(value, { info: `${finished.size}/${runs.length} done | ETA ${eta === null ? '—' : `${Math.round(eta)}s`}` });
+  };
+  return {
+    onEvent(event) {
+      if (event.type === 'run-progress') {
+        const run = byId.get(event.runId);
+        if (!run) return;
+        let bar = bars.get(event.runId);
+        if (!bar) {
+          bar = multi.create(event.totalSteps, 0, { label: `run ${run.id} ${describe(run)}`.slice(0, 28).padEnd(28), info: '' });
+          bars.set(event.runId, bar);
+        }
+        done.set(event.runId, event.step);
+        bar.update(event.step, { info: `epoch ${event.epoch} loss ${num(event.loss)} ${Math.round(event.samplesPerSecond)} samples/s` });
+        refreshOverall();
+      } else if (event.type === 'run-status' && event.status !== 'running') {
+        finished.add(event.runId);
+        const bar = bars.get(event.runId);
+        if (bar) {
+          bar.update({ info: event.status });
+          multi.remove(bar);
+          bars.delete(event.runId);
+        }
+        const run = byId.get(event.runId);
+        if (run) done.set(event.runId, run.accounting.totalIterations);
+        multi.log(`run ${event.runId} ${run ? describe(run) : ''}: ${event.status}${event.error ? ` — ${event.error}` : ''}\n`);
+        refreshOverall();
+      }
+    },
+    stop() {
+      refreshOverall();
+      multi.stop();
+    },
+  };
+}

@@ -1,0 +1,41 @@
+/** `epochlab serve`: the services behind the token-protected HTTP + WebSocket server, until Ctrl-C. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BackendChoice } from '../contract';
+import { startServer } from '../server';
+import { createServices } from '../services';
+import { resolveDataDir } from '../services/data-dir';
+import { CliError } from './errors';
+
+/** The built renderer: out/renderer next to this bundle's out/node. */
+export function rendererDir(): string {
+  return join(__dirname, '..', 'renderer');
+}
+
+export async function serveCommand(
+  global: { dataDir?: string },
+  opts: { host: string; port: number; concurrency?: number; backend: BackendChoice },
+): Promise<void> {
+  const staticDir = rendererDir();
+  if (!existsSync(join(staticDir, 'index.html'))) {
+    throw new CliError(`the UI is not built (${staticDir} has no index.html): run \`npm run build\` first`, 1);
+  }
+  const services = await createServices({ dataDir: resolveDataDir(global.dataDir), concurrency: opts.concurrency, backend: opts.backend });
+  if (services.readOnlyBecause) process.stderr.write(`warning: ${services.readOnlyBecause}; serving read-only\n`);
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer(services, { host: opts.host, port: opts.port, staticDir, log: (line) => process.stderr.write(`${line}\n`) });
+  } catch (error) {
+    await services.close();
+    throw new CliError(error instanceof Error ? error.message : String(error), 1);
+  }
+  process.stdout.write(`Epochlab is serving at ${server.url}\nOpen that address in a browser on this machine. Press Ctrl-C to stop.\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  process.stderr.write('stopping: cancelling running trials…\n');
+  await server.close();
+  await services.close();
+}

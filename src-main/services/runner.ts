@@ -1,0 +1,143 @@
+/**
+ * Joins the engine and the store: sends queued runs to the worker pool, persists what workers report,
+ * and publishes live events. The only place where training results meet SQLite.
+ */
+import type { FromWorker, RunSummary, TrialEnd, BackendChoice } from '../contract';
+import type { TrainingPool } from '../engine/pool/pool';
+import type { RunStore } from '../store';
+import type { EventHub } from './events';
+
+export interface RunnerOptions {
+  dataDir: string;
+  backend: BackendChoice;
+  /** How often workers send iteration rows (and the UI gets progress). */
+  flushIntervalMs: number;
+}
+
+interface ActiveRun {
+  experimentId: number;
+  totalSteps: number;
+  /** A store write failed (disk full…): the run is stopped and ends `failed` with this reason. */
+  storeError: string | null;
+  lastProgress: { step: number; elapsedMs: number; samples: number };
+  done: Promise<void>;
+}
+
+export class ExperimentRunner {
+  private readonly active = new Map<number, ActiveRun>();
+
+  constructor(
+    private readonly store: RunStore,
+    private readonly pool: TrainingPool,
+    private readonly events: EventHub,
+    private readonly options: RunnerOptions,
+  ) {}
+
+  isActive(experimentId: number): boolean {
+    return [...this.active.values()].some((r) => r.experimentId === experimentId);
+  }
+
+  activeRunIds(experimentId?: number): number[] {
+    return [...this.active.entries()].filter(([, r]) => experimentId === undefined || r.experimentId === experimentId).map(([id]) => id);
+  }
+
+  /** Queues the runs; returns when they are all submitted (not finished). */
+  start(experimentId: number, runs: RunSummary[]): void {
+    if (!runs.length) return;
+    this.store.setExperimentStatus(experimentId, 'running');
+    this.events.emit({ type: 'experiment-status', experimentId, status: 'running' });
+    for (const run of runs) {
+      const state: ActiveRun = {
+        experimentId, totalSteps: run.accounting.totalIterations, storeError: null,
+        lastProgress: { step: 0, elapsedMs: 0, samples: 0 }, done: Promise.resolve(),
+      };
+      this.active.set(run.id, state);
+      state.done = this.pool
+        .submit(
+          {
+            runId: run.id,
+            config: this.store.getRun(run.id)!.config,
+            backend: this.options.backend,
+            dataDir: this.options.dataDir,
+            checkpointDir: `checkpoints/run-${run.id}`,
+            flushIntervalMs: this.options.flushIntervalMs,
+          },
+          (message) => this.onWorkerMessage(run.id, state, message),
+        )
+        .then((end) => this.onEnd(run.id, state, end));
+    }
+  }
+
+  cancelRun(runId: number): boolean {
+    return this.active.has(runId) && this.pool.cancel(runId);
+  }
+
+  cancelExperiment(experimentId: number): number {
+    return this.activeRunIds(experimentId).filter((id) => this.pool.cancel(id)).length;
+  }
+
+  /** Resolves when every run started so far has ended. */
+  async idle(): Promise<void> {
+    while (this.active.size) await Promise.all([...this.active.values()].map((r) => r.done));
+  }
+
+  private onWorkerMessage(runId: number, state: ActiveRun, message: FromWorker): void {
+    if (state.storeError) return;
+    try {
+      switch (message.type) {
+        case 'started':
+          this.store.markRunStarted(runId, { backend: message.backend, datasetFingerprint: message.datasetFingerprint });
+          this.events.emit({ type: 'run-status', experimentId: state.experimentId, runId, status: 'running', error: null });
+          break;
+        case 'iterations': {
+          this.store.appendIterations(runId, message.rows);
+          const last = message.rows[message.rows.length - 1];
+          const samples = message.rows.reduce((n, r) => n + r.batchSize, 0);
+          const dt = last.elapsedMs - state.lastProgress.elapsedMs;
+          state.lastProgress = { step: last.step, elapsedMs: last.elapsedMs, samples };
+          this.events.emit({
+            type: 'run-progress', experimentId: state.experimentId, runId, step: last.step, totalSteps: state.totalSteps,
+            epoch: last.epoch, loss: last.loss, elapsedMs: last.elapsedMs, samplesPerSecond: dt > 0 ? (samples * 1000) / dt : 0,
+          });
+          break;
+        }
+        case 'epoch':
+          this.store.appendEpoch(runId, message.row, message.bestEpoch);
+          this.events.emit({ type: 'run-epoch', experimentId: state.experimentId, runId, metric: message.row });
+          break;
+        case 'checkpoint':
+          this.store.addCheckpoint(runId, message.checkpoint);
+          break;
+        case 'finished':
+          break;
+      }
+    } catch (error) {
+      state.storeError = `could not save the run's metrics: ${error instanceof Error ? error.message : String(error)}`;
+      this.pool.cancel(runId);
+    }
+  }
+
+  private onEnd(runId: number, state: ActiveRun, end: TrialEnd): void {
+    const status = state.storeError ? 'failed' : end.status;
+    const error = state.storeError ?? end.reason;
+    try {
+      this.store.markRunEnded(runId, {
+        status, error, bestEpoch: end.bestEpoch, divergedAtStep: end.status === 'diverged' && !state.storeError ? end.divergedAtStep : null,
+      });
+    } catch {
+      // The store cannot write (disk full): the run stays `running` in the file and becomes `interrupted` at
+      // the next start, which is the truth as far as the database can tell.
+    }
+    this.active.delete(runId);
+    this.events.emit({ type: 'run-status', experimentId: state.experimentId, runId, status, error });
+    if (!this.isActive(state.experimentId)) {
+      const status = this.store.queuedRuns(state.experimentId).length ? 'interrupted' : 'finished';
+      try {
+        this.store.setExperimentStatus(state.experimentId, status);
+      } catch {
+        // As above: the next start repairs the status.
+      }
+      this.events.emit({ type: 'experiment-status', experimentId: state.experimentId, status });
+    }
+  }
+}

@@ -1,0 +1,39 @@
+/** Facts about this installation: version, cores, which backends load, the default concurrency. */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { BackendChoice } from '../contract';
+
+const requireHere = createRequire(__filename);
+
+/** Whether a package is installed, without loading it (loading tfjs-node-gpu into the main process is heavy). */
+export function isInstalled(name: string): boolean {
+  try {
+    requireHere.resolve(`${name}/package.json`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** CPU backends train one trial per core; a GPU backend gets one trial at a time so they do not fight over it. */
+export function defaultConcurrency(backend: BackendChoice): number {
+  const gpu = backend === 'tensorflow-gpu' || (backend === 'auto' && isInstalled('@tensorflow/tfjs-node-gpu'));
+  return gpu ? 1 : Math.max(1, availableParallelism());
+}
+
+/** The version in package.json, found by walking up from the bundle (out/node, out/main or src-main/services). */
+export function appVersion(): string {
+  let dir = __dirname;
+  for (let i = 0; i < 5; i++) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'epochlab' && pkg.version) return pkg.version;
+    } catch {
+      // not here; go up
+    }
+    dir = dirname(dir);
+  }
+  return 'unknown';
+}
