@@ -1,0 +1,34 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { ExperimentSpecInput } from '../../src-main/contract';
+import { createServices, type ServiceOptions } from '../../src-main/services';
+
+export const WORKER_SCRIPT = resolve('out/node/worker.js');
+export const CLI_SCRIPT = resolve('out/node/cli.js');
+
+export function tempDataDir(): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'epochlab-svc-'));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function openServices(dataDir: string, extra: Partial<ServiceOptions> = {}) {
+  return createServices({ dataDir, workerScript: WORKER_SCRIPT, concurrency: 2, backend: 'cpu', flushIntervalMs: 50, ...extra });
+}
+
+/** A small, fast spec: 2-D moons, a tiny MLP. */
+export function moonsSpec(params: ExperimentSpecInput['params'], extra: Partial<ExperimentSpecInput> = {}): ExperimentSpecInput {
+  return {
+    name: 'test grid',
+    dataset: { id: 'moons', size: 410, noise: 0.2, seed: 1 },
+    validation: { split: 0.2, seed: 0 },
+    model: { template: 'mlp', hidden: [16] },
+    params,
+    ...extra,
+  };
+}
+
+/** Calls an API method with unvalidated input, as a front door would pass on what it received. */
+export function rawCall(services: { api: object }, method: string, input: unknown): Promise<unknown> {
+  return (services.api as Record<string, (i: unknown) => Promise<unknown>>)[method](input);
+}

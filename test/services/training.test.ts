@@ -1,0 +1,117 @@
+// Real training in worker threads, checked through the store: the heart of the main job.
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ApiError, iterationAccounting, parseApiInput, splitSizes, type EpochlabEvent } from '../../src-main/contract';
+import { databasePath } from '../../src-main/services/data-dir';
+import { moonsSpec, openServices, rawCall, tempDataDir } from './harness';
+
+let data: ReturnType<typeof tempDataDir>;
+beforeEach(() => {
+  data = tempDataDir();
+});
+afterEach(() => data.cleanup());
+
+const nTrain = splitSizes([205, 205], 0.2).nTrain; // moons, 410 points, balanced classes
+
+describe('services: training grids in worker threads', () => {
+  it('stores ceil(N/B) iteration rows per epoch, the real last batch size, and sample-weighted epoch loss', async () => {
+    const services = await openServices(data.dir);
+    const events: EpochlabEvent[] = [];
+    services.subscribe((e) => events.push(e));
+    const experiment = await services.api.createExperiment(parseApiInput('createExperiment', { spec: moonsSpec({ batchSize: [32, 100, 1000], epochs: 3, learningRate: 0.01 }) }));
+    await services.runner.idle();
+    const detail = await services.api.getExperiment({ experimentId: experiment.id });
+    expect(detail.runs.map((r) => r.status)).toEqual(['completed', 'completed', 'completed']);
+    const db = new Database(databasePath(data.dir), { readonly: true });
+    try {
+      for (const run of detail.runs) {
+        const acc = iterationAccounting(nTrain, run.params.batchSize, 3);
+        expect(run.accounting).toEqual(acc);
+        const perEpoch = db.prepare('SELECT epoch, COUNT(*) AS n, SUM(batch_size) AS samples FROM iteration_metrics WHERE run_id = ? GROUP BY epoch ORDER BY epoch').all(run.id) as Array<{ epoch: number; n: number; samples: number }>;
+        expect(perEpoch).toEqual([1, 2, 3].map((epoch) => ({ epoch, n: acc.iterationsPerEpoch, samples: nTrain })));
+        const last = db.prepare('SELECT batch_size FROM iteration_metrics WHERE run_id = ? AND epoch = 1 ORDER BY step DESC LIMIT 1').get(run.id) as { batch_size: number };
+        expect(last.batch_size).toBe(acc.lastBatchSize);
+        const weighted = db.prepare('SELECT SUM(loss * batch_size) / SUM(batch_size) AS w FROM iteration_metrics WHERE run_id = ? AND epoch = 2').get(run.id) as { w: number };
+        const epochs = await services.api.getEpochMetrics({ runIds: [run.id] });
+        expect(epochs[run.id][1].trainLoss).toBeCloseTo(weighted.w, 5);
+        expect(run.stepsDone).toBe(acc.totalIterations);
+        expect(run.backend?.name).toBe('cpu');
+        expect(run.datasetFingerprint).toMatch(/^[0-9a-f]{16,}$/);
+      }
+      // batch 1000 > N: full batch, one iteration per epoch
+      expect(detail.runs[2].accounting).toMatchObject({ effectiveBatchSize: nTrain, iterationsPerEpoch: 1 });
+    } finally {
+      db.close();
+    }
+    expect(events.some((e) => e.type === 'run-progress')).toBe(true);
+    expect(events.filter((e) => e.type === 'run-epoch')).toHaveLength(9);
+    expect(events.at(-1)).toEqual({ type: 'experiment-status', experimentId: experiment.id, status: 'finished' });
+    await services.close();
+  });
+
+  it('a divergent learning rate next to sane ones gives one diverged run and completed others', async () => {
+    const services = await openServices(data.dir);
+    const experiment = await services.api.createExperiment(parseApiInput('createExperiment', { spec: moonsSpec({ learningRate: [0.01, 1e6, 0.05], optimizer: 'sgd', batchSize: 16, epochs: 4 }), }));
+    await services.runner.idle();
+    const { runs } = await services.api.getExperiment({ experimentId: experiment.id });
+    expect(runs.map((r) => r.status)).toEqual(['completed', 'diverged', 'completed']);
+    const diverged = runs[1];
+    expect(diverged.divergedAtStep).toBeGreaterThan(0);
+    expect(diverged.stepsDone).toBe(diverged.divergedAtStep);
+    expect(diverged.error).toMatch(/loss became/);
+    const series = await services.api.getIterationSeries({ runIds: [diverged.id], series: 'loss', maxPoints: 2000 });
+    expect(series[diverged.id].at(-1)!.value).toBeNull();
+    await services.close();
+  });
+
+  it('early stopping ends a run before its last epoch and records the best epoch', async () => {
+    const services = await openServices(data.dir);
+    const experiment = await services.api.createExperiment(parseApiInput('createExperiment', { spec: moonsSpec({ learningRate: 0.05, batchSize: 16, epochs: 80 }, { training: { earlyStopping: { monitor: 'val_loss', patience: 2, minDelta: 0.05 } } }), }));
+    await services.runner.idle();
+    const [run] = (await services.api.getExperiment({ experimentId: experiment.id })).runs;
+    expect(run.status).toBe('early-stopped');
+    expect(run.epochsDone).toBeLessThan(80);
+    expect(run.bestEpoch).toBe(run.epochsDone - 2);
+    const detail = await services.api.getRun({ runId: run.id });
+    expect(detail.checkpoints.map((c) => c.kind).sort()).toEqual(['best', 'last']);
+    await services.close();
+  });
+
+  it('cancels a running experiment: runs end cancelled, queued ones never start', async () => {
+    const services = await openServices(data.dir, { concurrency: 1 });
+    const experiment = await services.api.createExperiment(parseApiInput('createExperiment', { spec: moonsSpec({ batchSize: 1, epochs: 200, seed: [1, 2, 3] }) }));
+    await new Promise<void>((resolve) => {
+      const off = services.subscribe((e) => {
+        if (e.type === 'run-progress' && e.step > 20) {
+          off();
+          resolve();
+        }
+      });
+    });
+    const { cancelled } = await services.api.cancelExperiment({ experimentId: experiment.id });
+    expect(cancelled).toBe(3);
+    await services.runner.idle();
+    const { runs, status } = await services.api.getExperiment({ experimentId: experiment.id });
+    expect(runs.map((r) => r.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
+    expect(runs[0].stepsDone).toBeGreaterThan(20);
+    expect(runs[1].stepsDone).toBe(0);
+    expect(status).toBe('finished');
+    await services.close();
+  });
+
+  it('refuses bad specs with one message per field before anything runs', async () => {
+    const services = await openServices(data.dir);
+    const bad = moonsSpec({ learningRate: -1, batchSize: 0, epochs: 0 });
+    const error = await rawCall(services, 'createExperiment', { spec: bad }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).issues.map((i) => i.path.split('.').slice(1, 3).join('.'))).toEqual(
+      expect.arrayContaining(['params.learningRate', 'params.batchSize', 'params.epochs']),
+    );
+    const cnnError = await rawCall(services, 'createExperiment', { spec: { ...moonsSpec({}), model: { template: 'cnn' } } }).catch((e: unknown) => e);
+    expect((cnnError as ApiError).issues[0]).toMatchObject({ path: 'model.template' });
+    const unknownDataset = await rawCall(services, 'previewExperiment', { spec: { ...moonsSpec({}), dataset: { id: 'nope' } } }).catch((e: unknown) => e);
+    expect((unknownDataset as ApiError).issues[0].path).toBe('dataset.id');
+    expect(await services.api.listExperiments({})).toEqual([]);
+    await services.close();
+  });
+});
