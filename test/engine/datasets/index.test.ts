@@ -1,14 +1,22 @@
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetRef } from '../../../src-main/contract';
 import { describeDataset, fingerprint, importDataset, listDatasets, loadDataset } from '../../../src-main/engine/datasets';
+import { listImported } from '../../../src-main/engine/datasets/imported';
 import { contextIn, i64Bytes, idxBytes, npyBytes, f32Bytes, useTempDir, writeFile } from './helpers';
 
 const CSV = 'sepal,petal,kind\n1,2,b\n3,4,a\n5,6,b\n7,8,c\n9,10,a\n';
 
 describe('dataset registry', () => {
-  const dir = useTempDir();
+  // One data folder for the whole block: listing builds the MNIST cache, which takes most of a second.
+  let shared: string;
+  beforeAll(() => {
+    shared = mkdtempSync(join(tmpdir(), 'epochlab-registry-'));
+  });
+  afterAll(() => rmSync(shared, { recursive: true, force: true }));
+  const dir = () => shared;
 
   it('lists the built-ins and the imports', async () => {
     const ctx = contextIn(dir());
@@ -115,7 +123,7 @@ describe('importDataset', () => {
     await expect(importDataset({ format: 'csv', name: 'a\u0000b', path }, ctx)).rejects.toThrow(/control characters/);
     await expect(importDataset({ format: 'csv', name: 'bad', path: writeFile(dir(), 'bad.csv', 'a,b\n1,x\n2\n') }, ctx)).rejects.toThrow(/row 2 \(line 3\) has 1 columns/);
     await expect(importDataset({ format: 'csv', name: 'one', path: '' }, ctx)).rejects.toThrow(/choose the CSV file/);
-    expect(listDatasets(ctx).filter((d) => d.source === 'imported')).toEqual([]);
+    expect(listImported(ctx)).toEqual([]);
   });
 
   it('skips a damaged import in the list and refuses to load it', async () => {
@@ -123,7 +131,7 @@ describe('importDataset', () => {
     const info = await importDataset({ format: 'csv', name: 'ok', path: writeFile(dir(), 'a.csv', CSV) }, ctx);
     mkdirSync(join(dir(), 'datasets', 'imp-0123456789ab'));
     writeFileSync(join(dir(), 'datasets', 'imp-0123456789ab', 'meta.json'), '{ not json');
-    expect(listDatasets(ctx).filter((d) => d.source === 'imported').map((d) => d.id)).toEqual([info.id]);
+    expect(listImported(ctx).map((d) => d.id)).toEqual([info.id]);
     await expect(loadDataset({ id: 'imp-0123456789ab' }, ctx)).rejects.toThrow(/imported dataset imp-0123456789ab is damaged/);
     writeFileSync(join(dir(), 'datasets', info.id, 'data.bin'), 'short');
     await expect(loadDataset({ id: info.id }, ctx)).rejects.toThrow(/data\.bin: not an Epochlab dataset file/);

@@ -1,11 +1,20 @@
-import { existsSync, statSync, writeFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeMnist, ensureMnistCache, loadMnist, mnistCachePath } from '../../../src-main/engine/datasets/mnist';
 import { fingerprint } from '../../../src-main/engine/datasets';
 import { contextIn, useTempDir } from './helpers';
 
 describe('mnist-10k', () => {
   const dir = useTempDir();
+  // Building the cache takes most of a second; the read-only checks share one.
+  let shared: string;
+  beforeAll(() => {
+    shared = mkdtempSync(join(tmpdir(), 'epochlab-mnist-'));
+    ensureMnistCache(contextIn(shared));
+  });
+  afterAll(() => rmSync(shared, { recursive: true, force: true }));
 
   it('converts the mnist package once into a cache, then loads from it quickly', () => {
     const ctx = contextIn(dir());
@@ -47,7 +56,7 @@ describe('mnist-10k', () => {
   });
 
   it('orders rows so that a limit takes a mix of digits, and describe agrees with load', () => {
-    const ctx = contextIn(dir());
+    const ctx = contextIn(shared);
     const info = describeMnist(ctx, 200);
     const ds = loadMnist(ctx, 200);
     expect(info.rows).toBe(200);
@@ -59,8 +68,9 @@ describe('mnist-10k', () => {
 
   it('rebuilds a damaged cache', () => {
     const ctx = contextIn(dir());
-    const path = ensureMnistCache(ctx);
-    const size = statSync(path).size;
+    const path = mnistCachePath(ctx);
+    const size = statSync(mnistCachePath(contextIn(shared))).size;
+    mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, 'garbage');
     expect(ensureMnistCache(ctx)).toBe(path);
     expect(statSync(path).size).toBe(size);
