@@ -1,0 +1,17 @@
+/** Electron main entry: wires the real services into the app shell. Everything else is in ./main. */
+import { app } from 'electron';
+import { createServices } from '../services';
+import { resolveDataDir } from '../services/data-dir';
+import { startApp } from './main';
+
+void startApp({
+  createServices: (options) => createServices(options),
+  resolveDataDir: () => resolveDataDir(),
+  mainDir: __dirname,
+}).catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
+
+// Ctrl+C in `npm start`, or a system shutdown: take the same orderly path as the Quit menu.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => app.quit());

@@ -1,0 +1,100 @@
+/**
+ * The IPC side of the contract. Every call is checked for who sent it (only the app's own top-level page,
+ * RELIABILITY B1), validated against the contract's schema (B2) and answered with an InvokeResult:
+ * nothing is thrown across IPC, where Electron would strip it to a bare message anyway.
+ */
+import { ipcMain, BrowserWindow, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { ApiError, type ApiErrorBody, type DatasetImportFormat, type DatasetImportSource, type EpochlabServices } from '../contract/api';
+import type { DatasetInfo } from '../contract/records';
+import { IPC_EVENT_CHANNEL, IPC_IMPORT_DIALOG_CHANNEL, IPC_INVOKE_CHANNEL, type EpochlabBridge, type InvokeResult } from '../contract/transport';
+import { describeError, errorResult, invokeApi } from '../server/dispatch';
+import { chooseImportSource, IMPORT_FORMATS, MAX_DATASET_NAME_LENGTH } from './import-dialog';
+import { isAppPageUrl, type AppPage } from './page';
+
+type ImportResult = Awaited<ReturnType<EpochlabBridge['importDatasetWithDialog']>>;
+export type ChooseImportSource = (format: DatasetImportFormat, name: string | null, parent: BrowserWindow | null) => Promise<DatasetImportSource | null>;
+
+export interface IpcOptions {
+  page: AppPage;
+  /** The windows that get events and may call: those the app created. */
+  windows(): BrowserWindow[];
+  log(line: string): void;
+  /** The OS dialog; replaceable so the flow can be tested without one. */
+  chooseImportSource?: ChooseImportSource;
+}
+
+const REFUSED = 'refused: the caller is not the Epochlab window';
+
+/** A sender is trusted when it is the top frame of an app window, showing the app's own page. */
+export function isTrustedSender(event: Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>, options: Pick<IpcOptions, 'page' | 'windows'>): boolean {
+  const frame = event.senderFrame;
+  if (!frame || frame.parent !== null) return false;
+  if (!options.windows().some((win) => !win.isDestroyed() && win.webContents === event.sender)) return false;
+  return isAppPageUrl(options.page, frame.url);
+}
+
+function refused(): { ok: false; error: ApiErrorBody['error'] } {
+  return { ok: false, error: { code: 'invalid', message: REFUSED } };
+}
+
+function importInputIssues(format: unknown, name: unknown): ApiError | null {
+  const issues = [];
+  if (typeof format !== 'string' || !(IMPORT_FORMATS as readonly string[]).includes(format)) {
+    issues.push({ path: 'format', message: `expected one of ${IMPORT_FORMATS.join(', ')}` });
+  }
+  if (typeof name !== 'string' || name.trim() === '' || name.length > MAX_DATASET_NAME_LENGTH) {
+    issues.push({ path: 'name', message: `expected a name of 1 to ${MAX_DATASET_NAME_LENGTH} characters` });
+  }
+  return issues.length ? new ApiError('invalid', `invalid import: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues) : null;
+}
+
+export function setupIpc(services: EpochlabServices, options: IpcOptions): () => void {
+  const choose = options.chooseImportSource ?? chooseImportSource;
+  const onUnexpected = (method: string, error: unknown): void => options.log(`error: ${method} failed: ${describeError(error)}`);
+  let dialogOpen = false;
+
+  ipcMain.handle(IPC_INVOKE_CHANNEL, async (event, method: unknown, input: unknown): Promise<InvokeResult> => {
+    if (!isTrustedSender(event, options)) return refused();
+    return invokeApi(services.api, method, input, onUnexpected);
+  });
+
+  ipcMain.handle(IPC_IMPORT_DIALOG_CHANNEL, async (event, format: unknown, name: unknown): Promise<ImportResult> => {
+    if (!isTrustedSender(event, options)) return refused();
+    const invalid = importInputIssues(format, name);
+    if (invalid) return { ok: false, error: invalid.toBody().error };
+    // One dialog at a time: a second click while the first is open would stack dialogs.
+    if (dialogOpen) return { ok: false, error: { code: 'conflict', message: 'an import dialog is already open' } };
+    dialogOpen = true;
+    try {
+      const source = await choose(format as DatasetImportFormat, (name as string).trim(), BrowserWindow.fromWebContents(event.sender));
+      if (!source) return { ok: true, value: null };
+      const value: DatasetInfo = await services.importDataset(source);
+      return { ok: true, value };
+    } catch (error) {
+      return errorResult(error, 'importDataset', onUnexpected);
+    } finally {
+      dialogOpen = false;
+    }
+  });
+
+  const unsubscribe = services.subscribe((event) => {
+    for (const win of options.windows()) {
+      if (!win.isDestroyed()) sendTo(win.webContents, event);
+    }
+  });
+
+  return () => {
+    ipcMain.removeHandler(IPC_INVOKE_CHANNEL);
+    ipcMain.removeHandler(IPC_IMPORT_DIALOG_CHANNEL);
+    unsubscribe();
+  };
+}
+
+function sendTo(contents: WebContents, event: unknown): void {
+  // A window being torn down can throw on send; losing an event for a closing window is harmless.
+  try {
+    contents.send(IPC_EVENT_CHANNEL, event);
+  } catch {
+    /* the window is going away */
+  }
+}

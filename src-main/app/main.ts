@@ -1,0 +1,142 @@
+/**
+ * The composition root, as a function of its dependencies so it can be tested with a fake Electron and
+ * fake services: single instance, hardening, services, IPC, menu, window, and an orderly quit that lets
+ * the services end running trials as `cancelled` and close the store (RELIABILITY E2).
+ */
+import path from 'node:path';
+import { app, dialog, shell, type BrowserWindow } from 'electron';
+import type { DatasetImportFormat, EpochlabServices } from '../contract/api';
+import { ApiError } from '../contract/api';
+import { describeError } from '../server/dispatch';
+import { chooseImportSource } from './import-dialog';
+import { setupIpc } from './ipc';
+import { setupMenu } from './menu';
+import { resolveAppPage } from './page';
+import { setupSecurity } from './security';
+import { reportStartupFailure } from './startup-error';
+import { createMainWindow, focusWindow } from './window';
+
+export interface AppDependencies {
+  createServices(options: { dataDir: string }): Promise<EpochlabServices>;
+  resolveDataDir(): string;
+  /** The folder of the main bundle (out/main); preload and renderer are its siblings. */
+  mainDir: string;
+  log?: (line: string) => void;
+}
+
+/** How long quitting waits for the services before exiting anyway. */
+export const CLOSE_TIMEOUT_MS = 10_000;
+
+export async function closeWithin(services: EpochlabServices, ms: number, log: (line: string) => void): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      log(`warning: the services did not close within ${ms} ms; exiting anyway`);
+      resolve();
+    }, ms);
+  });
+  try {
+    await Promise.race([services.close().catch((error: unknown) => log(`error: closing the services failed: ${describeError(error)}`)), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Resolves once the app is running (or has decided to exit). */
+export async function startApp(deps: AppDependencies): Promise<void> {
+  const log = deps.log ?? ((line: string) => console.error(line));
+
+  // A second launch hands over to the first (which comes to the front) instead of opening the database twice.
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  app.enableSandbox();
+  const windows = new Set<BrowserWindow>();
+  app.on('second-instance', () => {
+    const [first] = windows;
+    if (first) focusWindow(first);
+  });
+
+  await app.whenReady();
+  const isDev = !app.isPackaged;
+  const page = resolveAppPage({
+    isPackaged: app.isPackaged,
+    devServerUrl: process.env.ELECTRON_RENDERER_URL,
+    indexHtml: path.join(deps.mainDir, '../renderer/index.html'),
+  });
+  const preload = path.join(deps.mainDir, '../preload/index.js');
+  setupSecurity(page);
+
+  const dataDir = deps.resolveDataDir();
+  let services: EpochlabServices;
+  try {
+    services = await deps.createServices({ dataDir });
+  } catch (error) {
+    log(`error: cannot start: ${describeError(error)}`);
+    await reportStartupFailure(error, dataDir);
+    app.exit(1);
+    return;
+  }
+
+  const openWindow = (): BrowserWindow => {
+    const win = createMainWindow(page, preload, isDev, log);
+    windows.add(win);
+    win.on('closed', () => windows.delete(win));
+    win.webContents.on('render-process-gone', (_event, details) => log(`error: the window's renderer is gone: ${details.reason}`));
+    return win;
+  };
+
+  const disposeIpc = setupIpc(services, { page, windows: () => [...windows], log });
+
+  const importFromMenu = async (format: DatasetImportFormat): Promise<void> => {
+    const [parent] = windows;
+    try {
+      const source = await chooseImportSource(format, null, parent ?? null);
+      if (!source) return;
+      const info = await services.importDataset(source);
+      await dialog.showMessageBox({ type: 'info', title: 'Epochlab', message: `Imported “${info.name}”`, detail: `${info.rows} rows, ${info.numClasses} classes.` });
+    } catch (error) {
+      if (!(error instanceof ApiError)) log(`error: import failed: ${describeError(error)}`);
+      dialog.showErrorBox('Import failed', error instanceof Error ? error.message : String(error));
+    }
+  };
+
+  setupMenu(
+    {
+      importDataset: (format) => void importFromMenu(format),
+      openDataFolder: () => void shell.openPath(dataDir),
+      about: () => void dialog.showMessageBox({
+        type: 'info',
+        title: 'About Epochlab',
+        message: `Epochlab ${app.getVersion()}`,
+        detail: `Offline experiment manager for neural-network training.\n\nElectron ${process.versions.electron ?? '?'} · Chromium ${process.versions.chrome ?? '?'} · Node ${process.versions.node}\nData folder: ${dataDir}`,
+      }),
+      quit: () => app.quit(),
+    },
+    { isDev, platform: process.platform, appName: 'Epochlab' },
+  );
+
+  let quitState: 'running' | 'closing' | 'closed' = 'running';
+  app.on('before-quit', (event) => {
+    if (quitState === 'closed') return;
+    event.preventDefault();
+    if (quitState === 'closing') return;
+    quitState = 'closing';
+    for (const win of windows) if (!win.isDestroyed()) win.hide();
+    void closeWithin(services, CLOSE_TIMEOUT_MS, log).finally(() => {
+      quitState = 'closed';
+      disposeIpc();
+      app.exit(0);
+    });
+  });
+  // Training goes on with the window closed on macOS, as apps do there; elsewhere closing it quits.
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('activate', () => {
+    if (windows.size === 0) openWindow();
+  });
+
+  openWindow();
+}

@@ -1,0 +1,52 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { chooseImportSource, datasetNameFromPath } from '../../src-main/app/import-dialog';
+import { fake, resetFake } from './fake-electron';
+
+vi.mock('electron', async () => (await import('./fake-electron')).fake);
+
+beforeEach(() => resetFake());
+
+function picks(...files: Array<string | null>): void {
+  for (const file of files) {
+    fake.dialog.showOpenDialog.mockResolvedValueOnce(file === null ? { canceled: true, filePaths: [] } : { canceled: false, filePaths: [file] });
+  }
+}
+
+describe('chooseImportSource', () => {
+  it('asks for images then labels for IDX', async () => {
+    picks('/d/train-images-idx3-ubyte.gz', '/d/train-labels-idx1-ubyte.gz');
+    expect(await chooseImportSource('idx', 'mnist', null)).toEqual({ format: 'idx', name: 'mnist', images: '/d/train-images-idx3-ubyte.gz', labels: '/d/train-labels-idx1-ubyte.gz' });
+    expect(fake.dialog.showOpenDialog).toHaveBeenCalledTimes(2);
+  });
+
+  it('stops at the first cancel', async () => {
+    picks(null);
+    expect(await chooseImportSource('idx', 'mnist', null)).toBeNull();
+    expect(fake.dialog.showOpenDialog).toHaveBeenCalledTimes(1);
+    picks('/d/x.npy', null);
+    expect(await chooseImportSource('npy', 'xy', null)).toBeNull();
+  });
+
+  it('asks for one CSV file and names the dataset after it when no name is given', async () => {
+    picks('/d/Iris Data.csv');
+    expect(await chooseImportSource('csv', null, null)).toEqual({ format: 'csv', name: 'Iris Data', path: '/d/Iris Data.csv' });
+    const options = fake.dialog.showOpenDialog.mock.calls[0][0] as { filters: Array<{ extensions: string[] }>; properties: string[] };
+    expect(options.filters[0].extensions).toContain('csv');
+    expect(options.properties).toEqual(['openFile']);
+  });
+
+  it('asks for x then y for NPY', async () => {
+    picks('/d/x.npy', '/d/y.npy');
+    expect(await chooseImportSource('npy', null, null)).toEqual({ format: 'npy', name: 'x', x: '/d/x.npy', y: '/d/y.npy' });
+  });
+});
+
+describe('datasetNameFromPath', () => {
+  it('drops extensions and the IDX suffix', () => {
+    expect(datasetNameFromPath('/d/train-images-idx3-ubyte.gz')).toBe('train-images');
+    expect(datasetNameFromPath('/d/t10k-images.idx3-ubyte')).toBe('t10k-images');
+    expect(datasetNameFromPath('C:/data/iris.csv')).toBe('iris');
+    expect(datasetNameFromPath('/d/.csv')).toBe('imported');
+    expect(datasetNameFromPath(`/d/${'n'.repeat(300)}.npy`)).toHaveLength(120);
+  });
+});
