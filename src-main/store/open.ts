@@ -5,7 +5,7 @@
 import Database from 'better-sqlite3';
 import { StoreError, guard } from './errors';
 import { inspectDatabaseFile } from './file-checks';
-import { MIGRATIONS, applyMigrations, newerVersionError, userVersion, type Migration } from './migrations';
+import { APPLICATION_ID, MIGRATIONS, applyMigrations, newerVersionError, userVersion, type Migration } from './migrations';
 import { SqliteRunStore } from './sqlite-store';
 import type { RunStore } from './types';
 
@@ -34,11 +34,16 @@ function configure(db: Database.Database, readonly: boolean, busyTimeoutMs: numb
   db.pragma('synchronous = NORMAL');
 }
 
-/** A SQLite file with tables but no Epochlab version is another program's: migrating would write into it. */
-function checkIsOurs(db: Database.Database, dbPath: string): void {
-  const objects = Number(db.prepare('SELECT COUNT(*) FROM sqlite_master').pluck().get());
-  if (objects > 0) {
-    throw new StoreError('corrupt', `${dbPath} is a SQLite database but not an Epochlab one (it has tables and no Epochlab version); it was not changed.`);
+/**
+ * Every Epochlab database from version 1 on carries our application id; a SQLite file with tables but no
+ * version, or a version without our id, is another program's, and migrating would write into it.
+ */
+function checkIsOurs(db: Database.Database, dbPath: string, version: number): void {
+  const foreign = version === 0
+    ? Number(db.prepare('SELECT COUNT(*) FROM sqlite_master').pluck().get()) > 0
+    : Number(db.pragma('application_id', { simple: true })) !== APPLICATION_ID;
+  if (foreign) {
+    throw new StoreError('corrupt', `${dbPath} is a SQLite database but not an Epochlab one; it was not changed.`);
   }
 }
 
@@ -49,8 +54,8 @@ function prepare(db: Database.Database, dbPath: string, readonly: boolean, inter
   // The version is read before anything is configured: a newer database must not even be switched to WAL.
   db.pragma(`busy_timeout = ${busyTimeoutMs}`);
   const version = userVersion(db);
+  checkIsOurs(db, dbPath, version);
   if (version > target && !readonly) throw newerVersionError(version, target, dbPath);
-  if (version === 0) checkIsOurs(db, dbPath);
   if (readonly && version < target) {
     throw new StoreError('readonly', `${dbPath} is at database version ${version} and needs upgrading to ${target}, which cannot be done read-only.`);
   }

@@ -19,6 +19,7 @@ const BATCH = 100;
 
 let work: { dir: string; cleanup: () => void };
 let child: string;
+const live = new Set<ReturnType<typeof spawn>>();
 
 beforeAll(async () => {
   work = tempDir('epochlab-crash-');
@@ -30,7 +31,11 @@ beforeAll(async () => {
     external: ['better-sqlite3'], logLevel: 'error',
   });
 });
-afterAll(() => work.cleanup());
+afterAll(() => {
+  // A failed or timed-out test may leave its child writing into the folder about to be removed.
+  for (const proc of live) proc.kill('SIGKILL');
+  work.cleanup();
+});
 
 interface ChildRun {
   lines: string[];
@@ -45,6 +50,7 @@ interface ChildRun {
 function runChild(args: string[], killWhen: 'start' | RegExp | null, delayMs: number): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, [child, ...args], { env: { ...process.env, NODE_PATH: nodeModules }, stdio: ['ignore', 'pipe', 'pipe'] });
+    live.add(proc);
     const lines: string[] = [];
     let pending = '';
     let stderr = '';
@@ -67,6 +73,7 @@ function runChild(args: string[], killWhen: 'start' | RegExp | null, delayMs: nu
     proc.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     proc.on('error', reject);
     proc.on('close', (code, signal) => {
+      live.delete(proc);
       if (code !== null && code !== 0) reject(new Error(`child exited with ${code}: ${stderr}`));
       else resolve({ lines, signal, code });
     });
@@ -154,7 +161,7 @@ describe('kill -9', () => {
     expect(store.getIterations(runId)).toHaveLength(persisted);
     expect(store.getRun(runId)?.summary.stepsDone).toBe(persisted);
     store.close();
-  });
+  }, 30_000 + ROUNDS * 2_000);
 
   test('a kill during a migration leaves the database at its old version with its data', async () => {
     const file = path.join(work.dir, 'migration.sqlite');

@@ -113,6 +113,19 @@ describe('openStore', () => {
     expect(snapshot(dir)).toEqual(before);
   });
 
+  test('a SQLite database with a version but without the Epochlab application id is refused', () => {
+    const file = path.join(dir, 'versioned.sqlite');
+    const other = new Database(file);
+    other.exec('CREATE TABLE experiments (id INTEGER)');
+    other.pragma('user_version = 1');
+    other.close();
+    const before = snapshot(dir);
+    const error = storeError(() => openStore(file));
+    expect(error.code).toBe('corrupt');
+    expect(error.message).toMatch(/not an Epochlab one/);
+    expect(snapshot(dir)).toEqual(before);
+  });
+
   test('a folder where the file should be is refused as not-a-file', () => {
     const folder = path.join(dir, 'epochlab.sqlite');
     fs.mkdirSync(folder);
