@@ -1,0 +1,16 @@
+/** One subscription to live events, fanned out to the stores that care. */
+import type { ApiClient } from '../api/client';
+import { useExperimentStore } from './experiment';
+import { useExperimentsStore } from './experiments';
+import { useMetricsStore } from './metrics';
+
+export function connectEvents(client: ApiClient): () => void {
+  const experiments = useExperimentsStore();
+  const experiment = useExperimentStore();
+  const metrics = useMetricsStore();
+  return client.onEvent((event) => {
+    experiments.handleEvent(event);
+    experiment.handleEvent(event);
+    metrics.handleEvent(event);
+  });
+}

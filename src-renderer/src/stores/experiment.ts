@@ -1,0 +1,134 @@
+/**
+ * The open experiment: its detail (spec + runs), live progress per running run and a short rolling window
+ * of batch losses from run-progress events, for the live chart while trials train.
+ */
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef, triggerRef } from 'vue';
+import type { EpochlabEvent, ExperimentDetail, RunSummary } from '../contract';
+import { toApiError } from '../api/errors';
+import { debounce } from '../lib/debounce';
+import { experimentProgress, type LiveProgress } from '../lib/progress';
+import { apiClient } from './client';
+import { useConnectionStore } from './connection';
+
+export const LIVE_LOSS_POINTS = 600;
+export const DETAIL_REFRESH_MS = 700;
+
+export interface LiveLossPoint {
+  step: number;
+  elapsedMs: number;
+  loss: number | null;
+}
+
+export const useExperimentStore = defineStore('experiment', () => {
+  const id = ref<number | null>(null);
+  const detail = ref<ExperimentDetail | null>(null);
+  const loading = ref(false);
+  const error = ref<string | null>(null);
+  const notFound = ref(false);
+  const live = ref<Record<number, LiveProgress>>({});
+  const liveLoss = shallowRef<Record<number, LiveLossPoint[]>>({});
+
+  const runs = computed<RunSummary[]>(() => detail.value?.runs ?? []);
+  const progress = computed(() => experimentProgress(runs.value, live.value));
+
+  async function load(): Promise<void> {
+    const experimentId = id.value;
+    if (experimentId === null) return;
+    loading.value = true;
+    try {
+      const got = await apiClient().call('getExperiment', { experimentId });
+      // The user may have opened another experiment meanwhile.
+      if (id.value !== experimentId) return;
+      detail.value = got;
+      error.value = null;
+      notFound.value = false;
+      // Progress of runs that ended is no longer live.
+      const next: Record<number, LiveProgress> = {};
+      for (const run of got.runs) if (run.status === 'running' && live.value[run.id]) next[run.id] = live.value[run.id];
+      live.value = next;
+    } catch (e) {
+      const err = toApiError(e);
+      useConnectionStore().reportError(e);
+      if (id.value !== experimentId) return;
+      error.value = err.message;
+      notFound.value = err.code === 'not-found';
+    } finally {
+      loading.value = false;
+    }
+  }
+
+  const refresh = debounce(() => void load(), DETAIL_REFRESH_MS);
+
+  async function open(experimentId: number): Promise<void> {
+    if (id.value !== experimentId) {
+      id.value = experimentId;
+      detail.value = null;
+      live.value = {};
+      liveLoss.value = {};
+      error.value = null;
+      notFound.value = false;
+    }
+    refresh.cancel();
+    await load();
+  }
+
+  function close(): void {
+    refresh.cancel();
+    id.value = null;
+    detail.value = null;
+  }
+
+  function patchRun(runId: number, patch: Partial<RunSummary>): void {
+    const d = detail.value;
+    if (!d) return;
+    const run = d.runs.find((r) => r.id === runId);
+    if (run) Object.assign(run, patch);
+  }
+
+  function handleEvent(event: EpochlabEvent): void {
+    if (id.value === null || event.experimentId !== id.value) return;
+    switch (event.type) {
+      case 'run-progress': {
+        const { step, totalSteps, epoch, loss, elapsedMs, samplesPerSecond } = event;
+        live.value = { ...live.value, [event.runId]: { step, totalSteps, epoch, loss, elapsedMs, samplesPerSecond } };
+        const points = liveLoss.value[event.runId] ?? [];
+        points.push({ step, elapsedMs, loss });
+        if (points.length > LIVE_LOSS_POINTS) points.splice(0, points.length - LIVE_LOSS_POINTS);
+        liveLoss.value[event.runId] = points;
+        triggerRef(liveLoss);
+        const run = detail.value?.runs.find((r) => r.id === event.runId);
+        if (run && run.status === 'queued') patchRun(event.runId, { status: 'running' });
+        break;
+      }
+      case 'run-epoch':
+        patchRun(event.runId, { epochsDone: event.metric.epoch, stepsDone: event.metric.step });
+        // Best values are computed by the server; fetch them once the burst settles.
+        refresh.schedule();
+        break;
+      case 'run-status':
+        patchRun(event.runId, { status: event.status, error: event.error });
+        refresh.schedule();
+        break;
+      case 'experiment-status':
+        if (detail.value) detail.value.status = event.status;
+        refresh.schedule();
+        break;
+    }
+  }
+
+  async function cancel(): Promise<number> {
+    if (id.value === null) return 0;
+    const { cancelled } = await apiClient().call('cancelExperiment', { experimentId: id.value });
+    refresh.schedule();
+    return cancelled;
+  }
+
+  async function cancelRun(runId: number): Promise<boolean> {
+    const { cancelled } = await apiClient().call('cancelRun', { runId });
+    refresh.schedule();
+    return cancelled;
+  }
+
+  return { id, detail, loading, error, notFound, live, liveLoss, runs, progress, open, close, load, handleEvent, cancel, cancelRun };
+});

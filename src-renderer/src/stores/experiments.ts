@@ -1,0 +1,63 @@
+/** The experiment list: loaded on demand, kept fresh by events (debounced, since a grid sends bursts). */
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import type { EpochlabEvent, ExperimentSpecInput, ExperimentSummary } from '../contract';
+import { toApiError } from '../api/errors';
+import { debounce } from '../lib/debounce';
+import { DEMO_SPEC } from '../form/demo';
+import { apiClient } from './client';
+import { useConnectionStore } from './connection';
+
+export const REFRESH_DEBOUNCE_MS = 400;
+
+export const useExperimentsStore = defineStore('experiments', () => {
+  const items = ref<ExperimentSummary[]>([]);
+  const loaded = ref(false);
+  const loading = ref(false);
+  const error = ref<string | null>(null);
+
+  async function load(): Promise<void> {
+    loading.value = true;
+    try {
+      items.value = await apiClient().call('listExperiments', {});
+      loaded.value = true;
+      error.value = null;
+    } catch (e) {
+      useConnectionStore().reportError(e);
+      error.value = toApiError(e).message;
+    } finally {
+      loading.value = false;
+    }
+  }
+
+  const refresh = debounce(() => void load(), REFRESH_DEBOUNCE_MS);
+
+  function handleEvent(event: EpochlabEvent): void {
+    // Progress ticks do not change the list; status changes (counts, best loss) do.
+    if (!loaded.value) return;
+    if (event.type === 'experiment-status' || event.type === 'run-status') refresh.schedule();
+  }
+
+  async function create(spec: ExperimentSpecInput): Promise<ExperimentSummary> {
+    const created = await apiClient().call('createExperiment', { spec });
+    items.value = [created, ...items.value.filter((e) => e.id !== created.id)];
+    return created;
+  }
+
+  function createDemo(): Promise<ExperimentSummary> {
+    return create(DEMO_SPEC);
+  }
+
+  async function cancel(experimentId: number): Promise<number> {
+    const { cancelled } = await apiClient().call('cancelExperiment', { experimentId });
+    refresh.schedule();
+    return cancelled;
+  }
+
+  async function remove(experimentId: number): Promise<void> {
+    await apiClient().call('deleteExperiment', { experimentId });
+    items.value = items.value.filter((e) => e.id !== experimentId);
+  }
+
+  return { items, loaded, loading, error, load, handleEvent, create, createDemo, cancel, remove };
+});
