@@ -5,6 +5,15 @@ import {
   type RunDetail, type RunSummary, type TrialParams,
 } from '../contract';
 
+/** Borderless between rows, so long tables stay readable in a terminal. */
+function newTable(head: Array<string | number>): Table.Table {
+  return new Table({
+    head: head.map(String),
+    style: { head: [], border: [] },
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+  });
+}
+
 /** User text (names) may hold terminal escape sequences: print it without control characters. */
 export function plain(text: string): string {
   // eslint-disable-next-line no-control-regex
@@ -35,10 +44,7 @@ const label = (p: ParamName) => LABELS[p] ?? p;
 
 export function runsTable(runs: RunSummary[]): string {
   const params = varyingParams(runs.map((r) => r.params));
-  const table = new Table({
-    head: ['run', ...params.map(label), 'status', 'best epoch', 'best val loss', 'best val acc', 'it/epoch', 'last batch', 'iterations', 'time'],
-    style: { head: [], border: [] },
-  });
+  const table = newTable(['run', ...params.map(label), 'status', 'best epoch', 'best val loss', 'best val acc', 'it/epoch', 'last batch', 'iterations', 'time']);
   for (const r of runs) {
     table.push([
       r.id, ...params.map((p) => String(r.params[p])), r.status, r.bestEpoch ?? '—', num(r.bestValLoss), num(r.bestValAccuracy),
@@ -50,7 +56,7 @@ export function runsTable(runs: RunSummary[]): string {
 
 export function previewTable(preview: ExperimentPreview): string {
   const lines = [`${preview.trialCount} trial(s) on ${preview.dataset.name}: N train = ${preview.nTrain}, N val = ${preview.nVal}, ${preview.totalIterations} iterations in all`];
-  const table = new Table({ head: ['batch size', 'effective', 'iterations/epoch', 'last batch', 'total iterations'], style: { head: [], border: [] } });
+  const table = newTable(['batch size', 'effective', 'iterations/epoch', 'last batch', 'total iterations']);
   for (const b of preview.batchSizes) table.push([b.batchSize, b.effectiveBatchSize, b.iterationsPerEpoch, b.lastBatchSize, b.totalIterations.join(', ')]);
   lines.push(table.toString());
   for (const w of preview.warnings) lines.push(`warning: ${w}`);
@@ -58,10 +64,7 @@ export function previewTable(preview: ExperimentPreview): string {
 }
 
 export function epochsTable(epochs: EpochMetric[], bestEpoch: number | null): string {
-  const table = new Table({
-    head: ['epoch', 'step', 'samples', 'train loss', 'train acc', 'val loss', 'val acc', 'gap', 'lr', 'seconds'],
-    style: { head: [], border: [] },
-  });
+  const table = newTable(['epoch', 'step', 'samples', 'train loss', 'train acc', 'val loss', 'val acc', 'gap', 'lr', 'seconds']);
   for (const e of epochs) {
     const gap = e.valLoss !== null && e.trainLoss !== null ? e.valLoss - e.trainLoss : null;
     table.push([`${e.epoch}${e.epoch === bestEpoch ? ' *' : ''}`, e.step, e.samplesSeen, num(e.trainLoss), num(e.trainAccuracy), num(e.valLoss), num(e.valAccuracy), num(gap), num(e.learningRate), num(e.seconds, 2)]);
@@ -87,7 +90,7 @@ export function runDetailText(run: RunDetail): string {
 }
 
 export function experimentsTable(experiments: ExperimentSummary[]): string {
-  const table = new Table({ head: ['id', 'name', 'status', 'dataset', 'model', 'trials', 'runs by status', 'best val loss', 'created'], style: { head: [], border: [] } });
+  const table = newTable(['id', 'name', 'status', 'dataset', 'model', 'trials', 'runs by status', 'best val loss', 'created']);
   for (const e of experiments) {
     const counts = Object.entries(e.counts).map(([s, n]) => `${s} ${n}`).join(', ');
     table.push([e.id, plain(e.name), e.status, plain(e.datasetId), e.template, e.trialCount, counts, `${num(e.bestValLoss)}${e.bestRunId ? ` (run ${e.bestRunId})` : ''}`, e.createdAt.slice(0, 19).replace('T', ' ')]);
@@ -96,7 +99,7 @@ export function experimentsTable(experiments: ExperimentSummary[]): string {
 }
 
 export function datasetsTable(datasets: DatasetInfo[]): string {
-  const table = new Table({ head: ['id', 'name', 'source', 'kind', 'rows', 'input shape', 'classes'], style: { head: [], border: [] } });
+  const table = newTable(['id', 'name', 'source', 'kind', 'rows', 'input shape', 'classes']);
   for (const d of datasets) table.push([plain(d.id), plain(d.name), d.source, d.kind, d.rows, `[${d.inputShape.join(', ')}]`, d.numClasses]);
   return table.toString();
 }

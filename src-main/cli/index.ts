@@ -260,7 +260,8 @@ export async function main(argv: string[]): Promise<number> {
       return error.exitCode;
     }
     if (error instanceof ApiError) {
-      process.stderr.write(`epochlab: ${error.message}\n`);
+      const details = error.issues.map((i) => `  ${i.path.replace(/^spec\./, '')}: ${i.message}`);
+      process.stderr.write(details.length ? `epochlab: invalid input:\n${details.join('\n')}\n` : `epochlab: ${error.message}\n`);
       return error.code === 'invalid' ? 2 : 1;
     }
     process.stderr.write(`epochlab: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -88,10 +88,32 @@ export class ApiError extends Error {
 
 /** Zod issues as "path: message" pairs, the form the UI shows next to each field. */
 export function fieldIssues(error: z.ZodError): FieldIssue[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.map(String).join('.') || '(root)',
-    message: issue.code === 'unrecognized_keys' ? `unknown key${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}` : issue.message,
-  }));
+  return error.issues.map((issue) => {
+    const { path, message } = specific(issue);
+    return { path: path.map(String).join('.') || '(root)', message };
+  });
+}
+
+type AnyIssue = z.core.$ZodIssue;
+
+/**
+ * A union (a value, a list or a range) that fails reports "Invalid input" with one issue list per branch.
+ * The useful message is the one from the branch that got past the type check (e.g. "batch size must be a
+ * whole number" for 2.5), so that is the one we show.
+ */
+function specific(issue: AnyIssue): { path: PropertyKey[]; message: string } {
+  if (issue.code === 'invalid_union' && issue.errors.length) {
+    const candidates = issue.errors.flat();
+    const best = candidates.find((i) => i.code !== 'invalid_type' && i.code !== 'invalid_union') ?? candidates.find((i) => i.code === 'invalid_type' && i.path.length === 0);
+    if (best) {
+      const inner = specific(best);
+      return { path: [...issue.path, ...inner.path], message: inner.message };
+    }
+  }
+  if (issue.code === 'unrecognized_keys') {
+    return { path: issue.path, message: `unknown key${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}` };
+  }
+  return { path: issue.path, message: issue.message };
 }
 
 /** Validate a method's input; throws `ApiError('invalid')` with one message per field. */
