@@ -26,7 +26,7 @@ interface BestRow {
   val_loss: number;
 }
 
-const EXPERIMENT_STATUSES: ReadonlySet<string> = new Set<ExperimentStatus>(['running', 'finished']);
+const EXPERIMENT_STATUSES: ReadonlySet<string> = new Set<ExperimentStatus>(['running', 'finished', 'interrupted']);
 
 // The dataset and template are read from the spec JSON by SQLite, so listing never parses whole specs.
 const SUMMARY_SELECT = `

@@ -1,0 +1,125 @@
+// The real `epochlab` command (bundled), run as a user would: exit codes, output, and recovery after kill -9.
+import { spawn, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CLI_SCRIPT, moonsSpec, openServices, tempDataDir } from '../services/harness';
+
+let data: ReturnType<typeof tempDataDir>;
+beforeEach(() => {
+  data = tempDataDir();
+});
+afterEach(() => data.cleanup());
+
+function cli(...args: string[]) {
+  return spawnSync(process.execPath, [CLI_SCRIPT, '--data-dir', data.dir, ...args], { encoding: 'utf8', timeout: 120_000 });
+}
+function specFile(spec: unknown): string {
+  const path = join(data.dir, `spec-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(path, JSON.stringify(spec));
+  return path;
+}
+
+describe('epochlab CLI', () => {
+  it('run --json trains the grid and prints every trial with its iteration accounting', () => {
+    const result = cli('run', specFile(moonsSpec({ batchSize: [64, 100], epochs: 2 })), '--json', '--backend', 'cpu', '--concurrency', '2');
+    expect(result.status, result.stderr).toBe(0);
+    const detail = JSON.parse(result.stdout) as { runs: Array<{ status: string; accounting: { iterationsPerEpoch: number; lastBatchSize: number } }> };
+    expect(detail.runs.map((r) => r.status)).toEqual(['completed', 'completed']);
+    expect(detail.runs.map((r) => [r.accounting.iterationsPerEpoch, r.accounting.lastBatchSize])).toEqual([[6, 8], [4, 28]]);
+  });
+
+  it('run prints a table and the best run in words', () => {
+    const result = cli('run', specFile(moonsSpec({ batchSize: [32, 328], epochs: 2 })), '--backend', 'cpu');
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/it\/epoch/);
+    expect(result.stdout).toMatch(/lowest validation loss: run \d+ \(batchSize=\d+\) — [\d.]+ at epoch \d, after \d+ iterations and \d+ samples/);
+    const ls = cli('ls');
+    expect(ls.stdout).toMatch(/test grid/);
+    const show = cli('show', '1');
+    expect(show.status).toBe(0);
+    expect(show.stdout).toMatch(/N = 328, B = 32 → 11 per epoch \(last batch 8\), 2 epochs → 22 total/);
+    const csv = cli('export', '1', '--format', 'csv');
+    expect(csv.stdout.split('\n')[0]).toMatch(/^experimentId,runId,trial,status,learningRate,batchSize,epochs,optimizer,schedule,weightDecay,seed,iterationsPerEpoch/);
+    expect(csv.stdout.trim().split('\n')).toHaveLength(1 + 2 * 2);
+  });
+
+  it('exits 2 with one line per field for an invalid spec, and 2 for a missing or malformed file', () => {
+    const bad = cli('preview', specFile(moonsSpec({ learningRate: 0, batchSize: 2.5 })));
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/params\.learningRate: learning rate must be greater than 0/);
+    expect(bad.stderr).toMatch(/params\.batchSize: batch size must be a whole number/);
+    expect(cli('run', join(data.dir, 'nope.json')).status).toBe(2);
+    const malformed = join(data.dir, 'bad.json');
+    writeFileSync(malformed, '{ "name": ');
+    const r = cli('preview', malformed);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/not valid JSON/);
+    expect(cli('show', 'abc').status).toBe(2);
+    expect(cli('export', '1').status).toBe(2); // --format is required
+  });
+
+  it('exits 1 for a missing run, and 0 with help on every command', () => {
+    expect(cli('show', '42').status).toBe(1);
+    for (const command of ['run', 'preview', 'ls', 'show', 'export', 'datasets', 'resume', 'serve']) {
+      const help = cli(command, '--help');
+      expect(help.status, command).toBe(0);
+      expect(help.stdout).toMatch(/^Usage: epochlab/);
+    }
+  });
+
+  it('a run killed with SIGKILL is interrupted after restart, and resume trains it again with no duplicated rows', async () => {
+    const spec = specFile(moonsSpec({ batchSize: 1, epochs: 100, seed: [1, 2] }));
+    const child = spawn(process.execPath, [CLI_SCRIPT, '--data-dir', data.dir, 'run', spec, '--backend', 'cpu', '--concurrency', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Wait until the first run has written metrics, then kill the whole process without warning.
+    await new Promise<void>((resolve, reject) => {
+      const deadline = setTimeout(() => reject(new Error('the run never started')), 60_000);
+      const poll = setInterval(() => {
+        const probe = spawnSync(process.execPath, ['-e', `
+          const D = require('better-sqlite3');
+          const db = new D(${JSON.stringify(join(data.dir, 'epochlab.sqlite'))}, { readonly: true, fileMustExist: true });
+          const row = db.prepare('SELECT COUNT(*) AS n FROM iteration_metrics').get();
+          process.stdout.write(String(row.n));`], { encoding: 'utf8' });
+        if (Number(probe.stdout) > 50) {
+          clearInterval(poll);
+          clearTimeout(deadline);
+          resolve();
+        }
+      }, 200);
+    });
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+
+    const services = await openServices(data.dir, { concurrency: 1 });
+    const before = await services.api.getExperiment({ experimentId: 1 });
+    expect(before.status).toBe('interrupted');
+    expect(before.runs.map((r) => r.status)).toEqual(['interrupted', 'queued']);
+    expect(before.runs[0].error).toMatch(/process stopped/);
+    expect(before.runs[0].stepsDone).toBeGreaterThan(50);
+    await services.close();
+
+    // Resume, and cancel once both runs have trained past where the first was killed, to keep the test fast.
+    const resumed = await openServices(data.dir, { concurrency: 2 });
+    const { queued } = await resumed.api.resumeExperiment({ experimentId: 1 });
+    expect(queued).toBe(2);
+    await new Promise<void>((resolve) => {
+      const seen = new Set<number>();
+      const off = resumed.subscribe((e) => {
+        if (e.type === 'run-progress' && e.step > 60) seen.add(e.runId);
+        if (seen.size === 2) {
+          off();
+          resolve();
+        }
+      });
+    });
+    await resumed.api.cancelExperiment({ experimentId: 1 });
+    await resumed.runner.idle();
+    const series = await resumed.api.getIterationSeries({ runIds: [1, 2], series: 'loss', maxPoints: 100_000 });
+    for (const id of [1, 2]) {
+      const steps = series[id].map((p) => p.step);
+      expect(new Set(steps).size).toBe(steps.length);
+      expect(steps[0]).toBe(1);
+    }
+    await resumed.close();
+  });
+});
