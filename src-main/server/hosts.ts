@@ -56,7 +56,10 @@ export function hostAllowed(hostHeader: string | undefined, allowed: ReadonlySet
   return typeof hostHeader === 'string' && allowed.has(hostHeader.toLowerCase());
 }
 
-/** An absent Origin is a non-browser client (curl, scripts); a present one must be this server itself. */
+/**
+ * An absent Origin is a non-browser client (curl, scripts); a present one must be this server itself.
+ * https is accepted too, for a TLS-terminating reverse proxy named in `allowedHosts`.
+ */
 export function originAllowed(origin: string | undefined, allowed: ReadonlySet<string>): boolean {
   if (origin === undefined) return true;
   let url: URL;
@@ -65,5 +68,5 @@ export function originAllowed(origin: string | undefined, allowed: ReadonlySet<s
   } catch {
     return false;
   }
-  return url.protocol === 'http:' && url.origin === origin.toLowerCase().replace(/\/$/, '') && allowed.has(url.host);
+  return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === origin.toLowerCase().replace(/\/$/, '') && allowed.has(url.host);
 }

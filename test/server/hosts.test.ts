@@ -28,7 +28,8 @@ describe('hosts', () => {
     expect(originAllowed(undefined, allowed)).toBe(true);
     expect(originAllowed('http://127.0.0.1:8123', allowed)).toBe(true);
     expect(originAllowed('http://[::1]:8123', allowed)).toBe(true);
-    for (const origin of ['null', 'http://evil.example', 'https://127.0.0.1:8123', 'http://127.0.0.1:8124', 'http://127.0.0.1:8123.evil.example', 'file://', 'http://user@127.0.0.1:8123']) {
+    expect(originAllowed('https://gpu-box.lan:8123', allowedHostHeaders('127.0.0.1', 8123, ['gpu-box.lan']))).toBe(true);
+    for (const origin of ['null', 'http://evil.example', 'https://evil.example', 'ws://127.0.0.1:8123', 'http://127.0.0.1:8124', 'http://127.0.0.1:8123.evil.example', 'file://', 'http://user@127.0.0.1:8123']) {
       expect(originAllowed(origin, allowed), origin).toBe(false);
     }
   });
