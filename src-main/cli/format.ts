@@ -16,7 +16,6 @@ function newTable(head: Array<string | number>): Table.Table {
 
 /** User text (names) may hold terminal escape sequences: print it without control characters. */
 export function plain(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
 }
 
