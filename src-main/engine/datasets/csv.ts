@@ -164,15 +164,25 @@ export async function readCsvFile(path: string, options: CsvOptions = {}): Promi
   const builder = new CsvTableBuilder(file, options);
   const input = createReadStream(path);
   const parser = parse(PARSE_OPTIONS);
-  input.on('error', (err) => parser.destroy(err));
-  input.pipe(parser);
-  try {
-    for await (const item of parser as AsyncIterable<ParsedRecord>) builder.add(item.record, item.info.lines);
-  } catch (err) {
-    throw parserError(file, err);
-  } finally {
-    input.destroy();
-  }
+  // 'data' events rather than for-await: one promise per record is a measurable share of a large import.
+  await new Promise<void>((resolve, reject) => {
+    const fail = (err: unknown) => {
+      input.destroy();
+      parser.destroy();
+      reject(parserError(file, err));
+    };
+    input.on('error', fail);
+    parser.on('error', fail);
+    parser.on('data', (item: ParsedRecord) => {
+      try {
+        builder.add(item.record, item.info.lines);
+      } catch (err) {
+        fail(err);
+      }
+    });
+    parser.on('end', resolve);
+    input.pipe(parser);
+  });
   return builder.finish();
 }
 
