@@ -39,7 +39,6 @@ export function allowedHostHeaders(bindHost: string, port: number, extraHosts: r
     }
     names.add(hostname().toLowerCase());
   }
-  for (const extra of extraHosts) names.add(hostForUrl(extra).toLowerCase());
   names.delete(hostForUrl('0.0.0.0'));
   names.delete(hostForUrl('::'));
 
@@ -48,6 +47,19 @@ export function allowedHostHeaders(bindHost: string, port: number, extraHosts: r
     allowed.add(`${name}:${port}`);
     // Browsers leave the default port out of Host and Origin.
     if (port === 80) allowed.add(name);
+  }
+  // Names given for a reverse proxy: `gpu-box.lan` (the proxy on its default port, or direct on this port)
+  // or with an explicit port, `gpu-box.lan:8443`, taken as written.
+  for (const extra of extraHosts) {
+    const value = extra.trim().toLowerCase();
+    if (value === '') continue;
+    if (/^\[[^\]]+\]:\d+$/.test(value) || /^[^:[\]]+:\d+$/.test(value)) {
+      allowed.add(value);
+      continue;
+    }
+    const name = hostForUrl(value);
+    allowed.add(name);
+    allowed.add(`${name}:${port}`);
   }
   return allowed;
 }

@@ -25,7 +25,7 @@ export interface ServerOptions {
   staticDir: string;
   /** A fixed token (at least 16 characters); a random 32-byte one otherwise. */
   token?: string;
-  /** Extra names the server may be reached by (a reverse proxy, a DNS name); compared with the Host header. */
+  /** Extra Host values accepted: `name` (this port or a proxy on its default port) or `name:port` as written. */
   allowedHosts?: string[];
   /** Where warnings and errors go; never given the token. Defaults to stderr. */
   log?: (line: string) => void;

@@ -19,8 +19,16 @@ describe('hosts', () => {
     expect(hostAllowed('0.0.0.0:8123', allowedHostHeaders('0.0.0.0', 8123))).toBe(false);
   });
 
-  it('adds configured names', () => {
-    expect(hostAllowed('gpu-box.lan:9000', allowedHostHeaders('127.0.0.1', 9000, ['gpu-box.lan']))).toBe(true);
+  it('adds configured names, bare or with a port', () => {
+    const allowed = allowedHostHeaders('127.0.0.1', 9000, ['gpu-box.lan', 'Proxy.example:8443', '[fd00::1]:443', ' ']);
+    expect(hostAllowed('gpu-box.lan:9000', allowed)).toBe(true);
+    expect(hostAllowed('gpu-box.lan', allowed)).toBe(true);
+    expect(hostAllowed('proxy.example:8443', allowed)).toBe(true);
+    expect(hostAllowed('proxy.example:9000', allowed)).toBe(false);
+    expect(hostAllowed('[fd00::1]:443', allowed)).toBe(true);
+    expect(hostAllowed('gpu-box.lan:1234', allowed)).toBe(false);
+    expect(originAllowed('https://gpu-box.lan', allowed)).toBe(true);
+    expect(originAllowed('https://proxy.example:8443', allowed)).toBe(true);
   });
 
   it('accepts an Origin only if it is this server', () => {
