@@ -75,7 +75,9 @@ class CsvTableBuilder {
       const v = parseDecimal(record[c]);
       if (v === null || !Number.isFinite(v) || Math.abs(v) > FLOAT32_MAX) {
         const reason = v === null ? 'expected a finite number' : 'number out of 32-bit float range';
-        throw new DatasetError(`${where}, column ${c + 1} (${show(this.names[c])}): ${reason}, got ${show(record[c])}`);
+        // Text in a feature column often means the labels are not where they were looked for.
+        const hint = v === null && this.options.labelColumn === undefined ? `; if this column holds the labels, choose it as the label column (index ${c})` : '';
+        throw new DatasetError(`${where}, column ${c + 1} (${show(this.names[c])}): ${reason}, got ${show(record[c])}${hint}`);
       }
       this.features.push(v);
     }

@@ -69,6 +69,11 @@ describe('CSV parsing', () => {
     expect(refusal(text)).toMatch(message);
   });
 
+  it('suggests the label column when text turns up in a feature column', () => {
+    expect(refusal('setosa,5.1,3.5\nvirginica,6.2,3.4\n')).toMatch(/column 1 \("setosa"\): expected a finite number, got "virginica"; if this column holds the labels, choose it as the label column \(index 0\)/);
+    expect(parse('setosa,5.1,3.5\nvirginica,6.2,3.4\n', { labelColumn: 0 }).classNames).toEqual(['setosa', 'virginica']);
+  });
+
   it('refuses ragged rows with the row number', () => {
     expect(refusal('a,b,label\n1,2,x\n3,4\n')).toMatch(/row 2 \(line 3\) has 2 columns, expected 3 like the header/);
     expect(refusal('1,2,x\n3,4,5,y\n')).toMatch(/row 2 \(line 2\) has 4 columns, expected 3 like the first row/);
