@@ -10,7 +10,8 @@ export const FINISHED_STATUSES: ReadonlySet<RunStatus> = new Set([
   'completed', 'early-stopped', 'diverged', 'failed', 'cancelled', 'interrupted',
 ]);
 
-export type ExperimentStatus = 'running' | 'finished';
+/** `interrupted`: the process stopped while it ran; what is left can be resumed. */
+export type ExperimentStatus = 'running' | 'finished' | 'interrupted';
 
 /** One parameter update. `loss`/`accuracy` are null when not finite (SQLite cannot keep NaN). */
 export interface IterationMetric {

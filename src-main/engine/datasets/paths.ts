@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 /**
- * This module's own file. The engine runs as CommonJS bundles (app, CLI, workers) and as ES modules (tests,
- * tsx), and each has only one of the two ways of knowing where it is.
+ * A file to resolve packages and bundled resources from: this module's own file wherever Node or vitest
+ * defines __filename (the CommonJS bundles of app, CLI and workers; tests). A pure ES-module run has no
+ * __filename, and `import.meta` would make esbuild warn on every CommonJS build, so such a run resolves from
+ * the working directory (the project root when developing).
  */
-export const HERE: string = typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url);
+export const HERE: string = typeof __filename === 'string' ? __filename : join(process.cwd(), 'index.js');
 
 /** The first `<dir>/<relative>` that exists, walking up from `start`; null when none does. */
 export function findUpwards(start: string, relative: string): string | null {
