@@ -3,9 +3,10 @@ import { app } from 'electron';
 import { createServices } from '../services';
 import { resolveDataDir } from '../services/data-dir';
 import { startApp } from './main';
+import { electronSqliteBinding } from './native';
 
 void startApp({
-  createServices: (options) => createServices(options),
+  createServices: (options) => createServices({ ...options, sqliteNativeBinding: electronSqliteBinding(__dirname) }),
   resolveDataDir: () => resolveDataDir(),
   mainDir: __dirname,
 }).catch((error: unknown) => {

@@ -25,6 +25,8 @@ export interface ServiceOptions {
   workerScript?: string;
   flushIntervalMs?: number;
   stallTimeoutMs?: number;
+  /** See OpenOptions.nativeBinding. */
+  sqliteNativeBinding?: string;
 }
 
 export type Services = EpochlabServices & {
@@ -39,7 +41,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
   const lock = acquireLock(dataDir);
   let store: RunStore;
   try {
-    store = openStore(databasePath(dataDir));
+    store = openStore(databasePath(dataDir), { nativeBinding: options.sqliteNativeBinding });
   } catch (error) {
     lock.release();
     throw error;

@@ -12,6 +12,11 @@ import type { RunStore } from './types';
 export interface OpenOptions {
   /** Open without writing anything: no migration, no WAL switch; every write fails with StoreError 'readonly'. */
   readonly?: boolean;
+  /**
+   * A better-sqlite3 binary built for another runtime. `npm start` runs Electron from the same node_modules
+   * as the CLI, whose binary is built for Node: the app passes an Electron build kept under out/native.
+   */
+  nativeBinding?: string;
 }
 
 /** Seams for tests; the app uses the defaults. */
@@ -68,7 +73,12 @@ export function openStoreWith(dbPath: string, options: OpenOptions = {}, interna
   const memory = dbPath === ':memory:';
   if (!memory) inspectDatabaseFile(dbPath, readonly);
   const db = guard(`cannot open ${dbPath}`, () =>
-    new Database(dbPath, { readonly: readonly && !memory, fileMustExist: readonly && !memory, timeout: internals.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS }),
+    new Database(dbPath, {
+      readonly: readonly && !memory,
+      fileMustExist: readonly && !memory,
+      timeout: internals.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS,
+      ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+    }),
   );
   try {
     guard(`cannot open ${dbPath}`, () => prepare(db, dbPath, readonly && !memory, internals));
