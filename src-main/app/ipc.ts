@@ -7,7 +7,7 @@ import { ipcMain, BrowserWindow, type IpcMainInvokeEvent, type WebContents } fro
 import { ApiError, type ApiErrorBody, type DatasetImportFormat, type DatasetImportSource, type EpochlabServices } from '../contract/api';
 import type { DatasetInfo } from '../contract/records';
 import { IPC_EVENT_CHANNEL, IPC_IMPORT_DIALOG_CHANNEL, IPC_INVOKE_CHANNEL, type EpochlabBridge, type InvokeResult } from '../contract/transport';
-import { describeError, errorResult, invokeApi } from '../server/dispatch';
+import { describeError, errorResult, invokeApi } from '../services/dispatch';
 import { chooseImportSource, IMPORT_FORMATS, MAX_DATASET_NAME_LENGTH } from './import-dialog';
 import { isAppPageUrl, type AppPage } from './page';
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { app, dialog, shell, type BrowserWindow } from 'electron';
 import type { DatasetImportFormat, EpochlabServices } from '../contract/api';
 import { ApiError } from '../contract/api';
-import { describeError } from '../server/dispatch';
+import { describeError } from '../services/dispatch';
 import { chooseImportSource } from './import-dialog';
 import { setupIpc } from './ipc';
 import { setupMenu } from './menu';

@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, isApiMethod, type EpochlabServices } from '../contract/api';
 import { httpStatusFor } from '../contract/transport';
-import { invokeApi, type UnexpectedErrorHandler } from './dispatch';
+import { invokeApi, type UnexpectedErrorHandler } from '../services/dispatch';
 import { sendJson } from './headers';
 
 export const MAX_BODY_BYTES = 1024 * 1024;

@@ -10,7 +10,7 @@ import type { EpochlabServices } from '../contract/api';
 import { HTTP_API_PREFIX, WS_EVENTS_PATH } from '../contract/transport';
 import { handleApiRequest } from './api';
 import { authCookieHeader, authCookieName, generateToken, isAuthorized, MIN_TOKEN_LENGTH, tokensEqual } from './auth';
-import { describeError } from './dispatch';
+import { describeError } from '../services/dispatch';
 import { EventFanout } from './events';
 import { applySecurityHeaders, sendJson, sendText } from './headers';
 import { allowedHostHeaders, hostAllowed, hostForUrl, isLoopbackHost, isWildcardHost, originAllowed } from './hosts';

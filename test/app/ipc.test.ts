@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { IPC_EVENT_CHANNEL, IPC_IMPORT_DIALOG_CHANNEL, IPC_INVOKE_CHANNEL, type DatasetImportSource, type EpochlabEvent } from '../../src-main/contract';
 import { setupIpc, type ChooseImportSource } from '../../src-main/app/ipc';
 import { resolveAppPage } from '../../src-main/app/page';
-import { INTERNAL_ERROR_MESSAGE } from '../../src-main/server/dispatch';
+import { INTERNAL_ERROR_MESSAGE } from '../../src-main/services/dispatch';
 import { createFakeServices, FAKE_SYSTEM_INFO, type FakeServices } from '../server/fake-services';
 import { fake, FakeBrowserWindow, FakeWebContents, resetFake, type FakeFrame } from './fake-electron';
 

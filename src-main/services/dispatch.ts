@@ -1,5 +1,5 @@
 /**
- * One way to call the API from an untrusted front door (HTTP here, IPC in src-main/app): look the method up,
+ * One way to call the API from an untrusted front door (HTTP in src-main/server, IPC in src-main/app): look the method up,
  * validate the input against the contract's schema, call the service, and turn every outcome into an
  * InvokeResult. Nothing thrown escapes, and unexpected errors never reach the caller with their details.
  */
