@@ -9,6 +9,18 @@ export class UnreachableError extends ApiError {
   }
 }
 
+/** The server answered but will not serve this browser: no valid sign-in cookie, or a refused Host/Origin. */
+export class SignInError extends ApiError {
+  constructor(message: string) {
+    super('failed', message);
+    this.name = 'SignInError';
+  }
+}
+
+export function isSignInError(error: unknown): error is SignInError {
+  return error instanceof SignInError;
+}
+
 export function isUnreachable(error: unknown): error is UnreachableError {
   return error instanceof UnreachableError;
 }

@@ -10,7 +10,7 @@
 import { HTTP_API_PREFIX, WS_EVENTS_PATH, ApiError } from '../contract';
 import type { ApiMethod, ApiOutputs, ApiRawInput, EpochlabEvent } from '../contract';
 import { Listeners, type ApiClient, type ConnectionHandler, type ConnectionState, type EventHandler } from './client';
-import { UnreachableError, errorFromPayload } from './errors';
+import { SignInError, UnreachableError, errorFromPayload } from './errors';
 
 export interface ResponseLike {
   ok: boolean;
@@ -81,24 +81,27 @@ const defaultTimers: Timers = {
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
-/** Turns a non-2xx answer into the ApiError the server meant, or the closest honest one. */
+/**
+ * Turns a non-2xx answer into the ApiError the server meant, or the closest honest one. Epochlab's API
+ * always answers errors with an ApiErrorBody; a non-JSON error means something else answered (a static
+ * file server, a proxy), which for the user is the same as not reaching Epochlab at all.
+ */
 export function errorFromResponse(status: number, statusText: string, text: string): ApiError {
   let body: unknown = null;
   try {
     body = JSON.parse(text);
   } catch {
-    // Not JSON: a proxy page or a plain-text error; handled below.
+    // Not JSON: handled below.
   }
-  const fromBody = typeof body === 'object' && body !== null ? errorFromPayload((body as { error?: unknown }).error) : null;
-  if (fromBody) return fromBody;
-  if (status === 401 || status === 403) {
-    return new ApiError(
-      'failed',
+  if (status === 401) {
+    return new SignInError(
       'The Epochlab server refused the request: this browser is not signed in. Open the address with the ?token= that `epochlab serve` printed.',
     );
   }
-  if (status === 502 || status === 503 || status === 504) return new UnreachableError(`HTTP ${status}`);
-  return new ApiError('failed', `The Epochlab server answered HTTP ${status}${statusText ? ` ${statusText}` : ''}.`);
+  const fromBody = typeof body === 'object' && body !== null ? errorFromPayload((body as { error?: unknown }).error) : null;
+  if (fromBody) return fromBody;
+  if (status === 403) return new SignInError('The Epochlab server refused this page (unexpected host or origin). Open it with the address `epochlab serve` printed.');
+  return new UnreachableError(`no Epochlab API answered at this address: HTTP ${status}${statusText ? ` ${statusText}` : ''}`);
 }
 
 export function isEvent(value: unknown): value is EpochlabEvent {

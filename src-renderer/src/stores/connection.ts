@@ -7,7 +7,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { SystemInfo } from '../contract';
 import type { ConnectionState } from '../api/client';
-import { isUnreachable, toApiError } from '../api/errors';
+import { isSignInError, isUnreachable, toApiError } from '../api/errors';
 import { apiClient } from './client';
 
 export type Reachability = 'checking' | 'ok' | 'unreachable' | 'refused';
@@ -29,15 +29,16 @@ export const useConnectionStore = defineStore('connection', () => {
       message.value = null;
     } catch (error) {
       const e = toApiError(error);
-      reachable.value = isUnreachable(e) ? 'unreachable' : 'refused';
+      // Any other failure (an internal error) still means the server is there: views report their own.
+      reachable.value = isUnreachable(e) ? 'unreachable' : isSignInError(e) ? 'refused' : 'ok';
       message.value = e.message;
     }
   }
 
   /** A failed call anywhere can report that the server went away. */
   function reportError(error: unknown): void {
-    if (isUnreachable(error)) {
-      reachable.value = 'unreachable';
+    if (isUnreachable(error) || isSignInError(error)) {
+      reachable.value = isUnreachable(error) ? 'unreachable' : 'refused';
       message.value = toApiError(error).message;
     }
   }

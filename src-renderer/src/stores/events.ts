@@ -3,14 +3,17 @@ import type { ApiClient } from '../api/client';
 import { useExperimentStore } from './experiment';
 import { useExperimentsStore } from './experiments';
 import { useMetricsStore } from './metrics';
+import { useRunStore } from './run';
 
 export function connectEvents(client: ApiClient): () => void {
   const experiments = useExperimentsStore();
   const experiment = useExperimentStore();
   const metrics = useMetricsStore();
+  const run = useRunStore();
   return client.onEvent((event) => {
     experiments.handleEvent(event);
     experiment.handleEvent(event);
     metrics.handleEvent(event);
+    run.handleEvent(event);
   });
 }

@@ -3,7 +3,7 @@ import { ApiError } from '../../../src-renderer/src/contract';
 import {
   apiUrl, backoffDelay, createHttpClient, eventsUrl, type FetchLike, type RequestInitLike, type SocketHandlers, type Timers,
 } from '../../../src-renderer/src/api/http';
-import { UnreachableError } from '../../../src-renderer/src/api/errors';
+import { SignInError, UnreachableError } from '../../../src-renderer/src/api/errors';
 import type { ConnectionState } from '../../../src-renderer/src/api/client';
 
 const PAGE = 'http://127.0.0.1:7777/#/experiments/3';
@@ -88,9 +88,16 @@ describe('createHttpClient().call', () => {
       const client = createHttpClient({ pageUrl: PAGE, fetch: async () => response(status, text), openSocket: fakeSockets().openSocket });
       return (await client.call('listExperiments', {}).catch((e: unknown) => e)) as ApiError;
     };
+    expect(await run(401, '{"error":{"code":"invalid","message":"authentication required"}}')).toBeInstanceOf(SignInError);
     expect((await run(401, '')).message).toMatch(/token/);
+    expect(await run(403, 'forbidden: unexpected Host header')).toBeInstanceOf(SignInError);
     expect(await run(502, '<html>')).toBeInstanceOf(UnreachableError);
-    expect((await run(500, 'oops')).message).toMatch(/HTTP 500/);
+    // A static file server without the API (python -m http.server answers POST with 501).
+    expect(await run(501, '<html>Unsupported method</html>')).toBeInstanceOf(UnreachableError);
+    expect(await run(404, 'not found')).toBeInstanceOf(UnreachableError);
+    const internal = await run(500, '{"error":{"code":"failed","message":"internal error"}}');
+    expect(internal).not.toBeInstanceOf(UnreachableError);
+    expect(internal.message).toBe('internal error');
     expect((await run(200, 'not json')).message).toMatch(/not JSON/);
   });
 
