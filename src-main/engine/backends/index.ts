@@ -52,6 +52,16 @@ export async function probeBackends(): Promise<BackendProbe[]> {
   return probes;
 }
 
+/**
+ * tfjs' cpu backend prints a banner urging to install tfjs-node on its first tensor write; Epochlab
+ * reports the backends itself (probeBackends), so the banner would only be noise in a worker's output.
+ * It is keyed on a private flag: if a tfjs version renames it, the banner simply comes back.
+ */
+function quietCpuBanner(): void {
+  const backend = getTf().findBackend('cpu') as { firstUse?: boolean } | null;
+  if (backend && 'firstUse' in backend) backend.firstUse = false;
+}
+
 async function activate(name: BackendName): Promise<BackendInfo> {
   const tf = getTf();
   let version: string;
@@ -73,6 +83,7 @@ async function activate(name: BackendName): Promise<BackendInfo> {
   }
   if (!ok) throw new Error(`${name}: tfjs could not initialise the '${TF_NAME[name]}' backend (see the warning above)`);
   await tf.ready();
+  if (name === 'cpu') quietCpuBanner();
   const device =
     name === 'wasm' ? wasmDevice()
     : name === 'cpu' ? `CPU (JavaScript, 1 thread): ${cpuModel()}`

@@ -13,6 +13,7 @@ export interface WasmApi {
   Memory: abstract new (descriptor: { initial: number; maximum?: number }) => WasmMemory;
   Module: (new (bytes: Uint8Array) => WasmModule) & {
     exports(module: WasmModule): Array<{ name: string; kind: string }>;
+    imports(module: WasmModule): Array<{ module: string; name: string; kind: string }>;
   };
   Instance: new (module: WasmModule, imports: Record<string, Record<string, unknown>>) => { exports: Record<string, unknown> };
   validate(bytes: Uint8Array): boolean;
