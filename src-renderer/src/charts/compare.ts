@@ -148,7 +148,6 @@ export function compareEpochPanels(input: CompareEpochInput): PanelsOptionInput 
     panels,
     columns,
     xAxis: input.xAxis,
-    yName: COMPARE_METRICS[input.metric].label,
     logY: input.logY,
     // Training and validation must share a scale to be read against each other; so must small multiples.
     sharedY: pair || splits.length > 1,
@@ -200,7 +199,7 @@ export function compareIterationPanels(input: CompareIterationInput): PanelsOpti
     }
     return { title: split.title ? `${input.label} — ${split.title}` : input.label, series };
   });
-  return { panels, columns: Math.min(3, panels.length), xAxis: input.xAxis, yName: input.label, logY: input.logY, sharedY: splits.length > 1 };
+  return { panels, columns: Math.min(3, panels.length), xAxis: input.xAxis, logY: input.logY, sharedY: splits.length > 1 };
 }
 
 /**

@@ -33,7 +33,6 @@ export interface PanelsOptionInput {
   panels: PanelInput[];
   columns: number;
   xAxis: XAxisKind;
-  yName: string;
   logY: boolean;
   /** Same y range in every panel, so training and validation compare at a glance. */
   sharedY: boolean;
@@ -72,8 +71,15 @@ export function yRange(panels: readonly PanelInput[], logY: boolean): Range | nu
   }
   if (!Number.isFinite(min)) return null;
   if (logY) return { min: 10 ** Math.floor(Math.log10(min)), max: 10 ** Math.ceil(Math.log10(max)) };
-  const pad = (max - min) * 0.05 || Math.abs(max) * 0.05 || 1;
-  return { min: min - pad, max: max + pad };
+  // Round outwards to a tenth of the span's decade so the end labels are readable (0 … 1.2, not −0.05 … 1.11),
+  // and never below 0 when every value is positive (losses, accuracies).
+  const span = max - min || Math.abs(max) || 1;
+  const unit = 10 ** (Math.floor(Math.log10(span)) - 1);
+  const tidy = (v: number) => Number.parseFloat(v.toPrecision(12));
+  let lo = tidy(Math.floor(tidy((min - span * 0.04) / unit)) * unit);
+  const hi = tidy(Math.ceil(tidy((max + span * 0.04) / unit)) * unit);
+  if (min >= 0 && lo < 0) lo = 0;
+  return { min: lo, max: hi };
 }
 
 function bandSeries(s: LineSeriesInput, panel: number, logY: boolean, floor: number): object[] {
@@ -85,6 +91,8 @@ function bandSeries(s: LineSeriesInput, panel: number, logY: boolean, floor: num
   const common = {
     type: 'line',
     name: s.name,
+    color: s.color,
+    itemStyle: { color: s.color },
     xAxisIndex: panel,
     yAxisIndex: panel,
     stack,
@@ -106,7 +114,6 @@ export function buildPanelsOption(input: PanelsOptionInput): EChartsOption {
   const cellWidth = 100 / columns;
   const shared = input.sharedY ? yRange(panels, logY) : null;
   const floor = yRange(panels, true)?.min ?? 1e-12;
-  let totalPoints = 0;
   const names: string[] = [];
 
   const grids = panels.map((_, i) => {
@@ -135,11 +142,10 @@ export function buildPanelsOption(input: PanelsOptionInput): EChartsOption {
     scale: xAxis === 'time',
     axisLabel: { formatter: (v: number) => formatNumber(v, 3) },
   }));
+  // No y-axis name: each panel's title says what is plotted, and a name would collide with it.
   const yAxes = panels.map((_, i) => ({
     type: logY ? ('log' as const) : ('value' as const),
     gridIndex: i,
-    name: i % columns === 0 ? input.yName : '',
-    nameTextStyle: { align: 'left' as const },
     scale: !logY,
     ...(shared ? { min: shared.min, max: shared.max } : {}),
     axisLabel: { formatter: (v: number) => formatNumber(v, 3) },
@@ -149,8 +155,8 @@ export function buildPanelsOption(input: PanelsOptionInput): EChartsOption {
   panels.forEach((panel, i) => {
     for (const s of panel.series) {
       if (!names.includes(s.name)) names.push(s.name);
-      totalPoints += s.points.length;
-      series.push(...bandSeries(s, i, logY, floor));
+      // The line goes first: the legend takes its icon from the first series of a name, and the band's
+      // lines are invisible.
       series.push({
         type: 'line',
         id: `${s.faint ? 'raw' : 'line'}:${i}:${s.key}`,
@@ -181,11 +187,13 @@ export function buildPanelsOption(input: PanelsOptionInput): EChartsOption {
             }
           : {}),
       });
+      series.push(...bandSeries(s, i, logY, floor));
     }
   });
 
   return {
-    animation: totalPoints < 5000,
+    // Live data replaces the option several times a second; animating each update would only lag behind.
+    animation: false,
     legend: { type: 'scroll', top: 0, left: 8, right: 8, data: names },
     title: titles,
     grid: grids,

@@ -70,7 +70,7 @@ export function buildHeatmapOption(input: HeatmapOptionInput): EChartsOption {
     animation: false,
     grid: { left: 90, right: 110, top: 20, bottom: 60 },
     xAxis: { type: 'category', data: xNames, name: input.xLabel, nameLocation: 'middle', nameGap: 32, splitArea: { show: true } },
-    yAxis: { type: 'category', data: yNames, name: input.yLabel, nameLocation: 'end', splitArea: { show: true } },
+    yAxis: { type: 'category', data: yNames, name: input.yLabel, nameLocation: 'middle', nameGap: 56, nameRotate: 90, splitArea: { show: true } },
     visualMap: {
       type: 'continuous',
       min,

@@ -65,7 +65,7 @@ export function buildParallelOption(input: ParallelOptionInput): EChartsOption {
   }));
   return {
     animation: false,
-    parallel: { left: 60, right: 110, top: 40, bottom: 30 },
+    parallel: { left: 60, right: 150, top: 40, bottom: 30 },
     parallelAxis,
     visualMap: {
       type: 'continuous',

@@ -271,18 +271,19 @@ const SPEC_DEFAULT_TEXT: Partial<Record<ParamName, string>> = {
   learningRate: '0.01', batchSize: '32', epochs: '5', optimizer: 'adam', schedule: 'constant', weightDecay: '0', seed: '1',
 };
 
-/** Every field of the form that can carry an issue, by spec path. */
+/**
+ * Every place in the form that shows issues, by spec path. Only paths the form displays are listed: an
+ * issue on anything else (model.padding, search.method, …) falls back to its nearest listed parent, or to
+ * the general list above the Run button, so no message is ever swallowed.
+ */
 export const FIELD_PATHS: readonly string[] = [
   'name', 'notes',
-  'dataset.id', 'dataset.size', 'dataset.noise', 'dataset.seed', 'dataset.classes', 'dataset.limit', 'dataset',
+  'dataset.id', 'dataset.size', 'dataset.noise', 'dataset.classes', 'dataset.limit', 'dataset',
   'validation.split', 'validation',
-  'model.hidden', 'model.activation', 'model.dropout', 'model.convBlocks', 'model.filterGrowth', 'model.stride',
-  'model.padding', 'model.batchNorm', 'model.dense', 'model.template', 'model',
+  'model.template', 'model.hidden', 'model.dropout', 'model.convBlocks', 'model.filterGrowth', 'model.stride', 'model.dense', 'model',
   ...PARAM_ORDER.map((name) => `params.${name}`), 'params',
-  'search.trials', 'search.seed', 'search.method', 'search',
+  'search.trials',
   'training.earlyStopping.monitor', 'training.earlyStopping.patience', 'training.earlyStopping.minDelta', 'training.earlyStopping',
-  'training.scheduleOptions.stepEpochs', 'training.scheduleOptions.gamma', 'training.scheduleOptions.decayRate',
-  'training.scheduleOptions.warmupEpochs', 'training.scheduleOptions.minFactor',
   'training',
 ];
 

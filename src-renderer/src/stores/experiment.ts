@@ -13,6 +13,8 @@ import { useConnectionStore } from './connection';
 
 export const LIVE_LOSS_POINTS = 600;
 export const DETAIL_REFRESH_MS = 700;
+/** While trials stream epochs, best values still refresh this often. */
+export const DETAIL_REFRESH_MAX_WAIT_MS = 2500;
 
 export interface LiveLossPoint {
   step: number;
@@ -58,7 +60,7 @@ export const useExperimentStore = defineStore('experiment', () => {
     }
   }
 
-  const refresh = debounce(() => void load(), DETAIL_REFRESH_MS);
+  const refresh = debounce(() => void load(), DETAIL_REFRESH_MS, DETAIL_REFRESH_MAX_WAIT_MS);
 
   async function open(experimentId: number): Promise<void> {
     if (id.value !== experimentId) {

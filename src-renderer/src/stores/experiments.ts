@@ -30,7 +30,7 @@ export const useExperimentsStore = defineStore('experiments', () => {
     }
   }
 
-  const refresh = debounce(() => void load(), REFRESH_DEBOUNCE_MS);
+  const refresh = debounce(() => void load(), REFRESH_DEBOUNCE_MS, 3000);
 
   function handleEvent(event: EpochlabEvent): void {
     // Progress ticks do not change the list; status changes (counts, best loss) do.

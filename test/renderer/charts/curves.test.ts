@@ -24,7 +24,7 @@ describe('buildPanelsOption', () => {
   it('lays out one grid and axis pair per panel, linked, with one legend entry per name', () => {
     const option = buildPanelsOption({
       panels: [panel('Training loss', 'bs=16', [[1, 1], [2, 0.5]]), panel('Validation loss', 'bs=16', [[1, 1.2], [2, 0.9]])],
-      columns: 2, xAxis: 'samples', yName: 'Loss', logY: false, sharedY: true,
+      columns: 2, xAxis: 'samples', logY: false, sharedY: true,
     }) as unknown as AnyOption;
     expect(option.grid).toHaveLength(2);
     expect(option.xAxis.map((a) => a.gridIndex)).toEqual([0, 1]);
@@ -40,7 +40,7 @@ describe('buildPanelsOption', () => {
 
   it('uses a log axis with decade bounds and drops non-positive values there', () => {
     const option = buildPanelsOption({
-      panels: [panel('Loss', 'a', [[1, 0.02], [2, 0], [3, 3]])], columns: 1, xAxis: 'epoch', yName: 'Loss', logY: true, sharedY: true,
+      panels: [panel('Loss', 'a', [[1, 0.02], [2, 0], [3, 3]])], columns: 1, xAxis: 'epoch', logY: true, sharedY: true,
     }) as unknown as AnyOption;
     expect(option.yAxis[0]).toMatchObject({ type: 'log', min: 0.01, max: 10 });
     expect(option.series[0].data).toEqual([[1, 0.02], [2, null], [3, 3]]);
@@ -49,9 +49,12 @@ describe('buildPanelsOption', () => {
   it('draws a ± std band as two stacked helper series and a best-epoch marker', () => {
     const option = buildPanelsOption({
       panels: [panel('Val', 'bs=16 (3 seeds)', [[1, 1], [2, 0.5]], { band: [{ x: 1, lo: 0.9, hi: 1.1 }, { x: 2, lo: 0.4, hi: 0.6 }], best: { x: 2, y: 0.5 } })],
-      columns: 1, xAxis: 'epoch', yName: 'Loss', logY: false, sharedY: false,
+      columns: 1, xAxis: 'epoch', logY: false, sharedY: false,
     }) as unknown as AnyOption;
-    const [lo, hi, line] = option.series;
+    // The line comes first so the legend icon takes its color, then the band.
+    const [line, lo, hi] = option.series;
+    expect(line.id).toMatch(/^line:/);
+    expect((lo as unknown as { color: string }).color).toBe('#2f6fde');
     expect(lo.stack).toBe(hi.stack);
     expect(lo.data).toEqual([[1, 0.9], [2, 0.4]]);
     expect((hi.data as number[][]).map(([x, w]) => [x, Number(w.toFixed(12))])).toEqual([[1, 0.2], [2, 0.2]]);
@@ -59,9 +62,14 @@ describe('buildPanelsOption', () => {
     expect(option.legend.data).toEqual(['bs=16 (3 seeds)']);
   });
 
-  it('turns animation off for long series', () => {
-    const long = Array.from({ length: 6000 }, (_, i) => [i, 1 / (i + 1)] as [number, number]);
-    const option = buildPanelsOption({ panels: [panel('x', 'a', long)], columns: 1, xAxis: 'iteration', yName: 'Loss', logY: false, sharedY: false }) as unknown as AnyOption;
+  it('rounds a shared linear range outwards to readable ends, never below 0 for positive data', () => {
+    expect(yRange([panel('x', 'a', [[1, 0.0036], [2, 1.06]])], false)).toEqual({ min: 0, max: 1.2 });
+    expect(yRange([panel('x', 'a', [[1, -0.2], [2, 0.3]])], false)).toEqual({ min: -0.22, max: 0.32 });
+    expect(yRange([panel('x', 'a', [[1, 5], [2, 5]])], false)).toEqual({ min: 4.8, max: 5.2 });
+  });
+
+  it('does not animate: live data replaces the option several times a second', () => {
+    const option = buildPanelsOption({ panels: [panel('x', 'a', [[1, 1]])], columns: 1, xAxis: 'iteration', logY: false, sharedY: false }) as unknown as AnyOption;
     expect(option.animation).toBe(false);
   });
 

@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { experimentSpecSchema } from '../../../src-renderer/src/contract';
 import { DEMO_SPEC } from '../../../src-renderer/src/form/demo';
-import { defaultForm, formToSpec, issuesByField, specToForm } from '../../../src-renderer/src/form/specForm';
+import { FIELD_PATHS, defaultForm, formToSpec, issuesByField, specToForm } from '../../../src-renderer/src/form/specForm';
 
 describe('formToSpec', () => {
   it('turns the default form (with a dataset) into a spec the contract accepts', () => {
@@ -109,5 +110,27 @@ describe('issuesByField', () => {
     expect(grouped.params).toEqual(['this grid has 10,000 trials']);
     expect(grouped['model.hidden']).toEqual(['units must be at least 1']);
     expect(grouped['']).toEqual(['something else']);
+  });
+});
+
+describe('FIELD_PATHS', () => {
+  it('lists only paths the form actually displays (an unlisted path falls back to a parent, never into a void)', () => {
+    const view = ['NewExperimentView.vue', '../components/DatasetPicker.vue']
+      .map((f) => readFileSync(new URL(`../../../src-renderer/src/views/${f}`, import.meta.url), 'utf8'))
+      .join('\n');
+    const missing = FIELD_PATHS.filter((p) => !p.startsWith('params.') && !view.includes(`'${p}'`));
+    expect(missing).toEqual([]);
+    expect(view).toContain('`params.${meta.name}`');
+  });
+
+  it('sends issues on undisplayed fields to a displayed parent or the general list', () => {
+    const grouped = issuesByField([
+      { path: 'spec.model.padding', message: 'bad padding' },
+      { path: 'search.method', message: 'bad method' },
+      { path: 'training.scheduleOptions.gamma', message: 'bad gamma' },
+    ]);
+    expect(grouped.model).toEqual(['bad padding']);
+    expect(grouped['']).toEqual(['bad method']);
+    expect(grouped.training).toEqual(['bad gamma']);
   });
 });
