@@ -126,11 +126,21 @@ export const useExperimentStore = defineStore('experiment', () => {
     return cancelled;
   }
 
+  /** Runs that a resume would train: queued, or interrupted when the process stopped. */
+  const resumable = computed(() => detail.value?.status !== 'running' && runs.value.some((r) => r.status === 'queued' || r.status === 'interrupted'));
+
+  async function resume(): Promise<number> {
+    if (id.value === null) return 0;
+    const { queued } = await apiClient().call('resumeExperiment', { experimentId: id.value });
+    await load();
+    return queued;
+  }
+
   async function cancelRun(runId: number): Promise<boolean> {
     const { cancelled } = await apiClient().call('cancelRun', { runId });
     refresh.schedule();
     return cancelled;
   }
 
-  return { id, detail, loading, error, notFound, live, liveLoss, runs, progress, open, close, load, handleEvent, cancel, cancelRun };
+  return { id, detail, loading, error, notFound, live, liveLoss, runs, progress, resumable, open, close, load, handleEvent, cancel, resume, cancelRun };
 });

@@ -54,10 +54,17 @@ export const useExperimentsStore = defineStore('experiments', () => {
     return cancelled;
   }
 
+  /** Trains what is left of an interrupted experiment (queued runs, interrupted ones from scratch). */
+  async function resume(experimentId: number): Promise<number> {
+    const { queued } = await apiClient().call('resumeExperiment', { experimentId });
+    refresh.schedule();
+    return queued;
+  }
+
   async function remove(experimentId: number): Promise<void> {
     await apiClient().call('deleteExperiment', { experimentId });
     items.value = items.value.filter((e) => e.id !== experimentId);
   }
 
-  return { items, loaded, loading, error, load, handleEvent, create, createDemo, cancel, remove };
+  return { items, loaded, loading, error, load, handleEvent, create, createDemo, cancel, resume, remove };
 });

@@ -139,3 +139,18 @@ describe('metrics helpers', () => {
     expect(chunks([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
   });
 });
+
+describe('resume', () => {
+  it('offers resume only when a stopped experiment has runs left, and asks the server for it', async () => {
+    const store = useExperimentStore();
+    await store.open(1);
+    // The fixture experiment is running: nothing to resume while it trains.
+    expect(store.resumable).toBe(false);
+    client.handlers.getExperiment = () => ({ ...detail(runs.map((r) => ({ ...r, status: r.id === 1 ? 'interrupted' as const : 'queued' as const }))), status: 'interrupted' });
+    await store.load();
+    expect(store.resumable).toBe(true);
+    client.handlers.resumeExperiment = () => ({ queued: 2 });
+    await expect(store.resume()).resolves.toBe(2);
+    expect(client.calls.some((c) => c.method === 'resumeExperiment')).toBe(true);
+  });
+});

@@ -1,0 +1,181 @@
+/**
+ * A tiny stand-in for `epochlab serve`, for the renderer's UI tests only: serves out/renderer and answers
+ * the contract's HTTP API from memory, with a WebSocket for events. Validation and the preview use the real
+ * contract schemas and engine functions, so field messages are the server's own.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import {
+  ApiError, isApiMethod, parseApiInput, type ApiMethod, type EpochlabEvent, type ExperimentDetail, type RunDetail,
+} from '../../../src-renderer/src/contract';
+import { previewExperiment, specIssues } from '../../../src-main/engine/search';
+import { DATASETS, makeExperiment, makeMockRun, mockSeries, type MockRun } from './mockData';
+
+export interface MockServer {
+  url: string;
+  calls: Array<{ method: ApiMethod; input: unknown }>;
+  experiments: Map<number, ExperimentDetail>;
+  runs: Map<number, MockRun>;
+  /** Adds a prepared experiment with its runs. */
+  add(built: ReturnType<typeof makeExperiment>): void;
+  emit(event: EpochlabEvent): void;
+  close(): Promise<void>;
+}
+
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
+
+export async function startMockServer(staticDir: string, options: { api: boolean } = { api: true }): Promise<MockServer> {
+  const experiments = new Map<number, ExperimentDetail>();
+  const runs = new Map<number, MockRun>();
+  const calls: MockServer['calls'] = [];
+  let nextExperiment = 1;
+  let nextRun = 1;
+
+  const add = (built: ReturnType<typeof makeExperiment>) => {
+    experiments.set(built.detail.id, built.detail);
+    for (const r of built.runs) runs.set(r.summary.id, r);
+    nextExperiment = Math.max(nextExperiment, built.detail.id + 1);
+    nextRun = Math.max(nextRun, ...built.runs.map((r) => r.summary.id + 1));
+  };
+
+  const preview = (spec: Parameters<typeof previewExperiment>[0]) => {
+    const issues = specIssues(spec);
+    const train = DATASETS.find((d) => d.id === spec.dataset.id);
+    if (!train) issues.push({ path: 'dataset.id', message: `there is no dataset "${spec.dataset.id}"` });
+    if (issues.length || !train) throw new ApiError('invalid', issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
+    return previewExperiment(spec, { train });
+  };
+
+  const handlers: { [M in ApiMethod]: (input: never) => unknown } = {
+    getSystemInfo: () => ({ version: 'mock', dataDir: '/mock', cores: 2, backends: [], defaultConcurrency: 2 }),
+    listDatasets: () => DATASETS,
+    previewExperiment: ({ spec }: { spec: Parameters<typeof preview>[0] }) => preview(spec),
+    createExperiment: ({ spec }: { spec: Parameters<typeof preview>[0] }) => {
+      const p = preview(spec);
+      const id = nextExperiment++;
+      const created: MockRun[] = p.trials.map((t) => {
+        const run = makeMockRun(nextRun++, id, t.index, t.params, p.nTrain, 'queued');
+        run.summary = { ...run.summary, epochsDone: 0, stepsDone: 0, bestEpoch: null, bestValLoss: null, bestValAccuracy: null, bestTrainLoss: null, finalValLoss: null, finalValAccuracy: null, finalTrainLoss: null, seconds: null };
+        run.epochs = [];
+        return run;
+      });
+      for (const r of created) runs.set(r.summary.id, r);
+      const detail: ExperimentDetail = {
+        id, name: spec.name, notes: spec.notes, status: 'running', createdAt: new Date().toISOString(), datasetId: spec.dataset.id,
+        template: spec.model.template, trialCount: created.length, counts: { queued: created.length }, bestValLoss: null, bestRunId: null,
+        spec, runs: created.map((r) => r.summary),
+      };
+      experiments.set(id, detail);
+      const { spec: _s, runs: _r, ...summary } = detail;
+      return summary;
+    },
+    listExperiments: () => [...experiments.values()].map(({ spec: _s, runs: _r, ...summary }) => summary).reverse(),
+    getExperiment: ({ experimentId }: { experimentId: number }) => {
+      const e = experiments.get(experimentId);
+      if (!e) throw new ApiError('not-found', `there is no experiment ${experimentId}`);
+      return { ...e, runs: e.runs.map((r) => runs.get(r.id)?.summary ?? r) };
+    },
+    cancelExperiment: () => ({ cancelled: 0 }),
+    resumeExperiment: () => ({ queued: 0 }),
+    deleteExperiment: ({ experimentId }: { experimentId: number }) => ({ deleted: experiments.delete(experimentId) }),
+    getRun: ({ runId }: { runId: number }): RunDetail => {
+      const r = runs.get(runId);
+      if (!r) throw new ApiError('not-found', `there is no run ${runId}`);
+      const e = experiments.get(r.summary.experimentId);
+      const spec = e?.spec;
+      return {
+        ...r.summary,
+        config: { params: r.summary.params, model: spec?.model ?? { template: 'mlp', hidden: [32], activation: 'relu', dropout: 0 }, dataset: { id: 'spiral' }, validation: { split: 0.2, seed: 0 }, training: spec?.training ?? ({} as RunDetail['config']['training']) },
+        epochs: r.epochs,
+        checkpoints: [{ kind: 'best', epoch: r.summary.bestEpoch ?? 1, path: `checkpoints/run-${runId}/best`, bytes: 5000 }],
+      };
+    },
+    cancelRun: () => ({ cancelled: false }),
+    getEpochMetrics: ({ runIds }: { runIds: number[] }) => Object.fromEntries(runIds.map((id) => [id, runs.get(id)?.epochs ?? []])),
+    getIterationSeries: ({ runIds, maxPoints }: { runIds: number[]; maxPoints: number }) =>
+      Object.fromEntries(runIds.map((id) => { const r = runs.get(id); return [id, r ? mockSeries(r, maxPoints) : []]; })),
+    exportExperiment: ({ experimentId, format }: { experimentId: number; format: 'csv' | 'json' }) => ({ filename: `experiment-${experimentId}.${format}`, mime: 'text/plain', content: 'mock' }),
+  };
+
+  const send = (res: ServerResponse, status: number, body: unknown) => {
+    res.writeHead(status, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify(body));
+  };
+
+  const api = async (req: IncomingMessage, res: ServerResponse, method: string) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    try {
+      if (!isApiMethod(method)) throw new ApiError('not-found', `no API method ${method}`);
+      const input = parseApiInput(method, JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'));
+      calls.push({ method, input });
+      send(res, 200, await (handlers[method] as (i: unknown) => unknown)(input));
+    } catch (error) {
+      const e = error instanceof ApiError ? error : new ApiError('failed', String(error));
+      send(res, e.code === 'invalid' ? 400 : e.code === 'not-found' ? 404 : 500, e.toBody());
+    }
+  };
+
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path.startsWith('/api/')) {
+      if (!options.api || req.method !== 'POST') {
+        res.writeHead(404, { 'Content-Type': 'text/plain' });
+        res.end('not found');
+        return;
+      }
+      void api(req, res, path.slice('/api/'.length));
+      return;
+    }
+    const file = normalize(join(staticDir, path === '/' ? 'index.html' : path));
+    if (!file.startsWith(staticDir)) {
+      res.writeHead(400);
+      res.end();
+      return;
+    }
+    readFile(file).then(
+      (body) => {
+        res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' });
+        res.end(body);
+      },
+      () => {
+        res.writeHead(404);
+        res.end('not found');
+      },
+    );
+  });
+
+  const sockets = new Set<WebSocket>();
+  const wss = new WebSocketServer({ noServer: true });
+  server.on('upgrade', (req, socket, head) => {
+    if (!options.api || req.url !== '/api/events') {
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      sockets.add(ws);
+      ws.on('close', () => sockets.delete(ws));
+    });
+  });
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    calls,
+    experiments,
+    runs,
+    emit(event) {
+      for (const ws of sockets) ws.send(JSON.stringify(event));
+    },
+    async close() {
+      for (const ws of sockets) ws.terminate();
+      wss.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+    add,
+  };
+}
