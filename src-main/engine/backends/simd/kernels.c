@@ -351,97 +351,102 @@ void depthwise_input_grad(const f32 *dy, const f32 *w, f32 *dx, int N, int H, in
 }
 
 /*
- * C[K×N] += A[K×M] · B[M×N], all row-major, for a long reduction M and a small output: the filter
- * gradient colsᵀ · dy. XNNPACK would repack the M×N operand on every call (it treats it as weights),
- * which costs more than the product itself when it is an activation gradient (3 ms of 4 for a
- * 9×86528×8 product). Tiles of 4 rows × 16 columns (or 8 × 8) stay in registers while M streams by.
+ * C[R×N] (+)= A·B, B row-major [K×N], A read through strides: A(r, k) = A[r·ars + k·aks], so one
+ * kernel serves A (ars = K, aks = 1) and a transposed A stored [K×R] (ars = 1, aks = R) without a
+ * transpose pass. It is the product behind dense layers and the convolution gradients.
+ * Why not XNNPACK: it repacks B (as "weights") on every call whose B it has not cached, and in training
+ * B is always new (updated weights, activation gradients); for the filter gradient B is an activation
+ * and the repacking costs more than the product. The 4×8 register tile (8 accumulators, 2 B vectors,
+ * 1 splatted A) fits the 16 SIMD registers V8 uses on x64 and runs at ~40 GFLOP/s on one core, where
+ * wider tiles spill (~30) — XNNPACK's own kernel reaches ~30 with cached weights.
  */
-static inline void gemm_tile_4x16(const f32 *A, const f32 *B, f32 *C, int M, int N, int lda) {
-  v128_t c00 = wasm_v128_load(C), c01 = wasm_v128_load(C + 4), c02 = wasm_v128_load(C + 8), c03 = wasm_v128_load(C + 12);
-  v128_t c10 = wasm_v128_load(C + N), c11 = wasm_v128_load(C + N + 4), c12 = wasm_v128_load(C + N + 8), c13 = wasm_v128_load(C + N + 12);
-  v128_t c20 = wasm_v128_load(C + 2 * N), c21 = wasm_v128_load(C + 2 * N + 4), c22 = wasm_v128_load(C + 2 * N + 8), c23 = wasm_v128_load(C + 2 * N + 12);
-  v128_t c30 = wasm_v128_load(C + 3 * N), c31 = wasm_v128_load(C + 3 * N + 4), c32 = wasm_v128_load(C + 3 * N + 8), c33 = wasm_v128_load(C + 3 * N + 12);
-  for (int m = 0; m < M; m++) {
-    const f32 *b = B + m * N;
-    const v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4), b2 = wasm_v128_load(b + 8), b3 = wasm_v128_load(b + 12);
-    v128_t a = wasm_v128_load32_splat(A + m);
-    c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(a, b0)); c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(a, b1));
-    c02 = wasm_f32x4_add(c02, wasm_f32x4_mul(a, b2)); c03 = wasm_f32x4_add(c03, wasm_f32x4_mul(a, b3));
-    a = wasm_v128_load32_splat(A + lda + m);
-    c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(a, b0)); c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(a, b1));
-    c12 = wasm_f32x4_add(c12, wasm_f32x4_mul(a, b2)); c13 = wasm_f32x4_add(c13, wasm_f32x4_mul(a, b3));
-    a = wasm_v128_load32_splat(A + 2 * lda + m);
-    c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(a, b0)); c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(a, b1));
-    c22 = wasm_f32x4_add(c22, wasm_f32x4_mul(a, b2)); c23 = wasm_f32x4_add(c23, wasm_f32x4_mul(a, b3));
-    a = wasm_v128_load32_splat(A + 3 * lda + m);
-    c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(a, b0)); c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(a, b1));
-    c32 = wasm_f32x4_add(c32, wasm_f32x4_mul(a, b2)); c33 = wasm_f32x4_add(c33, wasm_f32x4_mul(a, b3));
-  }
-  wasm_v128_store(C, c00); wasm_v128_store(C + 4, c01); wasm_v128_store(C + 8, c02); wasm_v128_store(C + 12, c03);
-  wasm_v128_store(C + N, c10); wasm_v128_store(C + N + 4, c11); wasm_v128_store(C + N + 8, c12); wasm_v128_store(C + N + 12, c13);
-  wasm_v128_store(C + 2 * N, c20); wasm_v128_store(C + 2 * N + 4, c21); wasm_v128_store(C + 2 * N + 8, c22); wasm_v128_store(C + 2 * N + 12, c23);
-  wasm_v128_store(C + 3 * N, c30); wasm_v128_store(C + 3 * N + 4, c31); wasm_v128_store(C + 3 * N + 8, c32); wasm_v128_store(C + 3 * N + 12, c33);
-}
+#define MADD(c, a, b) c = wasm_f32x4_add(c, wasm_f32x4_mul(a, b))
 
-static inline void gemm_tile_8x8(const f32 *A, const f32 *B, f32 *C, int M, int N, int lda) {
-  v128_t c00 = wasm_v128_load(C), c01 = wasm_v128_load(C + 4);
-  v128_t c10 = wasm_v128_load(C + N), c11 = wasm_v128_load(C + N + 4);
-  v128_t c20 = wasm_v128_load(C + 2 * N), c21 = wasm_v128_load(C + 2 * N + 4);
-  v128_t c30 = wasm_v128_load(C + 3 * N), c31 = wasm_v128_load(C + 3 * N + 4);
-  v128_t c40 = wasm_v128_load(C + 4 * N), c41 = wasm_v128_load(C + 4 * N + 4);
-  v128_t c50 = wasm_v128_load(C + 5 * N), c51 = wasm_v128_load(C + 5 * N + 4);
-  v128_t c60 = wasm_v128_load(C + 6 * N), c61 = wasm_v128_load(C + 6 * N + 4);
-  v128_t c70 = wasm_v128_load(C + 7 * N), c71 = wasm_v128_load(C + 7 * N + 4);
-  for (int m = 0; m < M; m++) {
-    const f32 *b = B + m * N;
+static inline void tile_4x8(const f32 *a, const f32 *b, f32 *c, int K, int N, int ars, int aks, int acc) {
+  v128_t c00, c01, c10, c11, c20, c21, c30, c31;
+  if (acc) {
+    c00 = wasm_v128_load(c); c01 = wasm_v128_load(c + 4);
+    c10 = wasm_v128_load(c + N); c11 = wasm_v128_load(c + N + 4);
+    c20 = wasm_v128_load(c + 2 * N); c21 = wasm_v128_load(c + 2 * N + 4);
+    c30 = wasm_v128_load(c + 3 * N); c31 = wasm_v128_load(c + 3 * N + 4);
+  } else {
+    c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = wasm_f32x4_splat(0.f);
+  }
+  for (int k = 0; k < K; k++, b += N, a += aks) {
     const v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
-    v128_t a;
-    a = wasm_v128_load32_splat(A + m);           c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(a, b0)); c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(a, b1));
-    a = wasm_v128_load32_splat(A + lda + m);     c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(a, b0)); c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(a, b1));
-    a = wasm_v128_load32_splat(A + 2 * lda + m); c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(a, b0)); c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(a, b1));
-    a = wasm_v128_load32_splat(A + 3 * lda + m); c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(a, b0)); c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(a, b1));
-    a = wasm_v128_load32_splat(A + 4 * lda + m); c40 = wasm_f32x4_add(c40, wasm_f32x4_mul(a, b0)); c41 = wasm_f32x4_add(c41, wasm_f32x4_mul(a, b1));
-    a = wasm_v128_load32_splat(A + 5 * lda + m); c50 = wasm_f32x4_add(c50, wasm_f32x4_mul(a, b0)); c51 = wasm_f32x4_add(c51, wasm_f32x4_mul(a, b1));
-    a = wasm_v128_load32_splat(A + 6 * lda + m); c60 = wasm_f32x4_add(c60, wasm_f32x4_mul(a, b0)); c61 = wasm_f32x4_add(c61, wasm_f32x4_mul(a, b1));
-    a = wasm_v128_load32_splat(A + 7 * lda + m); c70 = wasm_f32x4_add(c70, wasm_f32x4_mul(a, b0)); c71 = wasm_f32x4_add(c71, wasm_f32x4_mul(a, b1));
+    v128_t x;
+    x = wasm_v128_load32_splat(a);           MADD(c00, x, b0); MADD(c01, x, b1);
+    x = wasm_v128_load32_splat(a + ars);     MADD(c10, x, b0); MADD(c11, x, b1);
+    x = wasm_v128_load32_splat(a + 2 * ars); MADD(c20, x, b0); MADD(c21, x, b1);
+    x = wasm_v128_load32_splat(a + 3 * ars); MADD(c30, x, b0); MADD(c31, x, b1);
   }
-  wasm_v128_store(C, c00); wasm_v128_store(C + 4, c01);
-  wasm_v128_store(C + N, c10); wasm_v128_store(C + N + 4, c11);
-  wasm_v128_store(C + 2 * N, c20); wasm_v128_store(C + 2 * N + 4, c21);
-  wasm_v128_store(C + 3 * N, c30); wasm_v128_store(C + 3 * N + 4, c31);
-  wasm_v128_store(C + 4 * N, c40); wasm_v128_store(C + 4 * N + 4, c41);
-  wasm_v128_store(C + 5 * N, c50); wasm_v128_store(C + 5 * N + 4, c51);
-  wasm_v128_store(C + 6 * N, c60); wasm_v128_store(C + 6 * N + 4, c61);
-  wasm_v128_store(C + 7 * N, c70); wasm_v128_store(C + 7 * N + 4, c71);
+  wasm_v128_store(c, c00); wasm_v128_store(c + 4, c01);
+  wasm_v128_store(c + N, c10); wasm_v128_store(c + N + 4, c11);
+  wasm_v128_store(c + 2 * N, c20); wasm_v128_store(c + 2 * N + 4, c21);
+  wasm_v128_store(c + 3 * N, c30); wasm_v128_store(c + 3 * N + 4, c31);
 }
 
-/* One row of A against four columns of B (the edges the tiles above leave). */
-static inline void gemm_tile_1x4(const f32 *A, const f32 *B, f32 *C, int M, int N) {
-  v128_t c = wasm_v128_load(C);
-  for (int m = 0; m < M; m++) c = wasm_f32x4_add(c, wasm_f32x4_mul(wasm_v128_load32_splat(A + m), wasm_v128_load(B + m * N)));
-  wasm_v128_store(C, c);
+/* Edges: one row against 8 columns, and up to 4 rows against 4 columns. */
+static inline void tile_1x8(const f32 *a, const f32 *b, f32 *c, int K, int N, int aks, int acc) {
+  v128_t c0 = acc ? wasm_v128_load(c) : wasm_f32x4_splat(0.f), c1 = acc ? wasm_v128_load(c + 4) : wasm_f32x4_splat(0.f);
+  for (int k = 0; k < K; k++, b += N, a += aks) {
+    const v128_t x = wasm_v128_load32_splat(a);
+    MADD(c0, x, wasm_v128_load(b));
+    MADD(c1, x, wasm_v128_load(b + 4));
+  }
+  wasm_v128_store(c, c0);
+  wasm_v128_store(c + 4, c1);
 }
 
-EXPORT(gemm_acc)
-void gemm_acc(const f32 *A, const f32 *B, f32 *C, int K, int M, int N) {
-  const int N16 = N - N % 16, N8 = N - N % 8, N4 = N - N % 4;
-  int k = 0, n;
-  /* Wide tiles: 4 × 16 where columns allow, else 8 × 8. */
-  for (n = 0; n < N16; n += 16)
-    for (k = 0; k + 4 <= K; k += 4) gemm_tile_4x16(A + k * M, B + n, C + k * N + n, M, N, M);
-  for (; n < N8; n += 8)
-    for (k = 0; k + 8 <= K; k += 8) gemm_tile_8x8(A + k * M, B + n, C + k * N + n, M, N, M);
-  /* Rows the wide tiles left: below the last 4-row tile (columns < N16) and 8-row tile (< N8). */
-  const int rows16 = K - K % 4, rows8 = K - K % 8;
-  for (int kk = 0; kk < K; kk++) {
-    for (int c = 0; c < N4; c += 4) {
-      const int covered = c < N16 ? kk < rows16 : (c < N8 ? kk < rows8 : 0);
-      if (!covered) gemm_tile_1x4(A + kk * M, B + c, C + kk * N + c, M, N);
+static inline void tile_1x4(const f32 *a, const f32 *b, f32 *c, int K, int N, int aks, int acc) {
+  v128_t c0 = acc ? wasm_v128_load(c) : wasm_f32x4_splat(0.f);
+  for (int k = 0; k < K; k++, b += N, a += aks) MADD(c0, wasm_v128_load32_splat(a), wasm_v128_load(b));
+  wasm_v128_store(c, c0);
+}
+
+EXPORT(gemm)
+void gemm(const f32 *A, const f32 *B, f32 *C, int R, int K, int N, int ars, int aks, int acc) {
+  const int R4 = R - R % 4, N8 = N - N % 8, N4 = N - N % 4;
+  for (int n = 0; n < N8; n += 8) {
+    int r = 0;
+    for (; r < R4; r += 4) tile_4x8(A + r * ars, B + n, C + r * N + n, K, N, ars, aks, acc);
+    for (; r < R; r++) tile_1x8(A + r * ars, B + n, C + r * N + n, K, N, aks, acc);
+  }
+  if (N4 > N8) {
+    for (int r = 0; r < R; r++) tile_1x4(A + r * ars, B + N8, C + r * N + N8, K, N, aks, acc);
+  }
+  for (int n = N4; n < N; n++) {
+    for (int r = 0; r < R; r++) {
+      const f32 *a = A + r * ars;
+      f32 s = acc ? C[r * N + n] : 0.f;
+      for (int k = 0; k < K; k++) s += a[k * aks] * B[k * N + n];
+      C[r * N + n] = s;
     }
-    for (int c = N4; c < N; c++) {
-      f32 s = C[kk * N + c];
-      for (int m = 0; m < M; m++) s += A[kk * M + m] * B[m * N + c];
-      C[kk * N + c] = s;
+  }
+}
+
+/*
+ * Bias and activation after a product, in place: C[r][n] = act(C[r][n] + bias[n]). bias may be null
+ * (0). act: 0 linear, 1 relu, 2 relu6 — the ones a fused matmul can ask for that are one instruction.
+ */
+EXPORT(bias_act)
+void bias_act(f32 *C, const f32 *bias, int R, int N, int act) {
+  const v128_t zero4 = wasm_f32x4_splat(0.f), six = wasm_f32x4_splat(6.f);
+  const int N4 = N - N % 4;
+  for (int r = 0; r < R; r++) {
+    f32 *c = C + r * N;
+    for (int n = 0; n < N4; n += 4) {
+      v128_t v = wasm_v128_load(c + n);
+      if (bias) v = wasm_f32x4_add(v, wasm_v128_load(bias + n));
+      if (act >= 1) v = wasm_f32x4_max(v, zero4);
+      if (act == 2) v = wasm_f32x4_min(v, six);
+      wasm_v128_store(c + n, v);
+    }
+    for (int n = N4; n < N; n++) {
+      f32 v = c[n] + (bias ? bias[n] : 0.f);
+      if (act >= 1) v = v > 0.f ? v : 0.f;
+      if (act == 2) v = v < 6.f ? v : 6.f;
+      c[n] = v;
     }
   }
 }

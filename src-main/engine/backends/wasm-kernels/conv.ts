@@ -6,11 +6,11 @@
  * Both become SIMD wasm (simd/kernels.c) around a matrix product:
  *   dW[K × Cout]  = colsᵀ[K × M] · dy[M × Cout]            (K = KH·KW·Cin, M = N·OH·OW)
  *   dx            = col2im(dy[M × Cout] · Wᵀ[Cout × K])
- * The first product has a long reduction and two activation-sized operands; XNNPACK would repack one of
- * them on every call, so it is our own register-tiled kernel (gemm_acc). The second has a small weight
- * operand, the case XNNPACK is built for.
- * For stride 1 the input gradient is also a plain convolution of dy with the flipped filter, which
- * XNNPACK's own convolution does without materialising the columns; that path is the default there.
+ * The products are our register-tiled kernel (gemm): XNNPACK would repack an activation-sized operand
+ * on every call. For stride 1 the input gradient is also a plain convolution of dy with the flipped
+ * filter, which XNNPACK's own convolution does without materialising the columns; that path is the
+ * default there (measured even with the im2col path for few channels, ahead with many — noisy).
+ * The forward Conv2D stays XNNPACK's: im2col + gemm was no faster (3×3×1→8: 3.5 vs 1.4 ms at B = 128).
  * The batch is cut into chunks so the column buffer stays a few MB whatever the layer size.
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
@@ -19,7 +19,7 @@ import type {
   DepthwiseConv2dNativeBackpropInputAttrs, KernelFunc, TensorInfo, backend_util,
 } from '@tensorflow/tfjs-core';
 import { getTf } from '../tf';
-import { alloc, f32View, free, heapOf, ptr, runStock, view } from './heap';
+import { alloc, f32View, free, ptr, runStock, view } from './heap';
 import { simdKernels } from './simd';
 
 type ConvInfo = backend_util.Conv2DInfo;
@@ -44,15 +44,6 @@ function batchChunk(info: ConvInfo, k: number, floats = convOptions.chunkFloats)
   return Math.max(1, Math.min(info.batchSize, Math.floor(floats / Math.max(1, k * info.outHeight * info.outWidth))));
 }
 
-/** Rows [from, from + count) of a tensor seen as [rows, rowSize], as their own tensor of `shape`. */
-function sliceRows(backend: BackendWasm, t: TensorInfo, rowSize: number, from: number, count: number, shape: number[]): TensorInfo {
-  const out = alloc(backend, shape);
-  const heap = heapOf(backend).HEAPF32;
-  const src = ptr(backend, t) / 4 + from * rowSize;
-  heap.copyWithin(ptr(backend, out) / 4, src, src + count * rowSize);
-  return out;
-}
-
 function conv2DBackpropFilter(args: { inputs: { x: TensorInfo; dy: TensorInfo }; backend: BackendWasm; attrs: Conv2DBackpropFilterAttrs }): TensorInfo {
   const { inputs: { x, dy }, backend, attrs } = args;
   requireNhwc(attrs.dataFormat, 'Conv2DBackpropFilter');
@@ -63,7 +54,7 @@ function conv2DBackpropFilter(args: { inputs: { x: TensorInfo; dy: TensorInfo };
   const K = info.filterHeight * info.filterWidth * C;
   const simd = simdKernels(backend);
   const dw = alloc(backend, [...attrs.filterShape]);
-  f32View(backend, dw).fill(0);
+  f32View(backend, dw).fill(0); // chunks accumulate into it
   // Small chunks: the columns of one chunk are still in cache when the product reads them.
   const chunk = batchChunk(info, K, convOptions.filterChunkFloats);
   const cols = alloc(backend, [K, chunk * OH * OW]);
@@ -75,7 +66,7 @@ function conv2DBackpropFilter(args: { inputs: { x: TensorInfo; dy: TensorInfo };
         ptr(backend, x) + n0 * H * W * C * 4, ptr(backend, cols), nc, H, W, C, info.filterHeight, info.filterWidth,
         info.strideHeight, info.strideWidth, info.dilationHeight, info.dilationWidth, info.padInfo.top, info.padInfo.left, OH, OW,
       );
-      simd.gemm_acc(ptr(backend, cols), ptr(backend, dy) + n0 * OH * OW * CO * 4, ptr(backend, dw), K, M, CO);
+      simd.gemm(ptr(backend, cols), ptr(backend, dy) + n0 * OH * OW * CO * 4, ptr(backend, dw), K, M, CO, M, 1, 1);
     }
   } finally {
     free(backend, cols);
@@ -135,23 +126,19 @@ function conv2DBackpropInput(args: { inputs: { dy: TensorInfo; filter: TensorInf
   const wt = runStock('Transpose', backend, { x: view(filter, [K, CO]) }, { perm: [1, 0] });
   const dx = alloc(backend, [...attrs.inputShape]);
   const chunk = batchChunk(info, K);
-  const perImage = OH * OW;
+  const cols = alloc(backend, [chunk * OH * OW, K]);
   try {
-    const wt3 = view(wt, [1, CO, K]);
     for (let n0 = 0; n0 < N; n0 += chunk) {
       const nc = Math.min(chunk, N - n0);
-      const M = nc * perImage;
-      const dyChunk = nc === N ? view(dy, [1, M, CO]) : sliceRows(backend, dy, perImage * CO, n0, nc, [1, M, CO]);
-      const cols = runStock('BatchMatMul', backend, { a: dyChunk, b: wt3 }, { transposeA: false, transposeB: false });
-      if (dyChunk.dataId !== dy.dataId) free(backend, dyChunk);
+      const M = nc * OH * OW;
+      simd.gemm(ptr(backend, dy) + n0 * OH * OW * CO * 4, ptr(backend, wt), ptr(backend, cols), M, CO, K, CO, 1, 0);
       simd.col2im(
         ptr(backend, cols), ptr(backend, dx) + n0 * H * W * C * 4, nc, H, W, C, info.filterHeight, info.filterWidth,
         info.strideHeight, info.strideWidth, info.dilationHeight, info.dilationWidth, info.padInfo.top, info.padInfo.left, OH, OW,
       );
-      free(backend, cols);
     }
   } finally {
-    free(backend, wt);
+    free(backend, wt, cols);
   }
   return dx;
 }

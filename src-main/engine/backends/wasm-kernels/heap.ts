@@ -108,3 +108,13 @@ export function registerOurs(name: string, kernelFunc: KernelFunc): void {
   fn[OURS] = current ?? null;
   tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: fn, setupFunc: current?.setupFunc, disposeFunc: current?.disposeFunc });
 }
+
+/** Puts the stock kernel back (or removes ours where wasm had none). For benchmarks and tests. */
+export function restoreStock(name: string): void {
+  const tf = getTf();
+  const current = tf.getKernel(name, 'wasm') as KernelConfig | undefined;
+  if (!isOurs(current)) return;
+  const original = (current?.kernelFunc as Marked)[OURS];
+  tf.unregisterKernel(name, 'wasm');
+  if (original) tf.registerKernel(original);
+}

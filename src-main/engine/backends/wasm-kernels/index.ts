@@ -9,7 +9,7 @@ import type { KernelFunc } from '@tensorflow/tfjs-core';
 import { addKernel, multiplyKernel, realDivKernel, subKernel } from './binary';
 import { identityKernel, sliceKernel } from './copy';
 import { conv2DBackpropFilterKernel, conv2DBackpropInputKernel, depthwiseFilterGradKernel, depthwiseInputGradKernel } from './conv';
-import { registerOurs } from './heap';
+import { registerOurs, restoreStock } from './heap';
 import { batchMatMul, fusedMatMul } from './matmul';
 import { avgPoolGradKernel, maxPoolGradKernel } from './pool';
 import { meanKernel, sumKernel } from './reduce';
@@ -39,6 +39,11 @@ export const WASM_TRAINING_KERNELS: Readonly<Record<string, { fn: KernelFunc; ki
 /** Registers every kernel above for 'wasm'. Idempotent; safe before or after the backend is initialised. */
 export function registerWasmTrainingKernels(): void {
   for (const [name, { fn }] of Object.entries(WASM_TRAINING_KERNELS)) registerOurs(name, fn);
+}
+
+/** Back to the stock wasm kernels (the 'added' ones disappear): to measure what ours change. */
+export function unregisterWasmTrainingKernels(): void {
+  for (const name of Object.keys(WASM_TRAINING_KERNELS)) restoreStock(name);
 }
 
 export { convOptions } from './conv';

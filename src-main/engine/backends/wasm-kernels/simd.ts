@@ -19,12 +19,13 @@ export interface SimdKernels {
   sum_rows: Fn<5>;
   depthwise_filter_grad: Fn<18>;
   depthwise_input_grad: Fn<18>;
-  gemm_acc: Fn<6>;
+  gemm: Fn<9>;
+  bias_act: Fn<5>;
   binary_rows: Fn<7>;
 }
 const NAMES: ReadonlyArray<keyof SimdKernels> = [
   'im2col_t', 'col2im', 'max_pool_grad', 'avg_pool_grad', 'sum_rows', 'depthwise_filter_grad', 'depthwise_input_grad',
-  'gemm_acc', 'binary_rows',
+  'gemm', 'bias_act', 'binary_rows',
 ];
 
 let compiled: WasmModule | null = null;

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as TF from '@tensorflow/tfjs';
 import { OPTIMIZERS, type Optimizer } from '../../../../src-main/contract/spec';
-import { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from '../../../../src-main/engine/backends/wasm-kernels';
+import { registerWasmTrainingKernels, unregisterWasmTrainingKernels, WASM_TRAINING_KERNELS } from '../../../../src-main/engine/backends/wasm-kernels';
 import { compare, printReport, setupBackends, tensor, tf, values } from '../helpers';
 
 beforeAll(setupBackends);
@@ -163,6 +163,18 @@ describe('registration', () => {
     const y = tf.matMul(tf.ones([2, 3]), tf.ones([2, 3]), false, true);
     expect(Array.from(y.dataSync())).toEqual([3, 3, 3, 3]);
     y.dispose();
+  });
+
+  it('can be undone: stock wasm cannot train a convolution, ours can again afterwards', async () => {
+    await tf.setBackend('wasm');
+    const grad = () => tf.tidy(() => tf.grad((w) => tf.sum(tf.conv2d(tf.ones([1, 4, 4, 1]) as TF.Tensor4D, w as TF.Tensor4D, 1, 'valid')))(tf.ones([3, 3, 1, 1])).dataSync());
+    unregisterWasmTrainingKernels();
+    try {
+      expect(grad).toThrow(/Conv2DBackpropFilter/);
+    } finally {
+      registerWasmTrainingKernels();
+    }
+    expect(Array.from(grad())).toEqual(new Array(9).fill(4));
   });
 
   it('adds the kernels training needs that stock wasm lacks', () => {

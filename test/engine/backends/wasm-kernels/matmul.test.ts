@@ -42,15 +42,39 @@ describe('BatchMatMul', () => {
 });
 
 describe('_FusedMatMul', () => {
-  for (const activation of ['linear', 'relu'] as const) {
+  // linear/relu/relu6 go through our epilogue, elu/sigmoid/leakyrelu/prelu through the stock kernel.
+  for (const activation of ['linear', 'relu', 'relu6', 'elu', 'sigmoid', 'leakyrelu', 'prelu'] as const) {
     for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
       const name = `${activation} transposeA ${ta} transposeB ${tb}`;
       it(name, async () => {
         const d = await both(`fused.matMul ${name}`, () =>
-          tf.fused.matMul({ a: operand([11, 6], ta, 1), b: operand([6, 5], tb, 2), transposeA: ta, transposeB: tb, bias: tensor([5], 3), activation }),
+          tf.fused.matMul({
+            a: operand([11, 6], ta, 1), b: operand([6, 5], tb, 2), transposeA: ta, transposeB: tb, bias: tensor([5], 3), activation,
+            preluActivationWeights: activation === 'prelu' ? tensor([5], 4) : undefined, leakyreluAlpha: 0.1,
+          }),
         );
         expect(d.rel, `max abs diff ${d.maxAbs}`).toBeLessThan(1e-6);
       });
     }
   }
+});
+
+describe('XNNPACK keeps the products whose weights it has packed', () => {
+  it('the same B twice gives the same result either way', async () => {
+    const d = await both('matMul with a reused B', () => {
+      const b = tensor([30, 20], 2);
+      const first = tf.matMul(tensor([9, 30], 1), b);
+      const second = tf.matMul(tensor([9, 30], 1), b); // second sight of b: the stock kernel
+      return [first, second, tf.fused.matMul({ a: tensor([9, 30], 1), b: tensor([30, 20], 3), bias: tensor([1, 20], 5) })];
+    });
+    expect(d.rel, `max abs diff ${d.maxAbs}`).toBeLessThan(1e-6);
+  });
+
+  it('a bias and an empty product', async () => {
+    const d = await both('matMul edge shapes', () => [
+      tf.fused.matMul({ a: tensor([3, 0], 1), b: tensor([0, 4], 2), bias: tensor([4], 3) }),
+      tf.matMul(tensor([0, 3], 1), tensor([3, 2], 2)),
+    ]);
+    expect(d.maxAbs).toBe(0);
+  });
 });
