@@ -1,14 +1,7 @@
 /** Progress and ETA of runs and of a whole experiment, from run summaries and live run-progress events. */
-import { FINISHED_STATUSES, type RunSummary } from '../contract';
+import { FINISHED_STATUSES, type RunProgress, type RunSummary } from '../contract';
 
-export interface LiveProgress {
-  step: number;
-  totalSteps: number;
-  epoch: number;
-  loss: number | null;
-  elapsedMs: number;
-  samplesPerSecond: number;
-}
+export type LiveProgress = RunProgress;
 
 export interface Progress {
   doneSteps: number;
