@@ -11,6 +11,7 @@ import { WASM_VERSION, checkWasm, prepareWasm, wasmDevice } from './wasm';
 
 export { getTf } from './tf';
 export { registerWasmTrainingKernels } from './wasm-kernels';
+export { FusedAdam } from './optimizers';
 
 const ORDER: readonly BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 

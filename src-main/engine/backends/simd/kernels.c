@@ -489,3 +489,36 @@ void binary_rows(const f32 *x, const f32 *b, f32 *out, int R, int C, int op, int
     }
   }
 }
+
+/*
+ * One Adam update of a weight tensor, fused: tfjs' AdamOptimizer spends 13 kernels and as many passes
+ * over memory per weight (0.75 ms a step for the 100k weights of the reference MLP). Same arithmetic,
+ * same order, in float32: m' = β1·m + a1·g, v' = β2·v + a2·g², and
+ * w' = w − lr · (m'/c1) / (√(v'/c2) + ε) with a1 = 1 − β1, a2 = 1 − β2, c1 = 1 − β1^t, c2 = 1 − β2^t
+ * (passed in, rounded as tfjs rounds them). New buffers out (tfjs tensors are immutable, and a clone may
+ * share the old ones).
+ */
+EXPORT(adam_step)
+void adam_step(const f32 *w, const f32 *g, const f32 *m, const f32 *v, f32 *w2, f32 *m2, f32 *v2, int n, f32 lr,
+               f32 b1, f32 b2, f32 a1, f32 a2, f32 eps, f32 c1, f32 c2) {
+  const v128_t vb1 = wasm_f32x4_splat(b1), vb2 = wasm_f32x4_splat(b2);
+  const v128_t va1 = wasm_f32x4_splat(a1), va2 = wasm_f32x4_splat(a2);
+  const v128_t vc1 = wasm_f32x4_splat(c1), vc2 = wasm_f32x4_splat(c2), veps = wasm_f32x4_splat(eps), vlr = wasm_f32x4_splat(-lr);
+  const int n4 = n - n % 4;
+  for (int i = 0; i < n4; i += 4) {
+    const v128_t gi = wasm_v128_load(g + i);
+    const v128_t mi = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(m + i), vb1), wasm_f32x4_mul(gi, va1));
+    const v128_t vi = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(v + i), vb2), wasm_f32x4_mul(wasm_f32x4_mul(gi, gi), va2));
+    const v128_t step = wasm_f32x4_div(wasm_f32x4_div(mi, vc1), wasm_f32x4_add(wasm_f32x4_sqrt(wasm_f32x4_div(vi, vc2)), veps));
+    wasm_v128_store(m2 + i, mi);
+    wasm_v128_store(v2 + i, vi);
+    wasm_v128_store(w2 + i, wasm_f32x4_add(wasm_f32x4_mul(step, vlr), wasm_v128_load(w + i)));
+  }
+  for (int i = n4; i < n; i++) {
+    const f32 mi = m[i] * b1 + g[i] * a1;
+    const f32 vi = v[i] * b2 + (g[i] * g[i]) * a2;
+    m2[i] = mi;
+    v2[i] = vi;
+    w2[i] = (mi / c1) / (__builtin_sqrtf(vi / c2) + eps) * -lr + w[i];
+  }
+}

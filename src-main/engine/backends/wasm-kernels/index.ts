@@ -6,6 +6,7 @@
  */
 import '@tensorflow/tfjs-backend-wasm'; // registers the stock wasm kernels we wrap
 import type { KernelFunc } from '@tensorflow/tfjs-core';
+import { ADAM_KERNEL, adamKernel } from './adam';
 import { addKernel, multiplyKernel, realDivKernel, subKernel } from './binary';
 import { identityKernel, sliceKernel } from './copy';
 import { conv2DBackpropFilterKernel, conv2DBackpropInputKernel, depthwiseFilterGradKernel, depthwiseInputGradKernel } from './conv';
@@ -21,6 +22,7 @@ export const WASM_TRAINING_KERNELS: Readonly<Record<string, { fn: KernelFunc; ki
   DepthwiseConv2dNativeBackpropFilter: { fn: depthwiseFilterGradKernel, kind: 'added' },
   DepthwiseConv2dNativeBackpropInput: { fn: depthwiseInputGradKernel, kind: 'added' },
   UnsortedSegmentSum: { fn: unsortedSegmentSumKernel, kind: 'added' },
+  [ADAM_KERNEL]: { fn: adamKernel, kind: 'added' }, // for FusedAdam (../optimizers.ts)
   BatchMatMul: { fn: batchMatMul, kind: 'replaced' },
   _FusedMatMul: { fn: fusedMatMul, kind: 'replaced' },
   Conv2DBackpropInput: { fn: conv2DBackpropInputKernel, kind: 'replaced' },

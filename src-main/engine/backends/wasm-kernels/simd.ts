@@ -22,10 +22,11 @@ export interface SimdKernels {
   gemm: Fn<9>;
   bias_act: Fn<5>;
   binary_rows: Fn<7>;
+  adam_step: Fn<16>;
 }
 const NAMES: ReadonlyArray<keyof SimdKernels> = [
   'im2col_t', 'col2im', 'max_pool_grad', 'avg_pool_grad', 'sum_rows', 'depthwise_filter_grad', 'depthwise_input_grad',
-  'gemm', 'bias_act', 'binary_rows',
+  'gemm', 'bias_act', 'binary_rows', 'adam_step',
 ];
 
 let compiled: WasmModule | null = null;

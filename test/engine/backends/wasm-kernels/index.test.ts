@@ -180,7 +180,7 @@ describe('registration', () => {
   it('adds the kernels training needs that stock wasm lacks', () => {
     for (const [name, { kind }] of Object.entries(WASM_TRAINING_KERNELS)) {
       expect(tf.getKernel(name, 'wasm'), name).toBeDefined();
-      if (kind === 'added') expect(['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum']).toContain(name);
+      if (kind === 'added') expect(['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum', 'EpochlabAdam']).toContain(name);
     }
   });
 });
