@@ -14,8 +14,12 @@ import type { BatchMatMulAttrs, KernelFunc, NamedTensorInfoMap, TensorInfo, _Fus
 import { alloc, free, ptr, runStock, stockKernel } from './heap';
 import { simdKernels } from './simd';
 
-/** B operands already multiplied once: XNNPACK keeps a packed copy of those (keyed by tensor). */
-const seenAsB = new WeakSet<object>();
+/**
+ * The [K, N] shape each B buffer was first multiplied with. On its second use XNNPACK takes over and
+ * caches a packed copy keyed by the buffer alone — not its shape — so only products of that same shape
+ * may go to XNNPACK afterwards (a reshaped view of the buffer would hit the stale operator).
+ */
+const firstShapeAsB = new WeakMap<object, string>();
 
 /** Fused activations our epilogue applies; others go to the stock kernel. */
 const ACTIVATIONS: Record<string, number> = { linear: 0, relu: 1, relu6: 2 };
@@ -45,6 +49,8 @@ function stockUntransposed(name: 'BatchMatMul' | '_FusedMatMul', args: Args): Te
   const temps: TensorInfo[] = [];
   const aa = attrs.transposeA ? transposeLast2(backend, a) : a;
   const bb = attrs.transposeB ? transposeLast2(backend, b) : b;
+  // XNNPACK may cache an operator for b now: claim b's shape for it (see firstShapeAsB).
+  if (bb === b && !firstShapeAsB.has(b.dataId)) firstShapeAsB.set(b.dataId, b.shape.slice(-2).join('x'));
   if (aa !== a) temps.push(aa);
   if (bb !== b) temps.push(bb);
   try {
@@ -77,8 +83,12 @@ function matmul(name: 'BatchMatMul' | '_FusedMatMul', args: Args): TensorInfo {
   if (!ours) return stockUntransposed(name, args);
 
   const plain = !transposeA && !transposeB && batchA === 1 && batchB === 1;
-  if (plain && seenAsB.has(b.dataId)) return delegate(name, args);
-  seenAsB.add(b.dataId);
+  if (plain) {
+    const shape = `${K}x${N}`;
+    const first = firstShapeAsB.get(b.dataId);
+    if (first === shape) return delegate(name, args);
+    if (first === undefined) firstShapeAsB.set(b.dataId, shape);
+  }
 
   const batch = Math.max(batchA, batchB);
   const outer = (batchA >= batchB ? a : b).shape.slice(0, -2);

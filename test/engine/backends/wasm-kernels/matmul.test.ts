@@ -70,6 +70,18 @@ describe('XNNPACK keeps the products whose weights it has packed', () => {
     expect(d.rel, `max abs diff ${d.maxAbs}`).toBeLessThan(1e-6);
   });
 
+  it('one buffer used as B with two shapes never meets a stale XNNPACK operator', async () => {
+    const d = await both('matMul with B reshaped between uses', () => {
+      const b = tensor([6, 8], 2);
+      const b2 = tf.reshape(b, [12, 4]); // same buffer
+      return [
+        tf.matMul(tensor([3, 6], 1), b), tf.matMul(tensor([3, 6], 1), b), // second: XNNPACK, packs [6, 8]
+        tf.matMul(tensor([5, 12], 3), b2), tf.matMul(tensor([5, 12], 3), b2), // must not reuse that
+      ];
+    });
+    expect(d.rel, `max abs diff ${d.maxAbs}`).toBeLessThan(1e-6);
+  });
+
   it('a bias and an empty product', async () => {
     const d = await both('matMul edge shapes', () => [
       tf.fused.matMul({ a: tensor([3, 0], 1), b: tensor([0, 4], 2), bias: tensor([4], 3) }),
