@@ -1,0 +1,67 @@
+/**
+ * Running real Epochlab trials from the bench: the services (worker threads, SQLite, events) on a temporary
+ * data folder, and the same trial as a bare training loop in this thread, for the overhead comparison.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseApiInput, type BackendChoice, type ExperimentSpecInput, type RunStatus } from '../../src-main/contract';
+import { createServices } from '../../src-main/services';
+
+export const WORKER_SCRIPT = resolve('out/node/worker.js');
+
+/** The issue's reference MLP (784-128-10, Adam) on mnist-10k; 8000 training rows after the 20 % split. */
+export function referenceSpec(params: ExperimentSpecInput['params']): ExperimentSpecInput {
+  return {
+    name: 'bench',
+    dataset: { id: 'mnist-10k' },
+    validation: { split: 0.2, seed: 0 },
+    model: { template: 'mlp', hidden: [128], activation: 'relu' },
+    params: { optimizer: 'adam', learningRate: 0.001, ...params },
+    training: { checkpoints: 'best-and-last' },
+  };
+}
+
+export interface TrialTiming {
+  runId: number;
+  status: RunStatus;
+  /** From the run's `running` event (after its dataset is loaded) to its end: training, evaluation, checkpoints. */
+  seconds: number;
+  samples: number;
+}
+
+export interface GridTiming {
+  wallSeconds: number;
+  trials: TrialTiming[];
+}
+
+/** Trains a spec through the services; times the whole grid and each trial from the events. */
+export async function runThroughServices(spec: ExperimentSpecInput, concurrency: number, backend: BackendChoice, dataDir?: string): Promise<GridTiming> {
+  const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'epochlab-bench-'));
+  const services = await createServices({ dataDir: dir, concurrency, backend, workerScript: WORKER_SCRIPT, flushIntervalMs: 250 });
+  const started = new Map<number, number>();
+  const ended = new Map<number, { at: number; status: RunStatus }>();
+  const off = services.subscribe((e) => {
+    if (e.type !== 'run-status') return;
+    if (e.status === 'running') started.set(e.runId, performance.now());
+    else ended.set(e.runId, { at: performance.now(), status: e.status });
+  });
+  try {
+    const t0 = performance.now();
+    const experiment = await services.api.createExperiment(parseApiInput('createExperiment', { spec }));
+    await services.runner.idle();
+    const wallSeconds = (performance.now() - t0) / 1000;
+    const detail = await services.api.getExperiment({ experimentId: experiment.id });
+    const trials = detail.runs.map((run) => ({
+      runId: run.id,
+      status: ended.get(run.id)?.status ?? run.status,
+      seconds: ((ended.get(run.id)?.at ?? NaN) - (started.get(run.id) ?? NaN)) / 1000,
+      samples: run.epochsDone * run.accounting.samplesPerEpoch,
+    }));
+    return { wallSeconds, trials };
+  } finally {
+    off();
+    await services.close();
+    if (!dataDir) rmSync(dir, { recursive: true, force: true });
+  }
+}
