@@ -1,12 +1,13 @@
 /**
- * Slice and Identity without reading the whole input. The stock wasm Slice calls backend.readSync(x),
- * which copies the entire tensor out of the heap on every call: taking a 128-row batch from an
- * 8192-row dataset copied 25 MB (milliseconds per step, more than the MLP's whole forward pass). We copy
- * only the rows asked for, with copyWithin inside the heap. Identity shares the buffer (as the cpu
- * backend and the wasm Reshape do) instead of copying it.
+ * Slice, Identity and same-dtype Cast without copying more than they must. The stock wasm Slice calls
+ * backend.readSync(x), which copies the entire tensor out of the heap on every call: taking a 128-row
+ * batch from an 8192-row dataset copied 25 MB (milliseconds per step, more than the MLP's whole forward
+ * pass). We copy only the rows asked for, with copyWithin inside the heap. Identity and a cast to the
+ * same dtype share the buffer (as the cpu backend and the wasm Reshape do) instead of copying it —
+ * safe because no kernel writes into an existing buffer.
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import type { IdentityInputs, KernelFunc, SliceAttrs, TensorInfo } from '@tensorflow/tfjs-core';
+import type { CastAttrs, IdentityInputs, KernelFunc, SliceAttrs, TensorInfo } from '@tensorflow/tfjs-core';
 import { getTf } from '../tf';
 import { alloc, heapOf, ptr, stockKernel } from './heap';
 
@@ -60,5 +61,14 @@ function identity(args: { inputs: IdentityInputs; backend: BackendWasm }): Tenso
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
 }
 
+/** A cast to the same dtype (tfjs' ReLU gradient does one per layer) shares the buffer, as on cpu. */
+function cast(args: { inputs: { x: TensorInfo }; backend: BackendWasm; attrs: CastAttrs }): TensorInfo {
+  const { inputs: { x }, backend, attrs } = args;
+  if (x.dtype !== attrs.dtype || x.dtype === 'string') return stockKernel('Cast')(args as unknown as Parameters<KernelFunc>[0]) as TensorInfo;
+  backend.incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+}
+
+export const castKernel = cast as unknown as KernelFunc;
 export const sliceKernel = slice as unknown as KernelFunc;
 export const identityKernel = identity as unknown as KernelFunc;

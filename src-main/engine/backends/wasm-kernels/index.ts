@@ -8,7 +8,7 @@ import '@tensorflow/tfjs-backend-wasm'; // registers the stock wasm kernels we w
 import type { KernelFunc } from '@tensorflow/tfjs-core';
 import { ADAM_KERNEL, adamKernel } from './adam';
 import { addKernel, multiplyKernel, realDivKernel, subKernel } from './binary';
-import { identityKernel, sliceKernel } from './copy';
+import { castKernel, identityKernel, sliceKernel } from './copy';
 import { conv2DBackpropFilterKernel, conv2DBackpropInputKernel, depthwiseFilterGradKernel, depthwiseInputGradKernel } from './conv';
 import { registerOurs, restoreStock } from './heap';
 import { batchMatMul, fusedMatMul } from './matmul';
@@ -32,6 +32,7 @@ export const WASM_TRAINING_KERNELS: Readonly<Record<string, { fn: KernelFunc; ki
   Mean: { fn: meanKernel, kind: 'replaced' },
   Slice: { fn: sliceKernel, kind: 'replaced' },
   Identity: { fn: identityKernel, kind: 'replaced' },
+  Cast: { fn: castKernel, kind: 'replaced' },
   Add: { fn: addKernel, kind: 'replaced' },
   Sub: { fn: subKernel, kind: 'replaced' },
   Multiply: { fn: multiplyKernel, kind: 'replaced' },

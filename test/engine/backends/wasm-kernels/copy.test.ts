@@ -45,6 +45,8 @@ describe('Identity and Cast', () => {
     const x = tf.tensor1d([1, 2, 3]);
     const y = tf.clone(x);
     const z = tf.cast(y, 'float32');
+    expect(y.dataId).toBe(x.dataId); // shared, not copied
+    expect(z.dataId).toBe(x.dataId);
     x.dispose();
     y.dispose();
     expect(Array.from(z.dataSync())).toEqual([1, 2, 3]);
