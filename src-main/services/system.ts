@@ -5,7 +5,9 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { BackendChoice } from '../contract';
 
-const requireHere = createRequire(__filename);
+// CommonJS bundles (CLI, app) define __filename; an ES-module bundle (the bench) resolves from the working directory.
+const HERE = typeof __filename === 'string' ? __filename : join(process.cwd(), 'index.js');
+const requireHere = createRequire(HERE);
 
 /** Whether a package is installed, without loading it (loading tfjs-node-gpu into the main process is heavy). */
 export function isInstalled(name: string): boolean {
@@ -25,7 +27,7 @@ export function defaultConcurrency(backend: BackendChoice): number {
 
 /** The version in package.json, found by walking up from the bundle (out/node, out/main or src-main/services). */
 export function appVersion(): string {
-  let dir = __dirname;
+  let dir = dirname(HERE);
   for (let i = 0; i < 5; i++) {
     try {
       const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
