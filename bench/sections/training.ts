@@ -170,7 +170,7 @@ async function measureEngine(engine: Engine, models: ModelName[], batches: numbe
 }
 
 /** Environment that makes Debian's PyTorch use OpenBLAS and keep its memory (issue 4). */
-function peerEnv(threads: number): { env: NodeJS.ProcessEnv; notes: string[] } {
+export function peerEnv(threads: number): { env: NodeJS.ProcessEnv; notes: string[] } {
   const multiarch = process.arch === 'arm64' ? 'aarch64-linux-gnu' : 'x86_64-linux-gnu';
   const blasDir = [`/usr/lib/${multiarch}/openblas-pthread`, `/usr/lib/${multiarch}/openblas-openmp`].find((d) => existsSync(d));
   const env: NodeJS.ProcessEnv = {
