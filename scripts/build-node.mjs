@@ -17,5 +17,7 @@ await build({
   sourcemap: true,
   external,
   logLevel: 'warning',
+  // node-require.ts falls back to import.meta only where __filename is missing (ES-module runs), never in these bundles.
+  logOverride: { 'empty-import-meta': 'silent' },
 });
 console.log('built out/node/cli.js and out/node/worker.js');

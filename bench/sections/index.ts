@@ -1,5 +1,8 @@
 /** Every bench section, in the order `npm run bench` runs them. */
 import type { Section } from '../lib/section';
+import { gridSection } from './grid';
+import { storeSection } from './store';
+import { trackingSection } from './tracking';
 import { trainingSection } from './training';
 
-export const SECTIONS: Section[] = [trainingSection];
+export const SECTIONS: Section[] = [trainingSection, trackingSection, gridSection, storeSection];

@@ -99,6 +99,28 @@ describe('services: training grids in worker threads', () => {
     await services.close();
   });
 
+  it('trains a CNN on mnist-10k on the default embedded backend (wasm) in a worker', async () => {
+    const services = await openServices(data.dir, { backend: 'auto' });
+    const experiment = await services.api.createExperiment(parseApiInput('createExperiment', {
+      spec: {
+        name: 'cnn', dataset: { id: 'mnist-10k', limit: 600 }, validation: { split: 0.25, seed: 0 },
+        model: { template: 'cnn', convBlocks: 2, dense: [32], batchNorm: true },
+        params: { kernelSize: [3, 5], pooling: ['max', 'avg'], batchSize: 50, epochs: 2, learningRate: 0.003 },
+      },
+    }));
+    await services.runner.idle();
+    const { runs } = await services.api.getExperiment({ experimentId: experiment.id });
+    expect(runs.map((r) => r.status)).toEqual(['completed', 'completed', 'completed', 'completed']);
+    for (const run of runs) {
+      expect(run.backend?.name).toBe('wasm');
+      const n = run.accounting.nTrain; // 600 rows less a stratified quarter
+      expect(n).toBeGreaterThan(440);
+      expect(run.accounting).toMatchObject({ iterationsPerEpoch: Math.ceil(n / 50), lastBatchSize: n % 50 || 50 });
+      expect(run.bestValLoss).not.toBeNull();
+    }
+    await services.close();
+  });
+
   it('refuses bad specs with one message per field before anything runs', async () => {
     const services = await openServices(data.dir);
     const bad = moonsSpec({ learningRate: -1, batchSize: 0, epochs: 0 });

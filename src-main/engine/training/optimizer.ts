@@ -1,13 +1,15 @@
 /** The seven optimizers of the spec on tfjs, and how to change their learning rate between steps. */
 import * as tf from '@tensorflow/tfjs';
 import type { Optimizer } from '../../contract';
+import { FusedAdam } from '../backends';
 
 export function createOptimizer(name: Optimizer, learningRate: number): tf.Optimizer {
   switch (name) {
     case 'sgd': return tf.train.sgd(learningRate);
     case 'momentum': return tf.train.momentum(learningRate, 0.9);
     case 'rmsprop': return tf.train.rmsprop(learningRate, 0.9, 0, 1e-7);
-    case 'adam': return tf.train.adam(learningRate, 0.9, 0.999, 1e-7);
+    // Adam with one fused kernel per weight on wasm (13 kernel launches fewer per step); same weights as tf.train.adam.
+    case 'adam': return new FusedAdam(learningRate, 0.9, 0.999, 1e-7);
     case 'adagrad': return tf.train.adagrad(learningRate);
     // Adadelta's "learning rate" is a scale on its own adaptive step; Keras uses 1.0 by default.
     case 'adadelta': return tf.train.adadelta(learningRate, 0.95, 1e-7);
