@@ -35,10 +35,26 @@ export interface GridTiming {
   trials: TrialTiming[];
 }
 
+export type BenchServices = Awaited<ReturnType<typeof createServices>>;
+
+export function openBenchServices(dataDir: string, concurrency: number, backend: BackendChoice): Promise<BenchServices> {
+  return createServices({ dataDir, concurrency, backend, workerScript: WORKER_SCRIPT, flushIntervalMs: 250 });
+}
+
+/** Trains a spec on a fresh set of services (cold workers) in a temporary data folder. */
+export async function runThroughServices(spec: ExperimentSpecInput, concurrency: number, backend: BackendChoice): Promise<GridTiming> {
+  const dir = mkdtempSync(join(tmpdir(), 'epochlab-bench-'));
+  const services = await openBenchServices(dir, concurrency, backend);
+  try {
+    return await trainThroughServices(services, spec);
+  } finally {
+    await services.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Trains a spec through the services; times the whole grid and each trial from the events. */
-export async function runThroughServices(spec: ExperimentSpecInput, concurrency: number, backend: BackendChoice, dataDir?: string): Promise<GridTiming> {
-  const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'epochlab-bench-'));
-  const services = await createServices({ dataDir: dir, concurrency, backend, workerScript: WORKER_SCRIPT, flushIntervalMs: 250 });
+export async function trainThroughServices(services: BenchServices, spec: ExperimentSpecInput): Promise<GridTiming> {
   const started = new Map<number, number>();
   const ended = new Map<number, { at: number; status: RunStatus }>();
   const off = services.subscribe((e) => {
@@ -61,7 +77,5 @@ export async function runThroughServices(spec: ExperimentSpecInput, concurrency:
     return { wallSeconds, trials };
   } finally {
     off();
-    await services.close();
-    if (!dataDir) rmSync(dir, { recursive: true, force: true });
   }
 }

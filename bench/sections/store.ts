@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { iterationAccounting, type IterationMetric } from '../../src-main/contract';
+import { expandTrials, parseSpec } from '../../src-main/engine/search';
 import { openStore } from '../../src-main/store';
 import { currentLoad, machineInfo } from '../lib/machine';
 import type { BenchOptions, Section, SectionResult } from '../lib/section';
@@ -44,8 +45,10 @@ export const storeSection: Section = {
     try {
       const store = openStore(join(dir, 'bench.sqlite'));
       const accounting = iterationAccounting(32 * 100, 32, iterations / 100);
-      const spec = { name: 'bench', notes: '', dataset: { id: 'spiral' }, validation: { split: 0.2, seed: 0 }, model: { template: 'mlp', hidden: [8], activation: 'relu', dropout: 0 }, search: { method: 'grid' }, params: {}, training: {} } as never;
-      const { runIds } = store.createExperiment(spec, Array.from({ length: runCount }, (_, index) => ({ index, accounting, config: {} as never })));
+      const spec = parseSpec({ name: 'bench', dataset: { id: 'spiral' }, model: { template: 'mlp' }, params: { batchSize: 32, epochs: iterations / 100 } });
+      const [params] = expandTrials(spec);
+      const config = { params, model: spec.model, dataset: spec.dataset, validation: spec.validation, training: spec.training };
+      const { runIds } = store.createExperiment(spec, Array.from({ length: runCount }, (_, index) => ({ index, accounting, config })));
       const perRun: number[] = [];
       let totalRows = 0;
       const t0 = performance.now();
