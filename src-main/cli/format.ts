@@ -1,7 +1,7 @@
 /** Plain-text renderings for the terminal: tables of runs, epochs and datasets. */
 import Table from 'cli-table3';
 import {
-  PARAM_ORDER, type DatasetInfo, type EpochMetric, type ExperimentPreview, type ExperimentSummary, type ParamName,
+  PARAM_ORDER, type DatasetInfo, type SystemInfo, type EpochMetric, type ExperimentPreview, type ExperimentSummary, type ParamName,
   type RunDetail, type RunSummary, type TrialParams,
 } from '../contract';
 
@@ -101,4 +101,17 @@ export function datasetsTable(datasets: DatasetInfo[]): string {
   const table = newTable(['id', 'name', 'source', 'kind', 'rows', 'input shape', 'classes']);
   for (const d of datasets) table.push([plain(d.id), plain(d.name), d.source, d.kind, d.rows, `[${d.inputShape.join(', ')}]`, d.numClasses]);
   return table.toString();
+}
+
+export function systemInfoText(info: SystemInfo): string {
+  const lines = [
+    `Epochlab ${info.version}`,
+    `data folder: ${info.dataDir}`,
+    `cores: ${info.cores}; trials trained at once by default: ${info.defaultConcurrency}`,
+    'backends, in the order auto picks them:',
+  ];
+  for (const b of info.backends) {
+    lines.push(`  ${b.available ? '✓' : '✗'} ${b.name.padEnd(15)} ${b.available ? `${b.version ?? ''} on ${b.device ?? 'unknown device'}` : b.reason ?? 'not available'}`);
+  }
+  return lines.join('\n');
 }

@@ -10,7 +10,7 @@ import {
 } from '../contract';
 import { createServices, type Services } from '../services';
 import { resolveDataDir } from '../services/data-dir';
-import { datasetsTable, experimentsTable, plain, previewTable, runDetailText, runsTable, varyingParams } from './format';
+import { datasetsTable, experimentsTable, plain, previewTable, runDetailText, runsTable, systemInfoText, varyingParams } from './format';
 import { CliError } from './errors';
 import { createProgress } from './progress';
 
@@ -171,6 +171,17 @@ export function buildProgram(): Command {
         await services.runner.idle();
         const detail = await services.api.getExperiment({ experimentId });
         process.stdout.write(`${runsTable(detail.runs)}\n`);
+      });
+    });
+
+  program
+    .command('info')
+    .description('version, data folder, cores, and which training backends load here (each tried, with the reason when not)')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      await withServices(globals(), {}, async (services) => {
+        const info = await services.api.getSystemInfo({});
+        print(!!opts.json, info, () => systemInfoText(info));
       });
     });
 

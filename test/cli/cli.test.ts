@@ -59,9 +59,18 @@ describe('epochlab CLI', () => {
     expect(cli('export', '1').status).toBe(2); // --format is required
   });
 
+  it('info reports every backend in auto order, with why the native ones are missing', () => {
+    const result = cli('info', '--json');
+    expect(result.status, result.stderr).toBe(0);
+    const info = JSON.parse(result.stdout) as { backends: Array<{ name: string; available: boolean; reason?: string }> };
+    expect(info.backends.map((b) => b.name)).toEqual(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']);
+    expect(info.backends.find((b) => b.name === 'wasm')?.available).toBe(true);
+    for (const b of info.backends.filter((x) => !x.available)) expect(b.reason).toBeTruthy();
+  });
+
   it('exits 1 for a missing run, and 0 with help on every command', () => {
     expect(cli('show', '42').status).toBe(1);
-    for (const command of ['run', 'preview', 'ls', 'show', 'export', 'datasets', 'resume', 'serve']) {
+    for (const command of ['run', 'preview', 'ls', 'show', 'export', 'datasets', 'resume', 'serve', 'info']) {
       const help = cli(command, '--help');
       expect(help.status, command).toBe(0);
       expect(help.stdout).toMatch(/^Usage: epochlab/);

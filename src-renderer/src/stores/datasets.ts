@@ -1,10 +1,9 @@
 /** Datasets for the picker, and importing one (desktop: OS dialog; browser: the CLI, see importHelp). */
 import { defineStore } from 'pinia';
-import { computed, ref } from 'vue';
+import { computed } from 'vue';
 import type { DatasetImportFormat, DatasetInfo } from '../contract';
-import { toApiError } from '../api/errors';
 import { apiClient } from './client';
-import { useConnectionStore } from './connection';
+import { useListLoader } from './listLoader';
 
 /** What a browser user runs on the machine that serves Epochlab, since a web page may not pick files for it. */
 export const CLI_IMPORT_COMMANDS: Record<DatasetImportFormat, string> = {
@@ -14,25 +13,8 @@ export const CLI_IMPORT_COMMANDS: Record<DatasetImportFormat, string> = {
 };
 
 export const useDatasetsStore = defineStore('datasets', () => {
-  const items = ref<DatasetInfo[]>([]);
-  const loaded = ref(false);
-  const loading = ref(false);
-  const error = ref<string | null>(null);
+  const { items, loaded, loading, error, load } = useListLoader<DatasetInfo>(() => apiClient().call('listDatasets', {}));
   const canImportWithDialog = computed(() => apiClient().importDatasetWithDialog !== null);
-
-  async function load(): Promise<void> {
-    loading.value = true;
-    try {
-      items.value = await apiClient().call('listDatasets', {});
-      loaded.value = true;
-      error.value = null;
-    } catch (e) {
-      useConnectionStore().reportError(e);
-      error.value = toApiError(e).message;
-    } finally {
-      loading.value = false;
-    }
-  }
 
   function byId(id: string): DatasetInfo | undefined {
     return items.value.find((d) => d.id === id);

@@ -1,34 +1,15 @@
 /** The experiment list: loaded on demand, kept fresh by events (debounced, since a grid sends bursts). */
 import { defineStore } from 'pinia';
-import { ref } from 'vue';
 import type { EpochlabEvent, ExperimentSpecInput, ExperimentSummary } from '../contract';
-import { toApiError } from '../api/errors';
 import { debounce } from '../lib/debounce';
 import { DEMO_SPEC } from '../form/demo';
 import { apiClient } from './client';
-import { useConnectionStore } from './connection';
+import { useListLoader } from './listLoader';
 
 export const REFRESH_DEBOUNCE_MS = 400;
 
 export const useExperimentsStore = defineStore('experiments', () => {
-  const items = ref<ExperimentSummary[]>([]);
-  const loaded = ref(false);
-  const loading = ref(false);
-  const error = ref<string | null>(null);
-
-  async function load(): Promise<void> {
-    loading.value = true;
-    try {
-      items.value = await apiClient().call('listExperiments', {});
-      loaded.value = true;
-      error.value = null;
-    } catch (e) {
-      useConnectionStore().reportError(e);
-      error.value = toApiError(e).message;
-    } finally {
-      loading.value = false;
-    }
-  }
+  const { items, loaded, loading, error, load } = useListLoader<ExperimentSummary>(() => apiClient().call('listExperiments', {}));
 
   const refresh = debounce(() => void load(), REFRESH_DEBOUNCE_MS, 3000);
 
