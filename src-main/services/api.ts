@@ -47,7 +47,11 @@ export function createApi(deps: ApiDeps): EpochlabApi {
     }
     const result = previewExperiment(spec, { train, validation });
     if (result.nTrain < 1) issues.push({ path: 'validation.split', message: 'the split leaves no training rows' });
-    if (issues.length) throw new ApiError('invalid', issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
+    if (issues.length) {
+      // Paths relative to the method's input, like the schema's own issues (`spec.params.batchSize`).
+      const rooted = issues.map((i) => ({ path: `spec.${i.path}`, message: i.message }));
+      throw new ApiError('invalid', rooted.map((i) => `${i.path}: ${i.message}`).join('; '), rooted);
+    }
     return result;
   };
 

@@ -130,9 +130,9 @@ describe('services: training grids in worker threads', () => {
       expect.arrayContaining(['params.learningRate', 'params.batchSize', 'params.epochs']),
     );
     const cnnError = await rawCall(services, 'createExperiment', { spec: { ...moonsSpec({}), model: { template: 'cnn' } } }).catch((e: unknown) => e);
-    expect((cnnError as ApiError).issues[0]).toMatchObject({ path: 'model.template' });
+    expect((cnnError as ApiError).issues[0]).toMatchObject({ path: 'spec.model.template' });
     const unknownDataset = await rawCall(services, 'previewExperiment', { spec: { ...moonsSpec({}), dataset: { id: 'nope' } } }).catch((e: unknown) => e);
-    expect((unknownDataset as ApiError).issues[0].path).toBe('dataset.id');
+    expect((unknownDataset as ApiError).issues[0].path).toBe('spec.dataset.id');
     expect(await services.api.listExperiments({})).toEqual([]);
     await services.close();
   });
