@@ -65,7 +65,7 @@ export function createApi(deps: ApiDeps): EpochlabApi {
     try {
       return await describeDataset(ref, ctx);
     } catch (error) {
-      if (error instanceof DatasetError) throw new ApiError('invalid', error.message, [{ path, message: error.message }]);
+      if (error instanceof DatasetError) throw new ApiError('invalid', error.message, [{ path: `spec.${path}`, message: error.message }]);
       throw error;
     }
   };
