@@ -17,6 +17,12 @@ beforeAll(async () => {
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.on('pageerror', (e) => pageErrors.push(e.message));
+  // CSP violations (inline script, eval, a connection the policy forbids) are collected in the page.
+  await page.addInitScript(() => {
+    const w = globalThis as unknown as { __violations: string[]; document: { addEventListener(t: string, l: (e: { violatedDirective: string; blockedURI: string }) => void): void } };
+    w.__violations = [];
+    w.document.addEventListener('securitypolicyviolation', (e) => w.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
 });
 afterAll(async () => {
   await browser?.close();
@@ -116,5 +122,6 @@ describe('the main job in the browser, against epochlab serve', () => {
     await page.getByText(/wasm|cpu|tensorflow/).first().waitFor();
     await screenshot(page, '09-run-detail');
     expect(pageErrors).toEqual([]);
+    expect(await page.evaluate(() => (globalThis as unknown as { __violations: string[] }).__violations)).toEqual([]);
   });
 });
