@@ -33,4 +33,5 @@ export type FromWorker =
   | { type: 'iterations'; runId: number; rows: IterationMetric[] }
   | { type: 'epoch'; runId: number; row: EpochMetric; bestEpoch: number | null }
   | { type: 'checkpoint'; runId: number; checkpoint: CheckpointInfo }
-  | { type: 'finished'; runId: number; end: TrialEnd };
+  /** `recycle`: the worker's memory grew past what it should keep (wasm heaps never shrink): replace it. */
+  | { type: 'finished'; runId: number; end: TrialEnd; recycle?: boolean };

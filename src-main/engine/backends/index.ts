@@ -8,6 +8,8 @@ import { loadNative, nativeDevice, cpuModel, type NativeName } from './native';
 import { errorReason } from './node-require';
 import { getTf } from './tf';
 import { WASM_VERSION, checkWasm, prepareWasm, wasmDevice } from './wasm';
+import { heapOf } from './wasm-kernels/heap';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 export { getTf } from './tf';
 export { registerWasmTrainingKernels } from './wasm-kernels';
@@ -107,4 +109,14 @@ export async function initBackend(choice: BackendChoice): Promise<BackendInfo> {
     }
   }
   throw new Error(`no backend could be initialised: ${reasons.join('; ')}`);
+}
+
+/**
+ * Bytes the active backend holds: for wasm the whole heap, which only ever grows (its peak stays for the
+ * life of the thread); elsewhere what tfjs reports for live tensors.
+ */
+export function backendMemoryBytes(): number {
+  const tf = getTf();
+  if (tf.getBackend() === 'wasm') return heapOf(tf.backend() as BackendWasm).HEAPU8.byteLength;
+  return tf.memory().numBytes;
 }

@@ -118,15 +118,20 @@ export class TrainingPool {
     } catch {
       // A failing listener (e.g. the store refusing a write) must not take the pool down; the listener reports it.
     }
-    if (message.type === 'finished') this.complete(slot, message.end);
+    if (message.type === 'finished') this.complete(slot, message.end, message.recycle === true);
   }
 
-  private complete(slot: Slot, end: TrialEnd): void {
+  /** A trial ended. A worker that asks to be recycled leaves the pool; the next trial gets a fresh one. */
+  private complete(slot: Slot, end: TrialEnd, recycle = false): void {
     const job = slot.current;
     if (!job) return;
     slot.current = null;
     if (slot.stallTimer) clearTimeout(slot.stallTimer);
     slot.stallTimer = null;
+    if (recycle) {
+      this.slots.splice(this.slots.indexOf(slot), 1);
+      void this.retire(slot, 'the worker was recycled');
+    }
     job.resolve(end);
     this.pump();
   }

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Tensor4D } from '@tensorflow/tfjs';
 import { BACKEND_NAMES } from '../../../src-main/contract/records';
-import { getTf, initBackend, probeBackends, registerWasmTrainingKernels } from '../../../src-main/engine/backends';
+import { backendMemoryBytes, getTf, initBackend, probeBackends, registerWasmTrainingKernels } from '../../../src-main/engine/backends';
 import { nodeRequire } from '../../../src-main/engine/backends/node-require';
 
 /** Whether a package resolves here; the tests adapt to a machine that does have tfjs-node. */
@@ -88,5 +88,19 @@ describe('initBackend', () => {
     registerWasmTrainingKernels();
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBe(k);
     expect(getTf()).toBe(tf);
+  });
+});
+
+describe('backendMemoryBytes', () => {
+  it('reports the whole wasm heap, which does not shrink when tensors are freed', async () => {
+    await initBackend('wasm');
+    const tf = getTf();
+    const before = backendMemoryBytes();
+    expect(before).toBeGreaterThan(0);
+    const big = tf.zeros([64 * 1024 * 1024 / 4]); // 64 MiB
+    const grown = backendMemoryBytes();
+    big.dispose();
+    expect(grown).toBeGreaterThanOrEqual(before);
+    expect(backendMemoryBytes()).toBe(grown);
   });
 });

@@ -10,14 +10,15 @@ const dir = mkdtempSync(join(tmpdir(), 'epochlab-pool-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // A fake worker: its behaviour is chosen by the job's learning rate (1 = finish, 2 = throw, 3 = exit,
-// 4 = stall, 5 = loop until cancelled).
+// 4 = stall, 5 = loop until cancelled, 6 = finish and ask to be recycled). It reports its thread id.
 const script = join(dir, 'fake-worker.cjs');
 writeFileSync(script, `
 const { parentPort, workerData } = require('node:worker_threads');
 parentPort.on('message', ({ job }) => {
   const mode = job.config.params.learningRate;
   const post = (m) => parentPort.postMessage({ runId: job.runId, ...m });
-  post({ type: 'iterations', rows: [{ step: 1 }] });
+  post({ type: 'iterations', rows: [{ step: 1, thread: require('node:worker_threads').threadId }] });
+  if (mode === 6) return post({ type: 'finished', end: { status: 'completed', reason: null, bestEpoch: 1 }, recycle: true });
   if (mode === 1) return post({ type: 'finished', end: { status: 'completed', reason: null, bestEpoch: 1 } });
   if (mode === 2) throw new Error('boom in the training loop');
   if (mode === 3) process.exit(3);
@@ -43,6 +44,20 @@ describe('TrainingPool', () => {
     expect(ends[1].reason).toMatch(/worker crashed: boom in the training loop/);
     expect(ends[2].reason).toMatch(/exited with code 3/);
     expect(messages.filter((m) => m.type === 'iterations')).toHaveLength(4);
+    await pool.close();
+  });
+
+  it('replaces a worker that asks to be recycled, and reuses one that does not', async () => {
+    const pool = new TrainingPool({ workerScript: script, concurrency: 1 });
+    const threads: number[] = [];
+    const record = (m: FromWorker) => {
+      if (m.type === 'iterations') threads.push((m.rows[0] as unknown as { thread: number }).thread);
+    };
+    const ends = await Promise.all([1, 1, 6, 1].map((mode, i) => pool.submit(job(i + 1, mode), record)));
+    expect(ends.map((e) => e.status)).toEqual(['completed', 'completed', 'completed', 'completed']);
+    expect(threads[0]).toBe(threads[1]);
+    expect(threads[2]).toBe(threads[1]);
+    expect(threads[3]).not.toBe(threads[2]);
     await pool.close();
   });
 
