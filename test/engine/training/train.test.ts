@@ -3,7 +3,7 @@ import { mkdtempSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { trainTrial } from '../../../src-main/engine/training/train';
+import { describeFailure, trainTrial } from '../../../src-main/engine/training/train';
 import { data, RecordingSink, trialConfig } from './helpers';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'epochlab-train-'));
@@ -131,5 +131,14 @@ describe('trainTrial', () => {
       await run(trialConfig({ params: { batchSize: 64, epochs: 2, schedule, learningRate: 0.1 }, training: { scheduleOptions: { stepEpochs: 1 } } }), sink);
       expect(new Set(sink.rows.map((r) => r.learningRate)).size, schedule).toBeGreaterThan(1);
     }
+  });
+});
+
+describe('describeFailure', () => {
+  it('turns out-of-memory errors into a hint to reduce the batch size, and leaves others as they are', () => {
+    expect(describeFailure(new RangeError('Array buffer allocation failed'))).toMatch(/^out of memory: .* reduce the batch size/);
+    expect(describeFailure(new Error('Aborted(Cannot enlarge memory arrays to size 4294967296 bytes)'))).toMatch(/reduce the batch size/);
+    expect(describeFailure(new Error('shapes do not match'))).toBe('shapes do not match');
+    expect(describeFailure('plain text')).toBe('plain text');
   });
 });
