@@ -6,7 +6,7 @@
  * Trials: the reference MLP on mnist-10k (8000 train / 2000 val), B = --batch, --epochs epochs, learning
  * rate 1e-3 and 2e-3 × 4 seeds. The PyTorch peer trains the same shapes on random data (same cost).
  *
- * Args: --backend wasm  --batch 128  --epochs 2  --repeats 3  --no-peer
+ * Args: --backend wasm  --batch 128  --epochs 5  --repeats 3  --no-peer
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -39,7 +39,7 @@ export const gridSection: Section = {
     const cores = availableParallelism();
     const backend = (options.args.backend ?? 'wasm') as BackendChoice;
     const batch = Number(options.args.batch ?? 128);
-    const epochs = Number(options.args.epochs ?? (options.quick ? 1 : 2));
+    const epochs = Number(options.args.epochs ?? (options.quick ? 1 : 5));
     const repeats = Number(options.args.repeats ?? (options.quick ? 1 : 3));
     const spec = referenceSpec({ batchSize: batch, epochs, learningRate: [0.001, 0.002], seed: [1, 2, 3, 4] });
     const walls: Record<'one' | 'all', number[]> = { one: [], all: [] };
