@@ -15,7 +15,7 @@ export function buildModel(spec: ModelSpec, params: TrialParams, shape: ModelSha
   const seeds = { next: 0 };
   const init = () => tf.initializers.glorotUniform({ seed: deriveSeed(params.seed, 7919, seeds.next++) });
   const model = tf.sequential();
-  if (spec.template === 'mlp') addMlp(model, spec, shape, init);
+  if (spec.template === 'mlp') addMlp(model, spec, params, shape, init);
   else addCnn(model, spec, params, shape, init);
   model.add(tf.layers.dense({ units: shape.numClasses, kernelInitializer: init() }));
   return model;
@@ -23,12 +23,41 @@ export function buildModel(spec: ModelSpec, params: TrialParams, shape: ModelSha
 
 type Init = () => ReturnType<typeof tf.initializers.glorotUniform>;
 
-function addMlp(model: tf.Sequential, spec: MlpModel, shape: ModelShape, init: Init): void {
+function addMlp(model: tf.Sequential, spec: MlpModel, params: TrialParams, shape: ModelShape, init: Init): void {
   model.add(tf.layers.inputLayer({ inputShape: shape.inputShape }));
   if (shape.inputShape.length > 1) model.add(tf.layers.flatten());
   for (const units of spec.hidden) {
     model.add(tf.layers.dense({ units, activation: spec.activation, kernelInitializer: init() }));
-    if (spec.dropout > 0) model.add(tf.layers.dropout({ rate: spec.dropout, seed: deriveSeed(units, model.layers.length) }));
+    if (spec.dropout > 0) model.add(new SeededDropout(spec.dropout, deriveSeed(params.seed, 15485863, model.layers.length)));
+  }
+}
+
+/**
+ * Dropout whose masks are reproducible from the trial's seed and still differ at every step. tfjs' own
+ * dropout layer with a `seed` draws the same mask at every call (the seed fixes the random stream), and
+ * without one it is not reproducible.
+ */
+export class SeededDropout extends tf.layers.Layer {
+  static className = 'EpochlabSeededDropout';
+  private calls = 0;
+
+  constructor(readonly rate: number, private readonly baseSeed: number) {
+    super({});
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }): tf.Tensor {
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    if (!kwargs.training || this.rate === 0) return x;
+    this.calls++;
+    return tf.dropout(x, this.rate, undefined, deriveSeed(this.baseSeed, this.calls));
+  }
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
+    return inputShape;
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), rate: this.rate };
   }
 }
 
@@ -72,7 +101,7 @@ function addCnn(model: tf.Sequential, spec: CnnModel, params: TrialParams, shape
   model.add(tf.layers.flatten());
   for (const units of spec.dense) {
     model.add(tf.layers.dense({ units, activation: spec.activation, kernelInitializer: init() }));
-    if (spec.dropout > 0) model.add(tf.layers.dropout({ rate: spec.dropout, seed: deriveSeed(units, model.layers.length) }));
+    if (spec.dropout > 0) model.add(new SeededDropout(spec.dropout, deriveSeed(params.seed, 15485863, model.layers.length)));
   }
 }
 

@@ -70,6 +70,15 @@ describe('trainTrial', () => {
     expect(a.rows.map((r) => r.loss)).not.toEqual(c.rows.map((r) => r.loss));
   });
 
+  it('stays reproducible with dropout', async () => {
+    const a = new RecordingSink();
+    const b = new RecordingSink();
+    const model = { template: 'mlp' as const, hidden: [16], dropout: 0.3 };
+    await run(trialConfig({ model, params: { batchSize: 32, epochs: 2, seed: 9 } }), a);
+    await run(trialConfig({ model, params: { batchSize: 32, epochs: 2, seed: 9 } }), b);
+    expect(a.rows.map((r) => r.loss)).toEqual(b.rows.map((r) => r.loss));
+  });
+
   it('drops the last partial batch when asked', async () => {
     const sink = new RecordingSink();
     await run(trialConfig({ params: { batchSize: 50, epochs: 1 }, training: { dropLastBatch: true } }), sink);
