@@ -77,12 +77,19 @@ export class RunQueries {
       `UPDATE experiments SET status = 'finished' WHERE status = 'running'
          AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.experiment_id = experiments.id AND r.status IN ('queued', 'running'))`,
     );
-    this.clearIterations = db.prepare<[number]>('DELETE FROM iteration_metrics WHERE run_id = ?');
-    this.clearEpochs = db.prepare<[number]>('DELETE FROM epoch_metrics WHERE run_id = ?');
+    // Rows past the epoch a resumed run restarts from (0: all of them).
+    this.clearIterations = db.prepare<[number, number]>('DELETE FROM iteration_metrics WHERE run_id = ? AND epoch > ?');
+    this.clearEpochs = db.prepare<[number, number]>('DELETE FROM epoch_metrics WHERE run_id = ? AND epoch > ?');
     this.clearCheckpoints = db.prepare<[number]>('DELETE FROM checkpoints WHERE run_id = ?');
-    this.resetRun = db.prepare<[number]>(
-      `UPDATE runs SET status = 'queued', backend = NULL, dataset_fingerprint = NULL, started_at = NULL, ended_at = NULL,
-         error = NULL, best_epoch = NULL, diverged_at_step = NULL, epochs_done = 0, steps_done = 0 WHERE id = ?`,
+    this.resetRun = db.prepare<[{ id: number; keep: number; best: number | null }]>(
+      `UPDATE runs SET status = 'queued', ended_at = NULL, error = NULL, diverged_at_step = NULL,
+         epochs_done = @keep,
+         steps_done = COALESCE((SELECT MAX(step) FROM iteration_metrics WHERE run_id = @id), 0),
+         best_epoch = @best,
+         backend = CASE WHEN @keep = 0 THEN NULL ELSE backend END,
+         dataset_fingerprint = CASE WHEN @keep = 0 THEN NULL ELSE dataset_fingerprint END,
+         started_at = CASE WHEN @keep = 0 THEN NULL ELSE started_at END
+       WHERE id = @id`,
     );
   }
 
@@ -123,16 +130,19 @@ export class RunQueries {
     );
   }
 
-  requeue(runId: number): void {
+  requeue(runId: number, keepThroughEpoch = 0, bestEpoch: number | null = null): void {
     guard(`could not requeue run ${runId}`, () =>
       this.db.transaction(() => {
         const status = this.statusOf.get(runId);
         if (status === undefined) throw new RangeError(`there is no run ${runId}`);
-        if (status !== 'interrupted') throw new Error(`run ${runId} is ${status}; only an interrupted run can be queued again`);
-        this.clearIterations.run(runId);
-        this.clearEpochs.run(runId);
-        this.clearCheckpoints.run(runId);
-        this.resetRun.run(runId);
+        if (status !== 'interrupted' && status !== 'cancelled') {
+          throw new Error(`run ${runId} is ${status}; only an interrupted or cancelled run can be queued again`);
+        }
+        this.clearIterations.run(runId, keepThroughEpoch);
+        this.clearEpochs.run(runId, keepThroughEpoch);
+        // From scratch, old checkpoints describe nothing; resumed, they stay (the run overwrites them).
+        if (keepThroughEpoch === 0) this.clearCheckpoints.run(runId);
+        this.resetRun.run({ id: runId, keep: keepThroughEpoch, best: bestEpoch });
       })(),
     );
   }

@@ -54,8 +54,8 @@ export class SqliteRunStore implements RunStore {
   markRunEnded(runId: number, info: RunEndInfo): void {
     this.runs.markEnded(runId, info);
   }
-  requeueRun(runId: number): void {
-    this.runs.requeue(runId);
+  requeueRun(runId: number, resumeAfterEpoch?: { epoch: number; bestEpoch: number | null }): void {
+    this.runs.requeue(runId, resumeAfterEpoch?.epoch ?? 0, resumeAfterEpoch?.bestEpoch ?? null);
   }
   interruptStaleRuns(): number {
     return this.runs.interruptStale();

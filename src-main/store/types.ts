@@ -41,8 +41,12 @@ export interface RunStore {
 
   markRunStarted(runId: number, info: RunStartInfo): void;
   markRunEnded(runId: number, info: RunEndInfo): void;
-  /** Puts an interrupted run back to `queued` so it trains again from scratch; its old metrics and checkpoints rows are deleted. */
-  requeueRun(runId: number): void;
+  /**
+   * Puts an interrupted or cancelled run back to `queued`. Without `resumeAfterEpoch` it trains again from
+   * scratch (its metrics and checkpoint rows are deleted); with it, it continues from that epoch's resume
+   * checkpoint: rows of later epochs are deleted, earlier ones kept, and the best epoch set to the one given.
+   */
+  requeueRun(runId: number, resumeAfterEpoch?: { epoch: number; bestEpoch: number | null }): void;
   /** At start-up: every run left `running` by a process that died becomes `interrupted`. Returns how many. */
   interruptStaleRuns(): number;
 

@@ -112,7 +112,7 @@ describe('runs', () => {
     store.appendIterations(id, iterationRows(1, 30));
     store.appendEpoch(id, epochRow(1), 1);
     store.addCheckpoint(id, { kind: 'best', epoch: 1, path: 'checkpoints/run-1/best', bytes: 100 });
-    expect(() => store.requeueRun(id)).toThrow(/is running; only an interrupted run/);
+    expect(() => store.requeueRun(id)).toThrow(/is running; only an interrupted or cancelled run/);
     store.interruptStaleRuns();
     store.requeueRun(id);
     expect(store.getRun(id)?.summary).toMatchObject({
@@ -123,5 +123,26 @@ describe('runs', () => {
     expect(store.getCheckpoints(id)).toEqual([]);
     expect(store.queuedRuns(experimentId).map((r) => r.id)).toEqual(runIds);
     expect(() => store.requeueRun(777)).toThrow(/no run 777/);
+  });
+
+  test('requeueRun with resumeAfterEpoch keeps what was trained up to that epoch and drops the rest', () => {
+    const { runIds } = twoRuns();
+    const id = runIds[0];
+    store.markRunStarted(id, started);
+    store.appendIterations(id, iterationRows(1, 33)); // 3 epochs of 11 steps
+    for (const epoch of [1, 2, 3]) store.appendEpoch(id, epochRow(epoch, { step: epoch * 11 }), epoch);
+    store.addCheckpoint(id, { kind: 'best', epoch: 2, path: 'checkpoints/run-1/best', bytes: 100 });
+    store.interruptStaleRuns();
+    store.requeueRun(id, { epoch: 2, bestEpoch: 1 });
+    expect(store.getRun(id)?.summary).toMatchObject({ status: 'queued', error: null, endedAt: null, epochsDone: 2, stepsDone: 22, bestEpoch: 1 });
+    expect(store.getRun(id)?.summary.backend).not.toBeNull();
+    expect(store.getEpochs(id).map((e) => e.epoch)).toEqual([1, 2]);
+    expect(store.getIterations(id).at(-1)?.step).toBe(22);
+    expect(store.getCheckpoints(id)).toHaveLength(1);
+    // A cancelled run can be queued again too.
+    store.markRunStarted(runIds[1], started);
+    store.markRunEnded(runIds[1], { status: 'cancelled', error: 'cancelled by the user', bestEpoch: null, divergedAtStep: null });
+    store.requeueRun(runIds[1]);
+    expect(store.getRun(runIds[1])?.summary.status).toBe('queued');
   });
 });
