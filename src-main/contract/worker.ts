@@ -12,6 +12,8 @@ export interface TrainJob {
   checkpointDir: string;
   /** How often iteration rows are sent to the main thread. */
   flushIntervalMs: number;
+  /** Continue from the run's resume point (its epochs so far are already stored). */
+  resume: boolean;
 }
 
 export type ToWorker = { type: 'train'; job: TrainJob };

@@ -1,15 +1,16 @@
 /** The service implementation of the contract's API. Front doors validate; this validates again (cheap). */
 import { rmSync } from 'node:fs';
-import { resolve, sep } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import {
   ApiError, parseApiInput, type ApiMethod, type DatasetInfo, type EpochlabApi, type ExperimentDetail,
   type ExperimentSpec, type ExperimentSummary, type SystemInfo,
 } from '../contract';
 import { DatasetError, describeDataset, listDatasets } from '../engine/datasets';
 import { previewExperiment, specIssues } from '../engine/search';
+import { readResumePoint } from '../engine/training/resume-file';
 import type { RunStore } from '../store';
 import { exportCsv, exportJson } from './export';
-import type { ExperimentRunner } from './runner';
+import { checkpointDirOf, type ExperimentRunner } from './runner';
 
 export interface ApiDeps {
   store: RunStore;
@@ -96,7 +97,12 @@ export function createApi(deps: ApiDeps): EpochlabApi {
       const detail = experimentDetail(experimentId);
       assertCanTrain();
       if (runner.isActive(experimentId)) throw new ApiError('conflict', `experiment ${experimentId} is still running`);
-      for (const run of detail.runs) if (run.status === 'interrupted') store.requeueRun(run.id);
+      for (const run of detail.runs) {
+        if (run.status !== 'interrupted' && run.status !== 'cancelled') continue;
+        // From the last finished epoch when the run left a resume point, else from scratch.
+        const point = readResumePoint(join(dataDir, checkpointDirOf(run.id)));
+        store.requeueRun(run.id, point ?? undefined);
+      }
       const queued = store.queuedRuns(experimentId);
       runner.start(experimentId, queued);
       return { queued: queued.length };
@@ -107,7 +113,7 @@ export function createApi(deps: ApiDeps): EpochlabApi {
       if (runner.isActive(experimentId)) throw new ApiError('conflict', `experiment ${experimentId} is running; stop it before deleting it`);
       const runIds = store.listRuns(experimentId).map((r) => r.id);
       const { deleted } = store.deleteExperiment(experimentId);
-      for (const runId of runIds) removeInside(dataDir, `checkpoints/run-${runId}`);
+      for (const runId of runIds) removeInside(dataDir, checkpointDirOf(runId));
       return { deleted };
     },
     getRun: async ({ runId }) => {

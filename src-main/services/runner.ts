@@ -23,6 +23,11 @@ interface ActiveRun {
   done: Promise<void>;
 }
 
+/** A run's checkpoint folder, relative to the data folder. */
+export function checkpointDirOf(runId: number): string {
+  return `checkpoints/run-${runId}`;
+}
+
 export class ExperimentRunner {
   private readonly active = new Map<number, ActiveRun>();
 
@@ -59,8 +64,10 @@ export class ExperimentRunner {
             config: this.store.getRun(run.id)!.config,
             backend: this.options.backend,
             dataDir: this.options.dataDir,
-            checkpointDir: `checkpoints/run-${run.id}`,
+            checkpointDir: checkpointDirOf(run.id),
             flushIntervalMs: this.options.flushIntervalMs,
+            // A run queued again with epochs already stored continues from its resume point.
+            resume: run.epochsDone > 0,
           },
           (message) => this.onWorkerMessage(run.id, state, message),
         )

@@ -93,6 +93,8 @@ export class TrainingPool {
       if (!slot) return;
       const job = this.queue.shift()!;
       slot.current = job;
+      // A run cancelled earlier and now queued again (resumed) must not find its old cancel in the cell.
+      Atomics.store(slot.cancelCell, 0, 0);
       this.armStallTimer(slot);
       slot.worker.postMessage({ type: 'train', job: job.job } satisfies ToWorker);
     }

@@ -13,6 +13,15 @@ export interface StopDecision {
   stop: null | { reason: string };
 }
 
+/** What the judge remembers between epochs, saved with a resume point. */
+export interface JudgeState {
+  bestEpoch: number | null;
+  best: number | null;
+  sinceBest: number;
+  bestTrainLoss: number | null;
+  sincePlateauBest: number;
+}
+
 export class EpochJudge {
   readonly monitor: Monitor;
   bestEpoch: number | null = null;
@@ -28,6 +37,14 @@ export class EpochJudge {
   ) {
     // The best epoch is judged on validation loss by default: a falling training loss can hide over-fitting.
     this.monitor = early?.monitor ?? (hasValidation ? 'val_loss' : 'train_loss');
+  }
+
+  snapshot(): JudgeState {
+    return { bestEpoch: this.bestEpoch, best: this.best, sinceBest: this.sinceBest, bestTrainLoss: this.bestTrainLoss, sincePlateauBest: this.sincePlateauBest };
+  }
+
+  restore(state: JudgeState): void {
+    ({ bestEpoch: this.bestEpoch, best: this.best, sinceBest: this.sinceBest, bestTrainLoss: this.bestTrainLoss, sincePlateauBest: this.sincePlateauBest } = state);
   }
 
   observe(metric: EpochMetric): StopDecision {

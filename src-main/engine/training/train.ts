@@ -11,7 +11,8 @@ import {
 } from '../../contract';
 import type { TrialEnd } from '../../contract/worker';
 import { createRng, deriveSeed, permutation } from '../random';
-import { saveWeights } from './checkpoint';
+import { loadResumePoint, readWeightTensors, saveResumePoint, saveWeights } from './checkpoint';
+import { removeResumePoint } from './resume-file';
 import { buildModel, decayedWeights } from './model';
 import { createOptimizer, setLearningRate } from './optimizer';
 import { learningRateAt } from './schedules';
@@ -42,11 +43,24 @@ export interface TrainOptions {
   flushIntervalMs: number;
   /** Where checkpoints go: absolute data folder + folder relative to it. Null: no files. */
   checkpoints: { dataDir: string; relDir: string } | null;
+  /** Continue from the resume point in the checkpoint folder (an interrupted or cancelled run). */
+  resume?: boolean;
 }
 
 const EVAL_CHUNK = 1024;
 
 export async function trainTrial(options: TrainOptions): Promise<TrialEnd> {
+  const end = await trainLoop(options);
+  // A cancelled run keeps its resume point (it can be resumed); any other end makes it useless.
+  if (options.checkpoints && end.status !== 'cancelled') removeResumePoint(checkpointDir(options.checkpoints));
+  return end;
+}
+
+function checkpointDir(checkpoints: NonNullable<TrainOptions['checkpoints']>): string {
+  return join(checkpoints.dataDir, checkpoints.relDir);
+}
+
+async function trainLoop(options: TrainOptions): Promise<TrialEnd> {
   const { config, data, sink } = options;
   const { params, training } = config;
   const featureSize = data.inputShape.reduce((a, b) => a * b, 1);
@@ -68,12 +82,13 @@ export async function trainTrial(options: TrainOptions): Promise<TrialEnd> {
   // Shuffled copies are laid out once per epoch so that every batch is one contiguous subarray.
   const xEpoch = new Float32Array(nTrain * featureSize);
   const yEpoch = new Int32Array(nTrain);
-  const started = performance.now();
+  let started = performance.now();
   let pending: IterationMetric[] = [];
   let lastFlush = started;
   let step = 0;
   let samplesSeen = 0;
   let lastEpoch = 0;
+  let firstEpoch = 1;
   const flush = () => {
     if (pending.length) sink.iterations(pending);
     pending = [];
@@ -81,7 +96,18 @@ export async function trainTrial(options: TrainOptions): Promise<TrialEnd> {
   };
 
   try {
-    for (let epoch = 1; epoch <= params.epochs; epoch++) {
+    if (options.resume) {
+      const dir = options.checkpoints ? checkpointDir(options.checkpoints) : null;
+      const point = dir ? await loadResumePoint(model, optimizer, dir) : null;
+      if (!point || !dir) return { status: 'failed', reason: 'the resume point of this run is missing or damaged; resume it again to train it from scratch', bestEpoch: null };
+      judge.restore(point.judge);
+      ({ step, samplesSeen } = point);
+      lastEpoch = point.epoch;
+      firstEpoch = point.epoch + 1;
+      started = performance.now() - point.elapsedMs;
+      if (restoreBest) bestWeights = readWeightTensors(dir, 'best');
+    }
+    for (let epoch = firstEpoch; epoch <= params.epochs; epoch++) {
       const epochStart = performance.now();
       layOutEpoch(data.train, featureSize, training.shuffle ? deriveSeed(params.seed, 104729, epoch) : null, xEpoch, yEpoch);
       let lossSum = 0;
@@ -144,6 +170,11 @@ export async function trainTrial(options: TrainOptions): Promise<TrialEnd> {
       if (decision.stop) {
         await finish(model, options, bestWeights, restoreBest, judge, lastEpoch, saveFiles, sink);
         return { status: 'early-stopped', reason: decision.stop.reason, bestEpoch: judge.bestEpoch };
+      }
+      if (saveFiles && epoch < params.epochs) {
+        await saveResumePoint(model, optimizer, checkpointDir(options.checkpoints!), {
+          epoch, step, samplesSeen, elapsedMs: metric.elapsedMs, judge: judge.snapshot(),
+        });
       }
     }
     await finish(model, options, bestWeights, restoreBest, judge, lastEpoch, saveFiles, sink);
@@ -219,9 +250,8 @@ async function evaluate(model: tf.LayersModel, set: ArraySet, data: TrainingData
 }
 
 async function writeCheckpoint(model: tf.LayersModel, options: TrainOptions, kind: 'best' | 'last', epoch: number, sink: TrainingSink): Promise<void> {
-  const { dataDir, relDir } = options.checkpoints!;
-  const bytes = await saveWeights(model, join(dataDir, relDir), kind, epoch);
-  sink.checkpoint({ kind, epoch, path: `${relDir}/${kind}`, bytes });
+  const bytes = await saveWeights(model, checkpointDir(options.checkpoints!), kind, epoch);
+  sink.checkpoint({ kind, epoch, path: `${options.checkpoints!.relDir}/${kind}`, bytes });
 }
 
 async function finish(

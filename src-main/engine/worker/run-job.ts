@@ -39,6 +39,7 @@ export async function runJob(job: TrainJob, post: (message: FromWorker) => void,
       isCancelled,
       flushIntervalMs: job.flushIntervalMs,
       checkpoints: { dataDir: job.dataDir, relDir: job.checkpointDir },
+      resume: job.resume,
     });
   } catch (error) {
     return { status: 'failed', reason: describeFailure(error), bestEpoch: null };

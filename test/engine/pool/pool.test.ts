@@ -32,7 +32,7 @@ parentPort.on('message', ({ job }) => {
 const job = (runId: number, mode: number): TrainJob => ({
   runId,
   config: { params: { learningRate: mode } } as unknown as TrainJob['config'],
-  backend: 'cpu', dataDir: dir, checkpointDir: `checkpoints/run-${runId}`, flushIntervalMs: 10,
+  backend: 'cpu', dataDir: dir, checkpointDir: `checkpoints/run-${runId}`, flushIntervalMs: 10, resume: false,
 });
 
 describe('TrainingPool', () => {
@@ -84,6 +84,22 @@ describe('TrainingPool', () => {
     expect(pool.cancel(99)).toBe(false);
     expect((await first).status).toBe('cancelled');
     expect(await second).toMatchObject({ status: 'cancelled', reason: 'cancelled before it started' });
+    await pool.close();
+  });
+
+  it('a run cancelled once and submitted again (resumed) is not cancelled by the old request', async () => {
+    const pool = new TrainingPool({ workerScript: script, concurrency: 1 });
+    let started!: () => void;
+    const running = new Promise<void>((r) => (started = r));
+    const first = pool.submit(job(1, 5), (m) => m.type === 'iterations' && started());
+    await running;
+    pool.cancel(1);
+    expect((await first).status).toBe('cancelled');
+    const again = pool.submit(job(1, 5), () => undefined);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(pool.runningRunIds()).toEqual([1]);
+    pool.cancel(1);
+    expect((await again).status).toBe('cancelled');
     await pool.close();
   });
 

@@ -12,14 +12,19 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-const run = (config: ReturnType<typeof trialConfig>, sink: RecordingSink, opts: { nTrain?: number; nVal?: number; cancelAfter?: number; checkpoints?: boolean } = {}) =>
+const run = (
+  config: ReturnType<typeof trialConfig>,
+  sink: RecordingSink,
+  opts: { nTrain?: number; nVal?: number; cancelAfter?: number; checkpoints?: boolean; relDir?: string; resume?: boolean } = {},
+) =>
   trainTrial({
     config,
     data: data(opts.nTrain ?? 210, opts.nVal ?? 60),
     sink,
     isCancelled: () => opts.cancelAfter !== undefined && sink.rows.length >= opts.cancelAfter,
     flushIntervalMs: 0,
-    checkpoints: opts.checkpoints ? { dataDir, relDir: 'checkpoints/run-1' } : null,
+    checkpoints: opts.checkpoints ? { dataDir, relDir: opts.relDir ?? 'checkpoints/run-1' } : null,
+    resume: opts.resume,
   });
 
 describe('trainTrial', () => {
@@ -120,6 +125,33 @@ describe('trainTrial', () => {
     const end = await run(trialConfig({ params: { batchSize: 10, epochs: 20 } }), sink, { cancelAfter: 7 });
     expect(end.status).toBe('cancelled');
     expect(sink.rows).toHaveLength(7);
+  });
+
+  it.each(['adam', 'momentum', 'rmsprop'] as const)('a run cancelled mid-epoch resumes from its last finished epoch exactly as if never stopped (%s)', async (optimizer) => {
+    const config = trialConfig({ params: { batchSize: 50, epochs: 6, optimizer, learningRate: 0.02 }, training: { earlyStopping: { patience: 50 } } });
+    const whole = new RecordingSink();
+    await run(config, whole, { checkpoints: true, relDir: `checkpoints/whole-${optimizer}` });
+    const first = new RecordingSink();
+    const relDir = `checkpoints/resumed-${optimizer}`;
+    const cancelled = await run(config, first, { checkpoints: true, relDir, cancelAfter: 17 }); // in epoch 4 (5 steps an epoch)
+    expect(cancelled.status).toBe('cancelled');
+    expect(existsSync(join(dataDir, relDir, 'resume.json'))).toBe(true);
+    const second = new RecordingSink();
+    const end = await run(config, second, { checkpoints: true, relDir, resume: true });
+    expect(end.status).toBe('completed');
+    expect(second.rows[0]).toMatchObject({ step: 16, epoch: 4, batch: 0 });
+    expect(second.epochs.map((e) => e.epoch)).toEqual([4, 5, 6]);
+    expect(second.epochs.map((e) => e.samplesSeen)).toEqual([840, 1050, 1260]);
+    const tail = whole.rows.filter((r) => r.epoch >= 4);
+    expect(second.rows.map((r) => r.loss)).toEqual(tail.map((r) => r.loss));
+    expect(second.epochs.map((e) => e.valLoss)).toEqual(whole.epochs.slice(3).map((e) => e.valLoss));
+    expect(existsSync(join(dataDir, relDir, 'resume.json'))).toBe(false); // used up once the run ends
+  });
+
+  it('refuses to resume without a resume point', async () => {
+    const end = await run(trialConfig({ params: { epochs: 2 } }), new RecordingSink(), { checkpoints: true, relDir: 'checkpoints/none', resume: true });
+    expect(end).toMatchObject({ status: 'failed' });
+    expect(end.reason).toMatch(/resume point of this run is missing/);
   });
 
   it('leaks no tensors across epochs and trials', async () => {
