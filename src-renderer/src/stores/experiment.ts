@@ -127,7 +127,8 @@ export const useExperimentStore = defineStore('experiment', () => {
   }
 
   /** Runs that a resume would train: queued, or interrupted when the process stopped. */
-  const resumable = computed(() => detail.value?.status !== 'running' && runs.value.some((r) => r.status === 'queued' || r.status === 'interrupted'));
+  // Unfinished work: queued runs, and interrupted or cancelled ones (they continue from their last finished epoch).
+  const resumable = computed(() => detail.value?.status !== 'running' && runs.value.some((r) => r.status === 'queued' || r.status === 'interrupted' || r.status === 'cancelled'));
 
   async function resume(): Promise<number> {
     if (id.value === null) return 0;
