@@ -161,7 +161,7 @@ export function buildProgram(): Command {
 
   program
     .command('resume')
-    .description('train what an interrupted experiment has left (queued and interrupted runs)')
+    .description('train what an experiment has left: queued runs, and interrupted or cancelled ones from their last finished epoch')
     .argument('<experiment>', 'experiment id', idArg('experiment'))
     .option('--concurrency <n>', 'trials trained at once', positiveInt('concurrency'))
     .action(async (experimentId: number, opts: { concurrency?: number }) => {
