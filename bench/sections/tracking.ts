@@ -8,7 +8,7 @@
  * validation rows is in both. A tracked trial is timed from its `running` event (its dataset is loaded)
  * to its end, on a warm worker.
  *
- * Args: --backend wasm  --batch 128  --epochs 2  --repeats 5
+ * Args: --backend wasm  --batch 128  --epochs 3  --repeats 9
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,8 +32,8 @@ export const trackingSection: Section = {
     const machine = machineInfo();
     const backend = (options.args.backend ?? 'wasm') as BackendChoice;
     const batch = Number(options.args.batch ?? 128);
-    const epochs = Number(options.args.epochs ?? (options.quick ? 1 : 2));
-    const repeats = Number(options.args.repeats ?? (options.quick ? 2 : 5));
+    const epochs = Number(options.args.epochs ?? (options.quick ? 1 : 3));
+    const repeats = Number(options.args.repeats ?? (options.quick ? 2 : 9));
     const seeds = Array.from({ length: repeats + 1 }, (_, i) => i + 1);
     const dataDir = mkdtempSync(join(tmpdir(), 'epochlab-bench-tracking-'));
     try {
