@@ -8,7 +8,7 @@ import { experimentSpecSchema } from './spec';
 import { ITERATION_SERIES } from './records';
 import type { EpochlabEvent } from './events';
 import type {
-  DatasetInfo, ExperimentDetail, ExperimentPreview, ExperimentSummary, ExportFile, RunDetail, RunSummary,
+  DatasetInfo, ExperimentDetail, ExperimentPreview, ExperimentSummary, ExportFile, RunDetail,
   EpochMetric, SeriesPoint, SystemInfo,
 } from './records';
 
@@ -61,7 +61,6 @@ export interface ApiOutputs {
 
 /** The service interface every front door calls. */
 export type EpochlabApi = { [M in ApiMethod]: (input: ApiInput<M>) => Promise<ApiOutputs[M]> };
-export type RunSummaryList = RunSummary[];
 
 /** The structured error every front door returns. `issues` maps a field path to its message. */
 export interface ApiErrorBody {

@@ -18,7 +18,6 @@ export type EpochlabEvent =
     }
   | { type: 'run-epoch'; experimentId: number; runId: number; metric: EpochMetric };
 
-export type EpochlabEventType = EpochlabEvent['type'];
 
 /** What a run-progress event says about the run itself (without its addressing). */
 export type RunProgress = Omit<Extract<EpochlabEvent, { type: 'run-progress' }>, 'type' | 'experimentId' | 'runId'>;

@@ -27,10 +27,6 @@ export function deriveSeed(seed: number, ...labels: number[]): number {
   return h >>> 0;
 }
 
-export function randomInt(rng: () => number, maxExclusive: number): number {
-  return Math.floor(rng() * maxExclusive);
-}
-
 /** Standard normal sample (Box–Muller). */
 export function randomNormal(rng: () => number): number {
   let u = 0;

@@ -37,20 +37,6 @@ export async function saveWeights(model: tf.LayersModel, absDir: string, name: s
   return data.byteLength;
 }
 
-/** Loads weights saved by `saveWeights` into a model of the same architecture. */
-export function loadWeights(model: tf.LayersModel, absDir: string, name: string): WeightManifest {
-  const manifest = JSON.parse(readFileSync(join(absDir, `${name}.json`), 'utf8')) as WeightManifest;
-  const bytes = readFileSync(join(absDir, `${name}.bin`));
-  const data = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
-  if (manifest.weights.length !== model.weights.length) {
-    throw new Error(`checkpoint has ${manifest.weights.length} weights, the model ${model.weights.length}`);
-  }
-  const tensors = manifest.weights.map((w) => tf.tensor(data.subarray(w.offset, w.offset + w.length), w.shape));
-  model.setWeights(tensors);
-  tensors.forEach((t) => t.dispose());
-  return manifest;
-}
-
 /** The weights of a checkpoint as tensors (for restore-best after a resume); null when it does not exist. */
 export function readWeightTensors(absDir: string, name: string): tf.Tensor[] | null {
   if (!existsSync(join(absDir, `${name}.json`))) return null;
