@@ -1,8 +1,9 @@
 /** Every bench section, in the order `npm run bench` runs them. */
 import type { Section } from '../lib/section';
 import { gridSection } from './grid';
+import { ingestSection } from './ingest';
 import { storeSection } from './store';
 import { trackingSection } from './tracking';
 import { trainingSection } from './training';
 
-export const SECTIONS: Section[] = [trainingSection, trackingSection, gridSection, storeSection];
+export const SECTIONS: Section[] = [trainingSection, trackingSection, gridSection, storeSection, ingestSection];
