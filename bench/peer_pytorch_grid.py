@@ -14,7 +14,7 @@ import time
 def main():
     p = argparse.ArgumentParser()
     p.add_argument('--trials', type=int, default=8)
-    p.add_argument('--epochs', type=int, default=2)
+    p.add_argument('--epochs', type=int, default=5)
     p.add_argument('--batch', type=int, default=128)
     p.add_argument('--samples', type=int, default=8000)
     p.add_argument('--val', type=int, default=2000)
