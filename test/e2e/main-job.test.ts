@@ -53,11 +53,12 @@ describe('the main job in the browser, against epochlab serve', () => {
     expect(nTrain).toBe(8000);
     await page.locator('[data-test=param-batchSize] input').fill('64, 500');
     await page.locator('[data-test=param-learningRate] input').fill('0.01, 0.001');
-    await page.locator('[data-test=param-epochs] input').fill('3');
+    // Five epochs keep the grid training long enough (several seconds) to watch its live progress.
+    await page.locator('[data-test=param-epochs] input').fill('5');
     await expect.poll(async () => (await page.locator('[data-test=trial-count]').textContent())?.trim(), { timeout: 15_000 }).toBe('4');
     const rows = (await page.locator('[data-test=batch-table] tbody tr').allInnerTexts()).map((r) => r.split('\t').map((c) => c.trim()));
     for (const [b, row] of [[64, rows[0]], [500, rows[1]]] as const) {
-      const a = iterationAccounting(8000, b, 3);
+      const a = iterationAccounting(8000, b, 5);
       expect(row.slice(0, 4)).toEqual([String(b), String(a.iterationsPerEpoch), String(a.lastBatchSize), String(a.totalIterations)]);
     }
     await screenshot(page, '02-new-experiment');
@@ -101,7 +102,7 @@ describe('the main job in the browser, against epochlab serve', () => {
     expect(text).toContain('Lowest validation loss');
     expect(text).toContain(String(winner.params.batchSize));
     expect(text).toContain(`at epoch ${best.metric!.epoch}, after ${best.metric!.step.toLocaleString('en-US')} iterations and ${best.metric!.samplesSeen.toLocaleString('en-US')} samples seen`);
-    expect(best.metric!.step).toBe(best.metric!.epoch * iterationAccounting(8000, winner.params.batchSize, 3).iterationsPerEpoch);
+    expect(best.metric!.step).toBe(best.metric!.epoch * iterationAccounting(8000, winner.params.batchSize, 5).iterationsPerEpoch);
     await screenshot(page, '05-compare-epoch');
 
     for (const [axis, name] of [['Iteration', '06-compare-iteration'], ['Samples seen', '07-compare-samples']] as const) {

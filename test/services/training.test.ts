@@ -123,7 +123,8 @@ describe('services: training grids in worker threads', () => {
 
   it('resumes a cancelled run from its last finished epoch: earlier epochs kept, nothing duplicated', async () => {
     const services = await openServices(data.dir, { concurrency: 1 });
-    const experiment = await services.api.createExperiment(parseApiInput('createExperiment', { spec: moonsSpec({ batchSize: 8, epochs: 12 }) }));
+    // Enough epochs that the run cannot finish before the cancel lands, even on a loaded machine.
+    const experiment = await services.api.createExperiment(parseApiInput('createExperiment', { spec: moonsSpec({ batchSize: 8, epochs: 40 }) }));
     await new Promise<void>((resolve) => {
       const off = services.subscribe((e) => {
         if (e.type === 'run-epoch' && e.metric.epoch >= 3) {
@@ -144,12 +145,12 @@ describe('services: training grids in worker threads', () => {
     const [run] = (await services.api.getExperiment({ experimentId: experiment.id })).runs;
     expect(run.status).toBe('completed');
     const epochs = (await services.api.getEpochMetrics({ runIds: [run.id] }))[run.id];
-    expect(epochs.map((e) => e.epoch)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    expect(epochs.map((e) => e.epoch)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
     // The epochs trained before the cancel are the very rows stored then (not trained again).
     const resumedFrom = epochs.findIndex((e, i) => kept[i] === undefined || e.elapsedMs !== kept[i].elapsedMs);
     expect(resumedFrom).toBeGreaterThanOrEqual(2);
     const steps = (await services.api.getIterationSeries({ runIds: [run.id], series: 'loss', maxPoints: 100_000 }))[run.id].map((p) => p.step);
-    expect(steps).toEqual(Array.from({ length: 12 * run.accounting.iterationsPerEpoch }, (_, i) => i + 1));
+    expect(steps).toEqual(Array.from({ length: 40 * run.accounting.iterationsPerEpoch }, (_, i) => i + 1));
     expect(run.stepsDone).toBe(run.accounting.totalIterations);
     await services.close();
   });
