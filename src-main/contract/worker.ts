@@ -1,5 +1,5 @@
 /** Messages between the worker pool (main thread) and a training worker thread. */
-import type { BackendChoice, BackendInfo, CheckpointInfo, EpochMetric, IterationMetric } from './records';
+import type { BackendChoice, BackendInfo, BackendProbe, CheckpointInfo, EpochMetric, IterationMetric } from './records';
 import type { TrialConfig } from './spec';
 
 export interface TrainJob {
@@ -16,7 +16,13 @@ export interface TrainJob {
   resume: boolean;
 }
 
-export type ToWorker = { type: 'train'; job: TrainJob };
+export type ToWorker = { type: 'train'; job: TrainJob } | { type: 'probe' };
+
+/** The answer to `probe`: which backends load in a worker (native ones are never loaded in main). */
+export interface ProbeReply {
+  type: 'probes';
+  probes: BackendProbe[];
+}
 
 /** Given to each worker at start. Cancellation is a shared cell, not a message: a training loop that
  * never yields to its event loop still sees it between batches. */

@@ -5,10 +5,10 @@
 import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import type { BackendChoice, DatasetImportSource, EpochlabServices, SystemInfo } from '../contract';
-import { probeBackends } from '../engine/backends';
+import { BACKEND_NAMES, type BackendChoice, type DatasetImportSource, type EpochlabServices, type SystemInfo } from '../contract';
 import { importDataset } from '../engine/datasets';
 import { TrainingPool } from '../engine/pool/pool';
+import { probeBackendsInWorker } from '../engine/pool/probe';
 import { openStore, type RunStore } from '../store';
 import { acquireLock } from './lock';
 import { createApi } from './api';
@@ -55,17 +55,24 @@ export async function createServices(options: ServiceOptions): Promise<Services>
   }
   const backend = options.backend ?? 'auto';
   const concurrency = options.concurrency ?? defaultConcurrency(backend);
+  const workerScript = options.workerScript ?? join(__dirname, 'worker.js');
   const pool = new TrainingPool({
-    workerScript: options.workerScript ?? join(__dirname, 'worker.js'),
+    workerScript,
     concurrency,
     stallTimeoutMs: options.stallTimeoutMs,
   });
   const events = new EventHub();
   const runner = new ExperimentRunner(store, pool, events, { dataDir, backend, flushIntervalMs: options.flushIntervalMs ?? 250 });
-  let probes: SystemInfo['backends'] | null = null;
+  // Probed once, in a worker, on first request (concurrent callers share it); a failed probe is reported,
+  // not thrown: the rest of the system info is still true, and the UI uses it to know it is connected.
+  let probes: Promise<SystemInfo['backends']> | null = null;
   const systemInfo = async (): Promise<SystemInfo> => {
-    const backends = probes ?? (probes = await probeBackends());
-    return { version: appVersion(), dataDir, cores: availableParallelism(), backends, defaultConcurrency: concurrency };
+    probes ??= probeBackendsInWorker(workerScript).catch((error: unknown) => {
+      probes = null;
+      const reason = error instanceof Error ? error.message : String(error);
+      return BACKEND_NAMES.map((name) => ({ name, available: false, reason }));
+    });
+    return { version: appVersion(), dataDir, cores: availableParallelism(), backends: await probes, defaultConcurrency: concurrency };
   };
   const api = createApi({ store, runner, dataDir, systemInfo, trainingOwner: lock.heldBy });
   let closed = false;

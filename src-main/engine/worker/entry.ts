@@ -1,7 +1,7 @@
-/** The worker thread's entry: receives jobs, trains them one at a time, posts results back. */
+/** The worker thread's entry: receives jobs, trains them one at a time, posts results back; also probes backends. */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { FromWorker, ToWorker, TrialEnd, WorkerData } from '../../contract';
-import { backendMemoryBytes } from '../backends';
+import type { FromWorker, ProbeReply, ToWorker, TrialEnd, WorkerData } from '../../contract';
+import { backendMemoryBytes, probeBackends } from '../backends';
 import { runJob } from './run-job';
 
 const port = parentPort;
@@ -17,7 +17,10 @@ function shouldRecycle(end: TrialEnd): boolean {
 }
 
 port.on('message', (message: ToWorker) => {
-  if (message.type !== 'train') return;
+  if (message.type === 'probe') {
+    void probeBackends().then((probes) => port.postMessage({ type: 'probes', probes } satisfies ProbeReply));
+    return;
+  }
   const { runId } = message.job;
   const post = (m: FromWorker) => port.postMessage(m);
   void runJob(message.job, post, () => Atomics.load(cancelCell, 0) === runId).then((end) => {
