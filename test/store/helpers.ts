@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { experimentSpecSchema, iterationAccounting, type EpochMetric, type ExperimentSpec, type IterationMetric } from '../../src-main/contract';
-import type { NewRun } from '../../src-main/store';
+import { openStore, type NewRun, type RunStore } from '../../src-main/store';
 
 export function makeSpec(name = 'batch sweep'): ExperimentSpec {
   return experimentSpecSchema.parse({
@@ -65,4 +65,11 @@ export function epochRow(epoch: number, overrides: Partial<EpochMetric> = {}): E
     elapsedMs: epoch * 2000,
     ...overrides,
   };
+}
+
+/** A throwaway in-memory store holding one experiment; returns the store and its first run's id. */
+export function memoryStoreWithRun(): { store: RunStore; runId: number } {
+  const store = openStore(':memory:');
+  const spec = makeSpec();
+  return { store, runId: store.createExperiment(spec, makeRuns(spec)).runIds[0] };
 }

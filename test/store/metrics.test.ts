@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { StoreError, openStore, type RunStore } from '../../src-main/store';
 import { openStoreWith } from '../../src-main/store/open';
 import type { IterationMetric } from '../../src-main/contract';
-import { epochRow, iterationRows, makeRuns, makeSpec, tempDir } from './helpers';
+import { epochRow, iterationRows, makeRuns, makeSpec, memoryStoreWithRun, tempDir } from './helpers';
 
 function storeError(fn: () => unknown): StoreError {
   try {
@@ -20,9 +20,7 @@ describe('metrics', () => {
   let store: RunStore;
   let runId: number;
   beforeEach(() => {
-    store = openStore(':memory:');
-    const spec = makeSpec();
-    runId = store.createExperiment(spec, makeRuns(spec)).runIds[0];
+    ({ store, runId } = memoryStoreWithRun());
   });
   afterEach(() => store.close());
 

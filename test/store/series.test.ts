@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { batchSizeAt, iterationAccounting, type IterationMetric } from '../../src-main/contract';
-import { openStore, type RunStore } from '../../src-main/store';
-import { makeRuns, makeSpec } from './helpers';
+import type { RunStore } from '../../src-main/store';
+import { memoryStoreWithRun } from './helpers';
 
 /** Rows as the training loop writes them for N = 1050, B = 100: 11 steps per epoch, the last of 50 samples. */
 function seedExampleRows(epochs: number): IterationMetric[] {
@@ -23,9 +23,7 @@ describe('getIterationSeries', () => {
   let store: RunStore;
   let runId: number;
   beforeEach(() => {
-    store = openStore(':memory:');
-    const spec = makeSpec();
-    runId = store.createExperiment(spec, makeRuns(spec)).runIds[0];
+    ({ store, runId } = memoryStoreWithRun());
   });
   afterEach(() => store.close());
 

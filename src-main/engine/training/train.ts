@@ -148,8 +148,7 @@ async function trainLoop(options: TrainOptions): Promise<TrialEnd> {
         if (performance.now() - lastFlush >= options.flushIntervalMs) flush();
       }
       flush();
-      const val = data.val ? evaluate(model, data.val, data, featureSize) : null;
-      const valStats = val ? await val : null;
+      const valStats = data.val ? await evaluate(model, data.val, data, featureSize) : null;
       const now = performance.now();
       const metric: EpochMetric = {
         epoch, step, trainLoss: lossSum / seen, trainAccuracy: correctSum / seen,
