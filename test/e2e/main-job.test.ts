@@ -98,6 +98,8 @@ describe('the main job in the browser, against epochlab serve', () => {
     await page.goto(`${served.origin}/#/experiments/1/compare`);
     const answer = page.locator('[data-test=answer]');
     await answer.waitFor({ timeout: 20_000 });
+    // Until the epoch rows arrive the sentence is built from the run summaries alone (no iterations yet).
+    await expect.poll(async () => answer.innerText(), { timeout: 20_000 }).toMatch(/iterations and/);
     const text = (await answer.innerText()).replace(/\s+/g, ' ');
     expect(text).toContain('Lowest validation loss');
     expect(text).toContain(String(winner.params.batchSize));

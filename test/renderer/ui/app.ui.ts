@@ -126,6 +126,8 @@ describe('with the (mock) Epochlab API', () => {
     const built = makeExperiment(1, XSS_NAME, TEMPLATE_NOTES, grid, 1);
     const epochs = Object.fromEntries(built.runs.map((r) => [r.summary.id, r.epochs]));
     const winner = bestEpochRows(built.detail.runs, epochs, 'batchSize', ['learningRate', 'batchSize']).find((r) => r.winner)!;
+    // Until the epoch rows arrive the sentence is built from the run summaries alone (no iterations yet).
+    await expect.poll(async () => answer.innerText(), { timeout: 10_000 }).toMatch(/iterations and/);
     const text = (await answer.innerText()).replace(/\s+/g, ' ');
     expect(text).toContain(`Lowest validation loss: ${winner.group}`);
     expect(text).toContain(`at epoch ${winner.epoch}, after ${winner.step!.toLocaleString('en-US')} iterations and ${winner.samplesSeen!.toLocaleString('en-US')} samples seen`);
