@@ -16,7 +16,7 @@ export default defineConfig({
       externalizeDeps: true,
       rollupOptions: {
         input: {
-          index: resolve('src-main/app/index.ts'),
+          index: resolve('src-main/app/entry.ts'),
           // The worker pool loads worker.js from the folder of the main bundle (join(__dirname, 'worker.js')).
           worker: resolve('src-main/engine/worker/entry.ts'),
         },
@@ -29,7 +29,7 @@ export default defineConfig({
       outDir: 'out/preload',
       rollupOptions: {
         // A sandboxed preload cannot require anything but `electron`: the contract's constants are inlined.
-        input: { index: resolve('src-main/preload/index.ts') },
+        input: { index: resolve('src-main/preload/bridge.ts') },
       },
     },
   },

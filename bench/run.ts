@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchDir } from './lib/paths';
 import type { BenchOptions } from './lib/section';
-import { SECTIONS } from './sections';
+import { SECTIONS } from './sections/all';
 
 function parseArgs(argv: string[]): { only: string[] | null; quick: boolean; args: Record<string, string> } {
   const args: Record<string, string> = {};

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseApiInput, type BackendChoice, type ExperimentSpecInput, type RunStatus } from '../../src-main/contract';
-import { createServices } from '../../src-main/services';
+import { createServices } from '../../src-main/services/create-services';
 
 export const WORKER_SCRIPT = resolve('out/node/worker.js');
 

@@ -2,7 +2,7 @@
  * A bench section measures one thing (training throughput, tracking overhead, grid scaling, store
  * ingest …) and returns its results as JSON plus one Markdown table; run.ts writes both to
  * bench/results/<id>.json and <id>.md. Add a section: write bench/sections/<id>.ts exporting a Section,
- * list it in bench/sections/index.ts.
+ * list it in bench/sections/all.ts.
  */
 export interface BenchOptions {
   /** Fewer and shorter runs, for a smoke test of the bench itself. */

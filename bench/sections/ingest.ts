@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseApiInput } from '../../src-main/contract';
-import { createServices } from '../../src-main/services';
+import { createServices } from '../../src-main/services/create-services';
 import { currentLoad, machineInfo } from '../lib/machine';
 import type { BenchOptions, Section, SectionResult } from '../lib/section';
 import { compact } from '../lib/stats';

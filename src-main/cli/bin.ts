@@ -1,5 +1,5 @@
 /** Entry of the bundled CLI (out/node/cli.js). */
-import { main } from './index';
+import { main } from './program';
 
 void main(process.argv).then((code) => {
   process.exitCode = code;

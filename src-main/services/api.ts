@@ -5,7 +5,7 @@ import {
   ApiError, parseApiInput, type ApiMethod, type DatasetInfo, type EpochlabApi, type ExperimentDetail,
   type ExperimentSpec, type ExperimentSummary, type SystemInfo,
 } from '../contract';
-import { DatasetError, describeDataset, listDatasets } from '../engine/datasets';
+import { DatasetError, describeDataset, listDatasets } from '../engine/datasets/catalog';
 import { previewExperiment, specIssues } from '../engine/search';
 import { readResumePoint } from '../engine/training/resume-file';
 import type { RunStore } from '../store';

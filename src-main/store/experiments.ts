@@ -1,7 +1,7 @@
 /** Experiments: creation with their runs, summaries, status, deletion. */
 import type Database from 'better-sqlite3';
 import type { ExperimentSpec, ExperimentStatus, ExperimentSummary, RunStatus } from '../contract';
-import type { NewRun } from './types';
+import type { NewRun } from './run-store';
 import { guard } from './errors';
 import { nowIso, parseJson } from './values';
 

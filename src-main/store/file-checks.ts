@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { StoreError, classifyError } from './errors';
-import { APPLICATION_ID } from './migrations';
+import { APPLICATION_ID } from './migrations/migrate';
 
 const SQLITE_MAGIC = 'SQLite format 3\0';
 const HEADER_BYTES = 100;

@@ -1,5 +1,5 @@
-export * from './types';
+export * from './run-store';
 export { StoreError, type StoreErrorCode } from './errors';
 export { openStore, type OpenOptions } from './open';
-export { SCHEMA_VERSION } from './migrations';
+export { SCHEMA_VERSION } from './migrations/migrate';
 export { downsampleIndices } from './lttb';

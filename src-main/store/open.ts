@@ -5,9 +5,9 @@
 import Database from 'better-sqlite3';
 import { StoreError, guard } from './errors';
 import { inspectDatabaseFile } from './file-checks';
-import { APPLICATION_ID, MIGRATIONS, applyMigrations, newerVersionError, userVersion, type Migration } from './migrations';
+import { APPLICATION_ID, MIGRATIONS, applyMigrations, newerVersionError, userVersion, type Migration } from './migrations/migrate';
 import { SqliteRunStore } from './sqlite-store';
-import type { RunStore } from './types';
+import type { RunStore } from './run-store';
 
 export interface OpenOptions {
   /** Open without writing anything: no migration, no WAL switch; every write fails with StoreError 'readonly'. */

@@ -2,7 +2,7 @@
 import type Database from 'better-sqlite3';
 import type { BackendInfo, IterationAccounting, RunStatus, RunSummary, TrialConfig, TrialParams } from '../contract';
 import { FINISHED_STATUSES } from '../contract/records';
-import type { RunEndInfo, RunStartInfo } from './types';
+import type { RunEndInfo, RunStartInfo } from './run-store';
 import { guard } from './errors';
 import { nowIso, parseJson, parseJsonOrNull } from './values';
 

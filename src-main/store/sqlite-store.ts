@@ -4,7 +4,7 @@ import type {
   CheckpointInfo, EpochMetric, ExperimentSpec, ExperimentStatus, ExperimentSummary, IterationMetric, IterationSeriesName,
   RunSummary, SeriesPoint, TrialConfig,
 } from '../contract';
-import type { NewRun, RunEndInfo, RunStartInfo, RunStore } from './types';
+import type { NewRun, RunEndInfo, RunStartInfo, RunStore } from './run-store';
 import { ExperimentQueries } from './experiments';
 import { RunQueries } from './runs';
 import { MetricQueries } from './metrics';

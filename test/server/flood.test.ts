@@ -6,7 +6,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer } from '../../src-main/server';
+import { startServer } from '../../src-main/server/server';
 import { createFakeServices } from './fake-services';
 
 const TOKEN = 'flood-token-0123456789abcdef';

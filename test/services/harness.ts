@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ExperimentSpecInput } from '../../src-main/contract';
-import { createServices, type ServiceOptions } from '../../src-main/services';
+import { createServices, type ServiceOptions } from '../../src-main/services/create-services';
 
 export const WORKER_SCRIPT = resolve('out/node/worker.js');
 export const CLI_SCRIPT = resolve('out/node/cli.js');

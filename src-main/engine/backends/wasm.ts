@@ -10,7 +10,7 @@ import { getThreadsCount, setWasmPaths, version_wasm } from '@tensorflow/tfjs-ba
 import { cpuModel } from './native';
 import { getTf } from './tf';
 import { nodeRequire } from './node-require';
-import { registerWasmTrainingKernels } from './wasm-kernels';
+import { registerWasmTrainingKernels } from './wasm-kernels/register';
 import { simdSupported } from './wasm-kernels/simd';
 
 export const WASM_VERSION: string = version_wasm;

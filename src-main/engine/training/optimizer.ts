@@ -1,7 +1,7 @@
 /** The seven optimizers of the spec on tfjs, and how to change their learning rate between steps. */
 import * as tf from '@tensorflow/tfjs';
 import type { Optimizer } from '../../contract';
-import { FusedAdam } from '../backends';
+import { FusedAdam } from '../backends/select';
 
 export function createOptimizer(name: Optimizer, learningRate: number): tf.Optimizer {
   switch (name) {

@@ -1,7 +1,7 @@
 /** The worker thread's entry: receives jobs, trains them one at a time, posts results back; also probes backends. */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { FromWorker, ProbeReply, ToWorker, TrialEnd, WorkerData } from '../../contract';
-import { backendMemoryBytes, probeBackends } from '../backends';
+import { backendMemoryBytes, probeBackends } from '../backends/select';
 import { runJob } from './run-job';
 
 const port = parentPort;

@@ -4,8 +4,8 @@
  * can be tested in-process.
  */
 import type { BackendInfo, FromWorker, TrainJob, TrialEnd } from '../../contract';
-import { initBackend } from '../backends';
-import { assertTrainable, fingerprint, loadDataset, splitDataset, type Dataset } from '../datasets';
+import { initBackend } from '../backends/select';
+import { assertTrainable, fingerprint, loadDataset, splitDataset, type Dataset } from '../datasets/catalog';
 import { describeFailure, trainTrial } from '../training/train';
 
 interface PreparedData {

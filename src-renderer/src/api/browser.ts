@@ -1,5 +1,5 @@
 /** The browser glue for createApiClient: the real window, fetch and WebSocket. Only main.ts imports it. */
-import type { ClientEnvironment } from './index';
+import type { ClientEnvironment } from './create-client';
 
 export function browserEnvironment(win: Window & typeof globalThis): ClientEnvironment {
   return {

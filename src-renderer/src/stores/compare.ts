@@ -6,7 +6,7 @@ import type { XAxisKind } from '../charts/axes';
 import type { CompareMetric } from '../charts/compare';
 import type { GroupBy } from '../charts/runs';
 import { varyingParams } from '../charts/runs';
-import type { SummaryMetric } from '../charts/summaryMetrics';
+import type { SummaryMetric } from '../charts/summary-metrics';
 
 /** Runs selected when the view opens: every run that has trained at least a little, capped for speed. */
 export const DEFAULT_SELECTION_LIMIT = 200;

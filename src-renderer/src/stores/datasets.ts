@@ -3,7 +3,7 @@ import { defineStore } from 'pinia';
 import { computed } from 'vue';
 import type { DatasetImportFormat, DatasetInfo } from '../contract';
 import { apiClient } from './client';
-import { useListLoader } from './listLoader';
+import { useListLoader } from './list-loader';
 
 /** What a browser user runs on the machine that serves Epochlab, since a web page may not pick files for it. */
 export const CLI_IMPORT_COMMANDS: Record<DatasetImportFormat, string> = {

@@ -4,7 +4,7 @@ import type { EpochlabEvent, ExperimentSpecInput, ExperimentSummary } from '../c
 import { debounce } from '../lib/debounce';
 import { DEMO_SPEC } from '../form/demo';
 import { apiClient } from './client';
-import { useListLoader } from './listLoader';
+import { useListLoader } from './list-loader';
 
 export const REFRESH_DEBOUNCE_MS = 400;
 

@@ -1,7 +1,7 @@
 // Shared by the backend tests: seeded data, running the same computation on cpu and on wasm, and
 // recording the largest differences so that each test can both bound and report them.
 import type * as TF from '@tensorflow/tfjs';
-import { getTf, initBackend } from '../../../src-main/engine/backends';
+import { getTf, initBackend } from '../../../src-main/engine/backends/select';
 
 export const tf = getTf();
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCsvText, readCsvFile } from '../../../src-main/engine/datasets/csv';
-import { DatasetError } from '../../../src-main/engine/datasets';
+import { DatasetError } from '../../../src-main/engine/datasets/catalog';
 import { useTempDir, writeFile } from './helpers';
 
 const parse = (text: string, options = {}) => parseCsvText(text, 'test.csv', options);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach } from 'vitest';
-import type { DatasetContext } from '../../../src-main/engine/datasets';
+import type { DatasetContext } from '../../../src-main/engine/datasets/catalog';
 
 /** A fresh data folder per test in os.tmpdir(), removed afterwards. */
 export function useTempDir(): () => string {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadIris } from '../../../src-main/engine/datasets/iris';
-import { fingerprint } from '../../../src-main/engine/datasets';
+import { fingerprint } from '../../../src-main/engine/datasets/catalog';
 import { contextIn, useTempDir } from './helpers';
 
 describe('iris', () => {

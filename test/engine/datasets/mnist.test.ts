@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeMnist, ensureMnistCache, loadMnist, mnistCachePath } from '../../../src-main/engine/datasets/mnist';
-import { fingerprint } from '../../../src-main/engine/datasets';
+import { fingerprint } from '../../../src-main/engine/datasets/catalog';
 import { contextIn, useTempDir } from './helpers';
 
 describe('mnist-10k', () => {

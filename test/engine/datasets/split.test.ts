@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { splitSizes, stratifiedValidationCounts } from '../../../src-main/contract/iterations';
 import type { DatasetInfo } from '../../../src-main/contract';
-import { assertTrainable, DatasetError, fingerprint, splitDataset, type Dataset } from '../../../src-main/engine/datasets';
+import { assertTrainable, DatasetError, fingerprint, splitDataset, type Dataset } from '../../../src-main/engine/datasets/catalog';
 import { alignValidation, selectRows, splitByFraction } from '../../../src-main/engine/datasets/split';
 import { generateSynthetic } from '../../../src-main/engine/datasets/synthetic';
 

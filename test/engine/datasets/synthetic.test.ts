@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeSynthetic, generateSynthetic, SYNTHETIC_IDS } from '../../../src-main/engine/datasets/synthetic';
-import { fingerprint } from '../../../src-main/engine/datasets';
+import { fingerprint } from '../../../src-main/engine/datasets/catalog';
 
 describe('synthetic 2-D sets', () => {
   it.each(SYNTHETIC_IDS)('%s is deterministic given its options, and the seed matters', (id) => {

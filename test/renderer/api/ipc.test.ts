@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError, type EpochlabBridge, type EpochlabEvent } from '../../../src-renderer/src/contract';
 import { createIpcClient } from '../../../src-renderer/src/api/ipc';
-import { createApiClient } from '../../../src-renderer/src/api/index';
+import { createApiClient } from '../../../src-renderer/src/api/create-client';
 import { UnreachableError } from '../../../src-renderer/src/api/errors';
 
 function bridge(overrides: Partial<EpochlabBridge> = {}): EpochlabBridge {

@@ -9,7 +9,7 @@ import { useConnectionStore } from '../../../src-renderer/src/stores/connection'
 import { UnreachableError } from '../../../src-renderer/src/api/errors';
 import { connectEvents } from '../../../src-renderer/src/stores/events';
 import { makeEpochs, makeRun } from '../fixtures';
-import { fakeClient, type FakeClient } from '../fakeClient';
+import { fakeClient, type FakeClient } from '../fake-client';
 
 function detail(runs: RunSummary[]): ExperimentDetail {
   return {

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { iterationAccounting, splitSizes } from '../../../src-renderer/src/contract';
-import { bestEpochRows } from '../../../src-renderer/src/charts/bestEpoch';
+import { bestEpochRows } from '../../../src-renderer/src/charts/best-epoch';
 import { iterationBudget } from '../../../src-renderer/src/charts/compare';
 import { launch, openPage, RENDERER_DIR, type PageGlobals, type WatchedPage } from './browser';
-import { DATASETS, TEMPLATE_NOTES, XSS_NAME, makeExperiment } from './mockData';
-import { startMockServer, type MockServer } from './mockServer';
+import { DATASETS, TEMPLATE_NOTES, XSS_NAME, makeExperiment } from './mock-data';
+import { startMockServer, type MockServer } from './mock-server';
 
 let browser: Browser;
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 /**
  * The renderer's browser tests: the built app in headless Chromium against a mock of the HTTP API
- * (mockServer.ts). Separate from the unit suite because they need a build and a browser:
+ * (mock-server.ts). Separate from the unit suite because they need a build and a browser:
  *   npx vitest run --config test/renderer/ui/vitest.config.ts
  * CHROMIUM (default /usr/bin/chromium) picks the browser; EPOCHLAB_UI_SKIP_BUILD=1 reuses out/renderer.
  */
@@ -10,7 +10,7 @@ export default defineConfig({
   test: {
     include: ['test/renderer/ui/**/*.ui.ts'],
     environment: 'node',
-    globalSetup: ['test/renderer/ui/buildRenderer.ts'],
+    globalSetup: ['test/renderer/ui/build-renderer.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     fileParallelism: false,

@@ -2,7 +2,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import * as m001 from '../../../src-main/store/migrations/001_initial';
-import { applyMigrations, userVersion } from '../../../src-main/store/migrations';
+import { applyMigrations, userVersion } from '../../../src-main/store/migrations/migrate';
 import { openStore } from '../../../src-main/store';
 import { epochRow, iterationRows, makeRuns, makeSpec, tempDir } from '../helpers';
 

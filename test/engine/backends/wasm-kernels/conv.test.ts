@@ -3,7 +3,7 @@
 // cut into several chunks.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as TF from '@tensorflow/tfjs';
-import { convOptions } from '../../../../src-main/engine/backends/wasm-kernels';
+import { convOptions } from '../../../../src-main/engine/backends/wasm-kernels/register';
 import { both, compare, printReport, runOn, setupBackends, tensor, tf } from '../helpers';
 
 beforeAll(setupBackends);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { EpochlabEvent } from '../../src-main/contract';
-import { startServer, MAX_WS_CONNECTIONS, type RunningServer } from '../../src-main/server';
+import { startServer, MAX_WS_CONNECTIONS, type RunningServer } from '../../src-main/server/server';
 import { MAX_BODY_BYTES } from '../../src-main/server/api';
 import { createFakeServices, FAKE_SYSTEM_INFO, type FakeServices } from './fake-services';
 import { rawRequest, type RawRequest } from './http-client';

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Tensor4D } from '@tensorflow/tfjs';
 import { BACKEND_NAMES } from '../../../src-main/contract/records';
-import { backendMemoryBytes, getTf, initBackend, probeBackends, registerWasmTrainingKernels } from '../../../src-main/engine/backends';
+import { backendMemoryBytes, getTf, initBackend, probeBackends, registerWasmTrainingKernels } from '../../../src-main/engine/backends/select';
 import { nodeRequire } from '../../../src-main/engine/backends/node-require';
 
 /** Whether a package resolves here; the tests adapt to a machine that does have tfjs-node. */

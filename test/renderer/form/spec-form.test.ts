@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { experimentSpecSchema } from '../../../src-renderer/src/contract';
 import { DEMO_SPEC } from '../../../src-renderer/src/form/demo';
-import { FIELD_PATHS, defaultForm, formToSpec, issuesByField, specToForm } from '../../../src-renderer/src/form/specForm';
+import { FIELD_PATHS, defaultForm, formToSpec, issuesByField, specToForm } from '../../../src-renderer/src/form/spec-form';
 
 describe('formToSpec', () => {
   it('turns the default form (with a dataset) into a spec the contract accepts', () => {

@@ -12,8 +12,8 @@ import { heapOf } from './wasm-kernels/heap';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 export { getTf } from './tf';
-export { registerWasmTrainingKernels } from './wasm-kernels';
-export { FusedAdam } from './optimizers';
+export { registerWasmTrainingKernels } from './wasm-kernels/register';
+export { FusedAdam } from './fused-adam';
 
 const ORDER: readonly BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { MIGRATIONS, SCHEMA_VERSION, applyMigrations, userVersion, type Migration } from '../../../src-main/store/migrations';
+import { MIGRATIONS, SCHEMA_VERSION, applyMigrations, userVersion, type Migration } from '../../../src-main/store/migrations/migrate';
 import { openStoreWith } from '../../../src-main/store/open';
 import { StoreError, openStore } from '../../../src-main/store';
 import { makeRuns, makeSpec, tempDir } from '../helpers';

@@ -1,6 +1,6 @@
-/** Electron main entry: wires the real services into the app shell. Everything else is in ./main. */
+/** Electron main entry: wires the real services into the app shell. Everything else is in ./main.ts. */
 import { app } from 'electron';
-import { createServices } from '../services';
+import { createServices } from '../services/create-services';
 import { resolveDataDir } from '../services/data-dir';
 import { startApp } from './main';
 import { electronSqliteBinding } from './native';

@@ -7,7 +7,7 @@ vi.mock('electron', async () => (await import('../app/fake-electron')).fake);
 let bridge: EpochlabBridge;
 
 beforeAll(async () => {
-  await import('../../src-main/preload/index');
+  await import('../../src-main/preload/bridge');
   expect(fake.contextBridge.exposeInMainWorld).toHaveBeenCalledTimes(1);
   const [name, exposed] = fake.contextBridge.exposeInMainWorld.mock.calls[0] as [string, EpochlabBridge];
   expect(name).toBe('epochlab');

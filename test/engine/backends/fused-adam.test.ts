@@ -2,7 +2,7 @@
 // rate that can change between steps, state that saves and restores, and nothing left after dispose().
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as TF from '@tensorflow/tfjs';
-import { FusedAdam } from '../../../src-main/engine/backends';
+import { FusedAdam } from '../../../src-main/engine/backends/select';
 import { compare, printReport, setupBackends, tensor, tf } from './helpers';
 
 beforeAll(setupBackends);

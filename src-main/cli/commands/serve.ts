@@ -1,21 +1,42 @@
 /** `epochlab serve`: the services behind the token-protected HTTP + WebSocket server, until Ctrl-C. */
+import { InvalidArgumentError } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BackendChoice } from '../contract';
-import { startServer } from '../server';
-import { createServices } from '../services';
-import { resolveDataDir } from '../services/data-dir';
-import { CliError } from './errors';
+import type { BackendChoice } from '../../contract';
+import { startServer } from '../../server/server';
+import { createServices } from '../../services/create-services';
+import { resolveDataDir } from '../../services/data-dir';
+import { CliError } from '../errors';
+import { backendOption, positiveInt, type CommandContext, type GlobalOptions } from '../shared';
+
+interface ServeOptions {
+  host: string;
+  port: number;
+  concurrency?: number;
+  backend: BackendChoice;
+}
+
+export function registerServe({ program, globals }: CommandContext): void {
+  program
+    .command('serve')
+    .description('serve the Epochlab UI and API to a browser on this machine (token-protected)')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--port <port>', 'port (0 = any free port)', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('port must be 0..65535');
+      return n;
+    }, 7717)
+    .option('--concurrency <n>', 'trials trained at once', positiveInt('concurrency'))
+    .addOption(backendOption())
+    .action(async (opts: ServeOptions) => serve(globals(), opts));
+}
 
 /** The built renderer: out/renderer next to this bundle's out/node. */
 export function rendererDir(): string {
   return join(__dirname, '..', 'renderer');
 }
 
-export async function serveCommand(
-  global: { dataDir?: string },
-  opts: { host: string; port: number; concurrency?: number; backend: BackendChoice },
-): Promise<void> {
+async function serve(global: GlobalOptions, opts: ServeOptions): Promise<void> {
   const staticDir = rendererDir();
   if (!existsSync(join(staticDir, 'index.html'))) {
     throw new CliError(`the UI is not built (${staticDir} has no index.html): run \`npm run build\` first`, 1);

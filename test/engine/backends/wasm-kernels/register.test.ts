@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as TF from '@tensorflow/tfjs';
 import { OPTIMIZERS, type Optimizer } from '../../../../src-main/contract/spec';
-import { registerWasmTrainingKernels, unregisterWasmTrainingKernels, WASM_TRAINING_KERNELS } from '../../../../src-main/engine/backends/wasm-kernels';
+import { registerWasmTrainingKernels, unregisterWasmTrainingKernels, WASM_TRAINING_KERNELS } from '../../../../src-main/engine/backends/wasm-kernels/register';
 import { compare, printReport, setupBackends, tensor, tf, values } from '../helpers';
 
 beforeAll(setupBackends);

@@ -12,7 +12,7 @@ import {
   ApiError, isApiMethod, parseApiInput, type ApiMethod, type EpochlabEvent, type ExperimentDetail, type RunDetail,
 } from '../../../src-renderer/src/contract';
 import { previewExperiment, specIssues } from '../../../src-main/engine/search';
-import { DATASETS, makeExperiment, makeMockRun, mockSeries, type MockRun } from './mockData';
+import { DATASETS, makeExperiment, makeMockRun, mockSeries, type MockRun } from './mock-data';
 
 export interface MockServer {
   url: string;

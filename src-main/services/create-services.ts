@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { BACKEND_NAMES, type BackendChoice, type DatasetImportSource, type EpochlabServices, type SystemInfo } from '../contract';
-import { importDataset } from '../engine/datasets';
+import { importDataset } from '../engine/datasets/catalog';
 import { TrainingPool } from '../engine/pool/pool';
 import { probeBackendsInWorker } from '../engine/pool/probe';
 import { openStore, type RunStore } from '../store';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetRef } from '../../../src-main/contract';
-import { describeDataset, fingerprint, importDataset, listDatasets, loadDataset } from '../../../src-main/engine/datasets';
+import { describeDataset, fingerprint, importDataset, listDatasets, loadDataset } from '../../../src-main/engine/datasets/catalog';
 import { listImported } from '../../../src-main/engine/datasets/imported';
 import { contextIn, i64Bytes, idxBytes, npyBytes, f32Bytes, useTempDir, writeFile } from './helpers';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filterRows, runRow, sortRows } from '../../../src-renderer/src/lib/runTable';
+import { filterRows, runRow, sortRows } from '../../../src-renderer/src/lib/run-table';
 import { makeRun } from '../fixtures';
 
 const runs = [

@@ -8,7 +8,7 @@ import {
   type Activation, type ExperimentSpecInput, type FieldIssue, type Monitor, type ParamName,
 } from '../contract';
 import { PARAMS, paramMeta } from './params';
-import { formatParamValue, parseParamText } from './paramSyntax';
+import { formatParamValue, parseParamText } from './param-syntax';
 
 export interface DatasetFields {
   id: string;
@@ -45,7 +45,7 @@ export interface SpecForm {
     dense: string;
     dropout: number;
   };
-  /** The text the user typed per hyperparameter (see paramSyntax.ts). CNN-only ones may be blank. */
+  /** The text the user typed per hyperparameter (see param-syntax.ts). CNN-only ones may be blank. */
   params: Record<ParamName, string>;
   search: { method: 'grid' | 'random'; trials: number; seed: number };
   earlyStopping: { enabled: boolean; monitor: Monitor; patience: number; minDelta: number; restoreBest: boolean };

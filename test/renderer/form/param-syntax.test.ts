@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatParamValue, parseParamText } from '../../../src-renderer/src/form/paramSyntax';
+import { formatParamValue, parseParamText } from '../../../src-renderer/src/form/param-syntax';
 
 const num = { kind: 'number', label: 'Learning rate' } as const;
 const int = { kind: 'integer', label: 'Batch size' } as const;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bestEpochRows } from '../../../src-renderer/src/charts/bestEpoch';
+import { bestEpochRows } from '../../../src-renderer/src/charts/best-epoch';
 import { varyingParams } from '../../../src-renderer/src/charts/runs';
 import { makeEpochs, makeRun } from '../fixtures';
 

@@ -8,7 +8,7 @@ import { computed, reactive, ref, shallowRef, watch } from 'vue';
 import { ApiError, type DatasetInfo, type ExperimentPreview, type ExperimentSpecInput, type ExperimentSummary, type FieldIssue } from '../contract';
 import { toApiError } from '../api/errors';
 import { debounce } from '../lib/debounce';
-import { defaultForm, formToSpec, issuesByField, specToForm, type SpecForm } from '../form/specForm';
+import { defaultForm, formToSpec, issuesByField, specToForm, type SpecForm } from '../form/spec-form';
 import { apiClient } from './client';
 import { useConnectionStore } from './connection';
 

@@ -3,8 +3,8 @@ import { createPinia, setActivePinia } from 'pinia';
 import { nextTick } from 'vue';
 import { ApiError, iterationAccounting, type ExperimentPreview, type ExperimentSpecInput } from '../../../src-renderer/src/contract';
 import { setApiClient } from '../../../src-renderer/src/stores/client';
-import { PREVIEW_DEBOUNCE_MS, useNewExperimentStore } from '../../../src-renderer/src/stores/newExperiment';
-import { fakeClient, type FakeClient } from '../fakeClient';
+import { PREVIEW_DEBOUNCE_MS, useNewExperimentStore } from '../../../src-renderer/src/stores/new-experiment';
+import { fakeClient, type FakeClient } from '../fake-client';
 
 const dataset = { id: 'spiral', name: 'Spiral', source: 'builtin' as const, kind: 'synthetic-2d' as const, inputShape: [2], numClasses: 3, classNames: ['a', 'b', 'c'], rows: 1312, classCounts: [438, 437, 437], description: '', fingerprint: null };
 
