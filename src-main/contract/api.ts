@@ -4,6 +4,7 @@
  * in `apiInputSchemas` at each front door before the service runs.
  */
 import { z } from 'zod';
+import { inputBoundsIssue } from './input-bounds';
 import { experimentSpecSchema } from './spec';
 import { ITERATION_SERIES } from './records';
 import type { EpochlabEvent } from './events';
@@ -94,29 +95,36 @@ export function fieldIssues(error: z.ZodError): FieldIssue[] {
 }
 
 type AnyIssue = z.core.$ZodIssue;
+const MAX_KEYS_NAMED = 10;
 
 /**
  * A union (a value, a list or a range) that fails reports "Invalid input" with one issue list per branch.
- * The useful message is the one from the branch that got past the type check (e.g. "batch size must be a
- * whole number" for 2.5), so that is the one we show.
+ * The useful message is the one from the branch that accepted the input's type and failed inside it
+ * ("batch size must be a whole number" at `from` for {from: 2.5}), so that is the one we show; when no
+ * branch got that far, the first branch's type message.
  */
 function specific(issue: AnyIssue): { path: PropertyKey[]; message: string } {
   if (issue.code === 'invalid_union' && issue.errors.length) {
-    const candidates = issue.errors.flat();
-    const best = candidates.find((i) => i.code !== 'invalid_type' && i.code !== 'invalid_union') ?? candidates.find((i) => i.code === 'invalid_type' && i.path.length === 0);
+    const wrongType = (i: AnyIssue) => i.code === 'invalid_type' && i.path.length === 0;
+    const entered = issue.errors.find((branch) => branch.length > 0 && !branch.every(wrongType));
+    const best = entered?.find((i) => !wrongType(i)) ?? issue.errors.flat().find(wrongType);
     if (best) {
       const inner = specific(best);
       return { path: [...issue.path, ...inner.path], message: inner.message };
     }
   }
   if (issue.code === 'unrecognized_keys') {
-    return { path: issue.path, message: `unknown key${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}` };
+    const shown = issue.keys.slice(0, MAX_KEYS_NAMED).join(', ');
+    const more = issue.keys.length > MAX_KEYS_NAMED ? ` and ${issue.keys.length - MAX_KEYS_NAMED} more` : '';
+    return { path: issue.path, message: `unknown key${issue.keys.length > 1 ? 's' : ''}: ${shown}${more}` };
   }
   return { path: issue.path, message: issue.message };
 }
 
 /** Validate a method's input; throws `ApiError('invalid')` with one message per field. */
 export function parseApiInput<M extends ApiMethod>(method: M, raw: unknown): ApiInput<M> {
+  const oversize = inputBoundsIssue(raw);
+  if (oversize) throw new ApiError('invalid', `invalid input for ${method}: ${oversize.path}: ${oversize.message}`, [oversize]);
   const schema = apiInputSchemas[method];
   const result = schema.safeParse(raw ?? {});
   if (!result.success) {

@@ -4,11 +4,15 @@
  * how those become trials (see engine/search).
  */
 import { z } from 'zod';
+import {
+  RANGE_SCALES, countCombinations, countFieldValues, isRange, missingStepsMessage, rangeProblems, repeatedValuesProblem, type ParamValue,
+} from './param-values';
 
 export const MAX_TRIALS = 5000;
 export const MAX_EPOCHS = 10_000;
 export const MAX_BATCH_SIZE = 1 << 20;
 export const MAX_LIST_LENGTH = 1000;
+export const MAX_SEED = 2 ** 31 - 1;
 
 export const OPTIMIZERS = ['sgd', 'momentum', 'rmsprop', 'adam', 'adagrad', 'adadelta', 'adamax'] as const;
 export const SCHEDULES = ['constant', 'step', 'exponential', 'cosine', 'warmup'] as const;
@@ -21,25 +25,54 @@ export type Pooling = (typeof POOLINGS)[number];
 export type Activation = (typeof ACTIVATIONS)[number];
 export type Monitor = (typeof MONITORS)[number];
 
-/** A range of numbers: `steps` values from `from` to `to` inclusive, evenly spaced (linear) or geometrically (log). */
-export const rangeSchema = z.strictObject({
-  from: z.number(),
-  to: z.number(),
-  steps: z.number().int('steps must be a whole number').min(1, 'steps must be at least 1').max(MAX_LIST_LENGTH),
-  scale: z.enum(['linear', 'log']).default('linear'),
-});
+/**
+ * A range of numbers (see param-values.ts): its ends obey the field's own limits, and the range rules
+ * (log ranges above 0, no more whole-number steps than whole numbers) apply on top.
+ */
+function rangeOf(item: z.ZodNumber, integer: boolean) {
+  return z
+    .strictObject({
+      from: item,
+      to: item,
+      steps: z.number().int('steps must be a whole number').min(1, 'steps must be at least 1').max(MAX_LIST_LENGTH, `at most ${MAX_LIST_LENGTH} steps`).optional(),
+      scale: z.enum(RANGE_SCALES, { error: () => 'scale must be "linear" or "log"' }).default('linear'),
+    })
+    .superRefine((range, ctx) => {
+      for (const problem of rangeProblems(range, integer)) {
+        ctx.addIssue({ code: 'custom', message: problem.message, path: problem.part ? [problem.part] : [] });
+      }
+    });
+}
+/** The shape of any range, whatever its field. */
+export const rangeSchema = rangeOf(z.number(), false);
 export type Range = z.infer<typeof rangeSchema>;
 
-function numericParam(item: z.ZodNumber) {
+function refuseRepeats(list: readonly unknown[], ctx: z.RefinementCtx): void {
+  const problem = repeatedValuesProblem(list);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+}
+
+function numericParam(item: z.ZodNumber, integer = false) {
   return z.union([
     item,
-    z.array(item).min(1, 'give at least one value').max(MAX_LIST_LENGTH, `at most ${MAX_LIST_LENGTH} values`),
-    rangeSchema,
+    z
+      .array(item)
+      .min(1, 'give at least one value')
+      .max(MAX_LIST_LENGTH, `at most ${MAX_LIST_LENGTH} values`)
+      .superRefine(refuseRepeats),
+    rangeOf(item, integer),
   ]);
 }
 function choiceParam<T extends readonly [string, ...string[]]>(values: T) {
   const item = z.enum(values, { error: () => `must be one of: ${values.join(', ')}` });
-  return z.union([item, z.array(item).min(1, 'give at least one value').max(values.length * 4)]);
+  return z.union([
+    item,
+    z
+      .array(item)
+      .min(1, 'give at least one value')
+      .max(values.length, `at most ${values.length} values`)
+      .superRefine(refuseRepeats),
+  ]);
 }
 
 const positiveNumber = (what: string, max: number) =>
@@ -47,28 +80,31 @@ const positiveNumber = (what: string, max: number) =>
     .number({ error: `${what} must be a finite number` })
     .gt(0, `${what} must be greater than 0`)
     .max(max, `${what} must be at most ${max}`);
-const positiveInt = (what: string, max: number) =>
+const wholeNumber = (what: string, min: number, max: number) =>
   z
     .number({ error: `${what} must be a whole number` })
     .int(`${what} must be a whole number`)
-    .min(1, `${what} must be at least 1`)
+    .min(min, min === 1 ? `${what} must be at least 1` : `${what} must be ${min} or more`)
     .max(max, `${what} must be at most ${max}`);
+const positiveInt = (what: string, max: number) => wholeNumber(what, 1, max);
+/** A whole-number hyperparameter: value, list or range of whole numbers (list its name in INTEGER_PARAMS). */
+const wholeParam = (what: string, min: number, max: number) => numericParam(wholeNumber(what, min, max), true);
 
 export const paramsSchema = z.strictObject({
   learningRate: numericParam(positiveNumber('learning rate', 1e6)).default(0.01),
-  batchSize: numericParam(positiveInt('batch size', MAX_BATCH_SIZE)).default(32),
-  epochs: numericParam(positiveInt('epochs', MAX_EPOCHS)).default(5),
+  batchSize: wholeParam('batch size', 1, MAX_BATCH_SIZE).default(32),
+  epochs: wholeParam('epochs', 1, MAX_EPOCHS).default(5),
   optimizer: choiceParam(OPTIMIZERS).default('adam'),
   schedule: choiceParam(SCHEDULES).default('constant'),
   weightDecay: numericParam(
     z.number({ error: 'weight decay must be a finite number' }).min(0, 'weight decay must be 0 or more').max(1, 'weight decay must be at most 1'),
   ).default(0),
-  seed: numericParam(z.number({ error: 'seed must be a whole number' }).int('seed must be a whole number').min(0).max(2 ** 31 - 1)).default(1),
+  seed: wholeParam('seed', 0, MAX_SEED).default(1),
   // CNN only.
-  filters: numericParam(positiveInt('filters', 1024)).optional(),
-  kernelSize: numericParam(positiveInt('kernel size', 15)).optional(),
+  filters: wholeParam('filters', 1, 1024).optional(),
+  kernelSize: wholeParam('kernel size', 1, 15).optional(),
   pooling: choiceParam(POOLINGS).optional(),
-  poolSize: numericParam(positiveInt('pool size', 8)).optional(),
+  poolSize: wholeParam('pool size', 1, 8).optional(),
 });
 export type ParamsSpec = z.infer<typeof paramsSchema>;
 export type ParamName = keyof ParamsSpec;
@@ -171,7 +207,7 @@ export const searchSchema = z.discriminatedUnion(
     z.strictObject({
       method: z.literal('random'),
       trials: positiveInt('trials', MAX_TRIALS),
-      seed: z.number().int().min(0).default(0),
+      seed: wholeNumber('search seed', 0, MAX_SEED).default(0),
     }),
   ],
   { error: () => 'method must be "grid" or "random"' },
@@ -187,6 +223,9 @@ export const experimentSpecSchema = z.strictObject({
   search: searchSchema.default({ method: 'grid' }),
   params: paramsSchema.default(() => paramsSchema.parse({})),
   training: trainingSchema.default(() => trainingSchema.parse({})),
+}).superRefine((spec, ctx) => {
+  // Counted from the fields' sizes, never expanded: a 10^6-trial spec is refused in microseconds.
+  for (const issue of searchSpaceIssues(spec.params, spec.search)) ctx.addIssue({ code: 'custom', ...issue });
 });
 /** The spec as written in a file (defaults optional). */
 export type ExperimentSpecInput = z.input<typeof experimentSpecSchema>;
@@ -215,4 +254,42 @@ export interface TrialConfig {
   dataset: DatasetRef;
   validation: ValidationSpec;
   training: TrainingSpec;
+}
+
+/**
+ * The number of trials a spec asks for, counted from its fields' sizes without expanding anything: the
+ * grid's product of value counts, or random search's trials × seeds. Random search can give fewer (a
+ * sample drawn twice trains once); a grid gives exactly this many.
+ */
+export function trialCountOf(params: ParamsSpec, search: SearchSpec): number {
+  if (search.method === 'random') return search.trials * seedCountOf(params);
+  return countCombinations(PARAM_ORDER.flatMap((name) => {
+    const value = params[name] as ParamValue | undefined;
+    return value === undefined ? [] : [countFieldValues(value, INTEGER_PARAMS.has(name))];
+  }));
+}
+
+function seedCountOf(params: ParamsSpec): number {
+  return countFieldValues(params.seed as ParamValue, true);
+}
+
+/** Ranges a grid cannot enumerate, and a search space over the trial limit; each at the field to change. */
+function searchSpaceIssues(params: ParamsSpec, search: SearchSpec): Array<{ path: PropertyKey[]; message: string }> {
+  const issues: Array<{ path: PropertyKey[]; message: string }> = [];
+  // Seeds are repeats, crossed with every sample in random search too: they always need fixed values.
+  const enumerated = search.method === 'grid' ? PARAM_ORDER : (['seed'] as const);
+  for (const name of enumerated) {
+    const value = params[name];
+    if (isRange(value) && value.steps === undefined) issues.push({ path: ['params', name, 'steps'], message: missingStepsMessage(value) });
+  }
+  if (issues.length) return issues;
+  const count = trialCountOf(params, search);
+  if (count <= MAX_TRIALS) return issues;
+  const total = count.toLocaleString('en-US');
+  issues.push(
+    search.method === 'grid'
+      ? { path: ['params'], message: `this grid has ${total} trials; the limit is ${MAX_TRIALS} — use fewer values or random search` }
+      : { path: ['search', 'trials'], message: `${search.trials} trials × ${seedCountOf(params)} seeds is ${total} trials; the limit is ${MAX_TRIALS}` },
+  );
+  return issues;
 }

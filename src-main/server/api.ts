@@ -1,10 +1,11 @@
 /**
  * `POST /api/<method>` with a JSON body. Only JSON is accepted: a text/plain or form POST is what a foreign
  * page can send without a CORS preflight (MLflow CVE-2023-43472), so anything else is refused before the
- * body is read or a service is called (RELIABILITY C4).
+ * body is read or a service is called (docs/reliability.md C4).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, isApiMethod, type EpochlabServices } from '../contract/api';
+import { jsonTextIssue } from '../contract/input-bounds';
 import { httpStatusFor } from '../contract/transport';
 import { invokeApi, type UnexpectedErrorHandler } from '../services/dispatch';
 import { sendJson } from './headers';
@@ -88,9 +89,12 @@ export async function handleApiRequest(
     throw error;
   }
 
+  const text = body.toString('utf8');
+  const shape = jsonTextIssue(text);
+  if (shape) return apiError(res, 400, new ApiError('invalid', `the request body ${shape}`));
   let raw: unknown;
   try {
-    raw = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+    raw = text.length === 0 ? {} : JSON.parse(text);
   } catch {
     return apiError(res, 400, new ApiError('invalid', 'the request body is not valid JSON'));
   }

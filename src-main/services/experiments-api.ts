@@ -2,7 +2,7 @@
 import { rmSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { ApiError, type EpochlabApi, type ExperimentDetail, type ExperimentSpec, type ExperimentSummary } from '../contract';
-import { previewExperiment, specIssues } from '../engine/search';
+import { previewExperiment, specIssues, trainValSizes } from '../engine/search';
 import { readResumePoint } from '../engine/training/resume-file';
 import type { ApiDeps } from './api';
 import { describeSpecDataset } from './datasets-api';
@@ -37,14 +37,14 @@ export function experimentsApi(deps: ApiDeps): Pick<EpochlabApi, ExperimentMetho
     if (train.classCounts.filter((c) => c > 0).length < 2) {
       issues.push({ path: 'dataset.id', message: `${train.name} has fewer than two classes: there is nothing to classify` });
     }
-    const result = previewExperiment(spec, { train, validation });
-    if (result.nTrain < 1) issues.push({ path: 'validation.split', message: 'the split leaves no training rows' });
+    if (trainValSizes(spec, { train, validation }).nTrain < 1) issues.push({ path: 'validation.split', message: 'the split leaves no training rows' });
     if (issues.length) {
       // Paths relative to the method's input, like the schema's own issues (`spec.params.batchSize`).
       const rooted = issues.map((i) => ({ path: `spec.${i.path}`, message: i.message }));
       throw new ApiError('invalid', rooted.map((i) => `${i.path}: ${i.message}`).join('; '), rooted);
     }
-    return result;
+    // Only now is the search space expanded: every refusal above costs no expansion (docs/reliability.md B3).
+    return previewExperiment(spec, { train, validation });
   };
 
   const assertCanTrain = () => {

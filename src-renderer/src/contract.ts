@@ -7,6 +7,7 @@
  * worker.ts is left out on purpose: worker messages are none of the renderer's business.
  */
 export * from '../../src-main/contract/iterations';
+export * from '../../src-main/contract/param-values';
 export * from '../../src-main/contract/spec';
 export * from '../../src-main/contract/records';
 export * from '../../src-main/contract/events';

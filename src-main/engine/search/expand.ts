@@ -1,13 +1,17 @@
 /** Expanding a spec's search space into trials: grid (cartesian product) or seeded random samples. */
-import { CNN_ONLY_PARAMS, INTEGER_PARAMS, PARAM_ORDER, type ExperimentSpec, type ParamName, type TrialParams } from '../../contract';
+import {
+  CNN_ONLY_PARAMS, INTEGER_PARAMS, PARAM_ORDER, fieldValues, sampleValue,
+  type ExperimentSpec, type ParamName, type ParamValue, type TrialParams,
+} from '../../contract';
 import { createRng } from '../random';
-import { gridValues, sampleValue, type ParamValue } from './values';
 
 const CNN_DEFAULTS = { filters: 8, kernelSize: 3, pooling: 'max', poolSize: 2 } as const;
 
 /**
  * Stable order: the first parameter in PARAM_ORDER varies slowest, seeds vary fastest, so repeats of one
- * configuration sit next to each other. Duplicated points are removed.
+ * configuration sit next to each other. Duplicated points (random samples drawn twice) are removed.
+ * Callers pass a validated spec: the schema has already refused a search space over MAX_TRIALS, counted
+ * without expanding (contract/spec.ts trialCountOf), so this never builds more than that.
  */
 export function expandTrials(spec: ExperimentSpec): TrialParams[] {
   const fields = activeFields(spec);
@@ -41,7 +45,7 @@ function activeFields(spec: ExperimentSpec): Fields {
 function gridPoints(fields: Fields): Array<Record<string, number | string>> {
   let points: Array<Record<string, number | string>> = [{}];
   for (const [name, value] of fields) {
-    const values = gridValues(value, INTEGER_PARAMS.has(name));
+    const values = fieldValues(value, INTEGER_PARAMS.has(name));
     const next: Array<Record<string, number | string>> = [];
     for (const point of points) for (const v of values) next.push({ ...point, [name]: v });
     points = next;
@@ -64,6 +68,6 @@ function randomPoints(fields: Fields, count: number, seed: number): Array<Record
 }
 
 function crossSeeds(points: Array<Record<string, number | string>>, seeds: ParamValue): Array<Record<string, number | string>> {
-  const values = gridValues(seeds, true);
+  const values = fieldValues(seeds, true);
   return points.flatMap((p) => values.map((seed) => ({ ...p, seed })));
 }

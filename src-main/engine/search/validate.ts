@@ -3,10 +3,9 @@
  * FieldIssue at the field the user must change; all of them are reported together.
  */
 import {
-  CNN_ONLY_PARAMS, INTEGER_PARAMS, MAX_TRIALS, PARAM_ORDER, experimentSpecSchema, fieldIssues,
-  type ExperimentSpec, type FieldIssue, type ParamName, ApiError,
+  CNN_ONLY_PARAMS, experimentSpecSchema, fieldIssues,
+  type ExperimentSpec, type FieldIssue, type ParamName, type ParamValue, ApiError,
 } from '../../contract';
-import { gridValues, isRange, type ParamValue } from './values';
 
 /** Parses raw JSON into a spec, or throws ApiError('invalid') listing every field problem. */
 export function parseSpec(raw: unknown): ExperimentSpec {
@@ -21,30 +20,16 @@ function invalid(issues: FieldIssue[]): ApiError {
   return new ApiError('invalid', `the experiment spec is invalid:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`, issues);
 }
 
-/** Cross-field rules on an already schema-valid spec. */
+/**
+ * Cross-field rules on an already schema-valid spec. Range rules and the trial limit are the schema's own
+ * (contract/spec.ts), so they hold at every front door before anything is expanded.
+ */
 export function specIssues(spec: ExperimentSpec): FieldIssue[] {
   const issues: FieldIssue[] = [];
   const params = spec.params as Record<ParamName, ParamValue | undefined>;
-  for (const name of PARAM_ORDER) {
-    const value = params[name];
-    if (value === undefined || !isRange(value)) continue;
-    const path = `params.${name}`;
-    if (value.scale === 'log' && (value.from <= 0 || value.to <= 0)) {
-      issues.push({ path, message: 'a log range needs from and to greater than 0' });
-    }
-    if (INTEGER_PARAMS.has(name) && value.from !== value.to && value.steps > Math.abs(value.to - value.from) + 1) {
-      issues.push({ path, message: `${value.steps} steps between ${value.from} and ${value.to} repeat whole numbers; use at most ${Math.abs(value.to - value.from) + 1}` });
-    }
-  }
   if (spec.model.template === 'mlp') {
     for (const name of CNN_ONLY_PARAMS) {
       if (params[name] !== undefined) issues.push({ path: `params.${name}`, message: `${name} only applies to the CNN template` });
-    }
-  }
-  if (spec.search.method === 'grid') {
-    const count = gridSize(spec);
-    if (count > MAX_TRIALS) {
-      issues.push({ path: 'params', message: `this grid has ${count.toLocaleString('en-US')} trials; the limit is ${MAX_TRIALS} — use fewer values or random search` });
     }
   }
   const es = spec.training.earlyStopping;
@@ -55,15 +40,3 @@ export function specIssues(spec: ExperimentSpec): FieldIssue[] {
   return issues;
 }
 
-/** Number of grid points, computed without expanding (a 10^6 grid must be refused cheaply). */
-export function gridSize(spec: ExperimentSpec): number {
-  const params = spec.params as Record<ParamName, ParamValue | undefined>;
-  let count = 1;
-  for (const name of PARAM_ORDER) {
-    const value = params[name];
-    if (value === undefined) continue;
-    count *= gridValues(value, INTEGER_PARAMS.has(name)).length;
-    if (count > Number.MAX_SAFE_INTEGER / 1e4) return Number.MAX_SAFE_INTEGER;
-  }
-  return count;
-}

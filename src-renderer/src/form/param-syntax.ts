@@ -5,16 +5,18 @@
  *   0.1, 0.01   or  16 64 256 a list (commas or spaces; [brackets] optional)
  *   1e-4 .. 1e-1 × 4 log      a range: from .. to × steps, then `log` or `lin` (default lin);
  *                             `x` or `*` may stand for ×, `…` or `to` for ..
+ *   1e-4 .. 1e-1 log          a range without steps: random search samples it continuously
+ *                             (a grid needs steps; the preview says so at the field)
  *   1 .. 5                    whole-number fields only: every whole number from 1 to 5
  *   adam, sgd                 choices
  *
- * Only the syntax and the kind of number are checked here; limits (lr > 0, batch ≤ N, …) are the server's,
- * explained at the field when the preview answers.
+ * The syntax, the kind of number and the range rules (contract/param-values.ts) are checked here; limits
+ * (lr > 0, batch ≤ N, …) are the schema's, explained at the field when the preview answers.
  */
-import { MAX_LIST_LENGTH, type Range } from '../contract';
+import { MAX_LIST_LENGTH, isRange, rangeProblems, repeatedValuesProblem, type NumberRange } from '../contract';
 import type { ParamKind } from './params';
 
-export type ParamValue = number | string | Array<number | string> | Range;
+export type ParamValue = number | string | Array<number | string> | NumberRange;
 
 export type ParseResult = { ok: true; value: ParamValue } | { ok: false; message: string };
 
@@ -50,6 +52,8 @@ export function parseParamText(text: string, options: ParamSyntaxOptions): Parse
     const allowed = options.choices ?? [];
     const bad = tokens.find((t) => !allowed.includes(t));
     if (bad !== undefined) return { ok: false, message: `"${bad}" is not one of: ${allowed.join(', ')}` };
+    const repeated = repeatedValuesProblem(tokens);
+    if (repeated) return { ok: false, message: repeated };
     return { ok: true, value: tokens.length === 1 && !body.includes(',') ? tokens[0] : tokens };
   }
 
@@ -61,19 +65,20 @@ export function parseParamText(text: string, options: ParamSyntaxOptions): Parse
     const b = parseNumber(to, options);
     if (!b.ok) return b;
     const isLog = scale !== undefined && scale.toLowerCase() === 'log';
-    let count: number;
+    const integer = options.kind === 'integer';
+    let count: number | undefined;
     if (steps !== undefined) {
       if (!/^\d+$/.test(steps)) return { ok: false, message: `the number of steps after × must be a whole number ("${steps}")` };
       count = Number(steps);
       if (count < 1) return { ok: false, message: 'a range needs at least 1 step' };
-    } else if (options.kind === 'integer' && !isLog) {
+      if (count > MAX_LIST_LENGTH) return { ok: false, message: `a range has at most ${MAX_LIST_LENGTH} steps` };
+    } else if (integer && !isLog && Math.abs(b.value - a.value) + 1 <= MAX_LIST_LENGTH) {
       count = Math.abs(b.value - a.value) + 1;
-    } else {
-      return { ok: false, message: `say how many values: ${from} .. ${to} × 5${isLog ? ' log' : ''}` };
     }
-    if (count > MAX_LIST_LENGTH) return { ok: false, message: `a range has at most ${MAX_LIST_LENGTH} steps` };
-    if (isLog && (a.value <= 0 || b.value <= 0)) return { ok: false, message: 'a log range needs both ends greater than 0' };
-    return { ok: true, value: { from: a.value, to: b.value, steps: count, scale: isLog ? 'log' : 'linear' } };
+    const value: NumberRange = { from: a.value, to: b.value, ...(count !== undefined ? { steps: count } : {}), scale: isLog ? 'log' : 'linear' };
+    const problem = rangeProblems(value, integer)[0];
+    if (problem) return { ok: false, message: problem.message };
+    return { ok: true, value };
   }
   if (/\.\.|…/.test(body)) return { ok: false, message: 'write a range as: from .. to × steps [log]' };
 
@@ -85,20 +90,18 @@ export function parseParamText(text: string, options: ParamSyntaxOptions): Parse
     if (!parsed.ok) return parsed;
     values.push(parsed.value);
   }
+  const repeated = repeatedValuesProblem(values);
+  if (repeated) return { ok: false, message: repeated };
   return { ok: true, value: values.length === 1 && !body.includes(',') ? values[0] : values };
-}
-
-export function isRangeValue(value: unknown): value is Range {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && 'from' in value && 'to' in value;
 }
 
 /** The inverse of parseParamText, for loading a spec file into the form. Unknown shapes give ''. */
 export function formatParamValue(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'string') return String(value);
   if (Array.isArray(value)) return value.map((v) => String(v)).join(', ');
-  if (isRangeValue(value)) {
-    const { from, to, steps, scale } = value as Partial<Range> & { from: unknown; to: unknown };
-    return `${String(from)} .. ${String(to)} × ${String(steps ?? 1)}${scale === 'log' ? ' log' : ''}`;
+  if (isRange(value)) {
+    const { from, to, steps, scale } = value as Partial<NumberRange> & { from: unknown; to: unknown };
+    return `${String(from)} .. ${String(to)}${steps !== undefined ? ` × ${String(steps)}` : ''}${scale === 'log' ? ' log' : ''}`;
   }
   return '';
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, MAX_TRIALS, type ExperimentSpecInput } from '../../../src-main/contract';
-import { expandTrials, gridSize, parseSpec, previewExperiment, rangeValues } from '../../../src-main/engine/search';
+import { ApiError, MAX_TRIALS, rangeValues, trialCountOf, type ExperimentSpecInput } from '../../../src-main/contract';
+import { expandTrials, parseSpec, previewExperiment } from '../../../src-main/engine/search';
 import type { DatasetInfo } from '../../../src-main/contract';
 
 const base: ExperimentSpecInput = {
@@ -89,10 +89,10 @@ describe('search expansion', () => {
     expect(rangeValues({ from: 16, to: 1024, steps: 7, scale: 'log' }, true)).toEqual([16, 32, 64, 128, 256, 512, 1024]);
   });
 
-  it('grid is the cartesian product in a stable order, seeds fastest, duplicates removed', () => {
-    const spec = parseSpec({ ...base, params: { learningRate: [0.1, 0.01, 0.1], batchSize: [16, 64], seed: [1, 2] } });
+  it('grid is the cartesian product in a stable order, seeds fastest', () => {
+    const spec = parseSpec({ ...base, params: { learningRate: [0.1, 0.01], batchSize: [16, 64], seed: [1, 2] } });
     const trials = expandTrials(spec);
-    expect(gridSize(spec)).toBe(8);
+    expect(trialCountOf(spec.params, spec.search)).toBe(8);
     expect(trials).toHaveLength(8);
     expect(trials.map((t) => [t.learningRate, t.batchSize, t.seed])).toEqual([
       [0.1, 16, 1], [0.1, 16, 2], [0.1, 64, 1], [0.1, 64, 2],
@@ -105,7 +105,7 @@ describe('search expansion', () => {
     const spec = parseSpec({
       ...base,
       search: { method: 'random', trials: 20, seed: 7 },
-      params: { learningRate: { from: 1e-4, to: 1, steps: 2, scale: 'log' }, batchSize: [16, 32, 64], epochs: 3, seed: [1, 2] },
+      params: { learningRate: { from: 1e-4, to: 1, scale: 'log' }, batchSize: [16, 32, 64], weightDecay: { from: 0, to: 0.1 }, epochs: { from: 2, to: 9 }, seed: [1, 2] },
     });
     const a = expandTrials(spec);
     expect(a).toEqual(expandTrials(spec));
@@ -113,10 +113,24 @@ describe('search expansion', () => {
     for (const t of a) {
       expect(t.learningRate).toBeGreaterThanOrEqual(1e-4);
       expect(t.learningRate).toBeLessThanOrEqual(1);
+      // Sampled continuously, printed sensibly: three significant digits, whole numbers for whole-number fields.
+      expect(Number(t.learningRate.toPrecision(3))).toBe(t.learningRate);
+      expect(Number(t.weightDecay.toPrecision(3))).toBe(t.weightDecay);
+      expect(Number.isInteger(t.epochs) && t.epochs >= 2 && t.epochs <= 9).toBe(true);
       expect([16, 32, 64]).toContain(t.batchSize);
     }
+    // Log-uniform: about as many samples below 1e-2 as above (a uniform draw would put 99 % above).
+    const below = a.filter((t) => t.learningRate < 1e-2).length;
+    expect(below).toBeGreaterThan(8);
+    expect(below).toBeLessThan(32);
     const other = expandTrials(parseSpec({ ...spec, search: { method: 'random', trials: 20, seed: 8 } }));
     expect(other).not.toEqual(a);
+  });
+
+  it('random search picks among a range\'s values when it has steps', () => {
+    const spec = parseSpec({ ...base, search: { method: 'random', trials: 30, seed: 1 }, params: { learningRate: { from: 1e-3, to: 1e-1, steps: 3, scale: 'log' } } });
+    const values = new Set(expandTrials(spec).map((t) => t.learningRate));
+    expect([...values].sort()).toEqual([1e-3, 1e-2, 1e-1]);
   });
 
   it('CNN trials carry default CNN fields', () => {

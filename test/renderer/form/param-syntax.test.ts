@@ -25,6 +25,13 @@ describe('parseParamText', () => {
     expect(parseParamText('1 .. 5', int)).toEqual({ ok: true, value: { from: 1, to: 5, steps: 5, scale: 'linear' } });
   });
 
+  it('reads a range without steps as a continuous range (random search samples it; a grid asks for steps)', () => {
+    expect(parseParamText('1e-4 .. 1e-1 log', num)).toEqual({ ok: true, value: { from: 1e-4, to: 0.1, scale: 'log' } });
+    expect(parseParamText('0 .. 0.1', num)).toEqual({ ok: true, value: { from: 0, to: 0.1, scale: 'linear' } });
+    expect(parseParamText('16 .. 4096 log', int)).toEqual({ ok: true, value: { from: 16, to: 4096, scale: 'log' } });
+    expect(parseParamText('1 .. 100000', int)).toEqual({ ok: true, value: { from: 1, to: 100000, scale: 'linear' } });
+  });
+
   it('explains what is wrong', () => {
     const bad = (text: string, opts: Parameters<typeof parseParamText>[1] = num) => {
       const r = parseParamText(text, opts);
@@ -35,7 +42,9 @@ describe('parseParamText', () => {
     expect(bad('abc')).toMatch(/"abc" is not a number/);
     expect(bad('0x10')).toMatch(/not a number/);
     expect(bad('2.5', int)).toMatch(/batch size must be a whole number/);
-    expect(bad('0.1 .. 1')).toMatch(/how many values/);
+    expect(bad('16, 64, 16', int)).toMatch(/16 is listed more than once/);
+    expect(bad('adam, sgd, adam', choice)).toMatch(/adam is listed more than once/);
+    expect(bad('10 .. 12 × 5', int)).toMatch(/repeat whole numbers/);
     expect(bad('0 .. 1 × 4 log')).toMatch(/log range/);
     expect(bad('0.1 .. 1 × 2.5')).toMatch(/whole number/);
     expect(bad('1 .. 2 × 0')).toMatch(/at least 1/);
@@ -58,6 +67,7 @@ describe('formatParamValue', () => {
       ['16, 64, 256', int],
       ['0.0001 .. 0.1 × 4 log', num],
       ['1 .. 5 × 5', int],
+      ['0.0001 .. 0.1 log', num],
       ['adam, sgd', choice],
     ] as const) {
       const parsed = parseParamText(text, opts);
