@@ -13,6 +13,12 @@ export interface ProgressView {
 
 export function createProgress(runs: RunSummary[], stream: NodeJS.WriteStream, describe: (run: RunSummary) => string): ProgressView {
   const byId = new Map(runs.map((r) => [r.id, r]));
+  // "run 3 lr=0.1", or just "run 3" when nothing varies (a single trial).
+  const name = (runId: number) => {
+    const run = byId.get(runId);
+    const text = run ? describe(run) : '';
+    return text ? `run ${runId} ${text}` : `run ${runId}`;
+  };
   const total = runs.reduce((n, r) => n + r.accounting.totalIterations, 0);
   const done = new Map<number, number>();
   const finished = new Set<number>();
@@ -23,8 +29,7 @@ export function createProgress(runs: RunSummary[], stream: NodeJS.WriteStream, d
       onEvent(event) {
         if (event.type !== 'run-status' || event.status === 'running' || finished.has(event.runId)) return;
         finished.add(event.runId);
-        const run = byId.get(event.runId);
-        stream.write(`[${finished.size}/${runs.length}] run ${event.runId} ${run ? describe(run) : ''}: ${event.status}${event.error ? ` — ${event.error}` : ''}\n`);
+        stream.write(`[${finished.size}/${runs.length}] ${name(event.runId)}: ${event.status}${event.error ? ` — ${event.error}` : ''}\n`);
       },
       stop() {},
     };
@@ -50,7 +55,7 @@ export function createProgress(runs: RunSummary[], stream: NodeJS.WriteStream, d
         if (!run) return;
         let bar = bars.get(event.runId);
         if (!bar) {
-          bar = multi.create(event.totalSteps, 0, { label: `run ${run.id} ${describe(run)}`.slice(0, 28).padEnd(28), info: '' });
+          bar = multi.create(event.totalSteps, 0, { label: name(run.id).slice(0, 28).padEnd(28), info: '' });
           bars.set(event.runId, bar);
         }
         done.set(event.runId, event.step);
@@ -66,7 +71,7 @@ export function createProgress(runs: RunSummary[], stream: NodeJS.WriteStream, d
         }
         const run = byId.get(event.runId);
         if (run) done.set(event.runId, run.accounting.totalIterations);
-        multi.log(`run ${event.runId} ${run ? describe(run) : ''}: ${event.status}${event.error ? ` — ${event.error}` : ''}\n`);
+        multi.log(`${name(event.runId)}: ${event.status}${event.error ? ` — ${event.error}` : ''}\n`);
         refreshOverall();
       }
     },

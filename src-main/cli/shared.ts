@@ -6,6 +6,7 @@ import { createServices, type Services } from '../services/create-services';
 import { resolveDataDir } from '../services/data-dir';
 import { varyingParams } from './format';
 import { CliError } from './errors';
+import { runInterruptibly, type InterruptSignal } from './interrupt';
 
 export interface GlobalOptions {
   dataDir?: string;
@@ -45,13 +46,36 @@ export function readSpecFile(path: string): ExperimentSpec {
   return parseApiInput('previewExperiment', { spec: raw }).spec;
 }
 
-export async function withServices<T>(global: GlobalOptions, extra: { concurrency?: number; backend?: BackendChoice }, body: (s: Services) => Promise<T>): Promise<T> {
-  const services = await createServices({ dataDir: resolveDataDir(global.dataDir), ...extra });
+export interface ServicesFor {
+  /** run, resume, serve: take the data folder's lock and stop cleanly on Ctrl-C (interrupt.ts); every other command only reads. */
+  trains: boolean;
+  concurrency?: number;
+  backend?: BackendChoice;
+}
+
+/**
+ * Opens the services for one command, runs `body`, closes them. A training command gets the interrupt
+ * policy and a promise of the first Ctrl-C/SIGTERM; a reading one never takes the training lock.
+ */
+export async function withServices<T>(
+  global: GlobalOptions,
+  purpose: ServicesFor,
+  body: (services: Services, stopping: Promise<InterruptSignal>) => Promise<T>,
+): Promise<T> {
+  const { trains, ...extra } = purpose;
+  const services = await createServices({ dataDir: resolveDataDir(global.dataDir), trains, ...extra });
+  if (services.readNote) process.stderr.write(`note: ${services.readNote}\n`);
+  if (trains) return runInterruptibly(services, (stopping) => body(services, stopping));
   try {
-    return await body(services);
+    return await body(services, new Promise<never>(() => undefined));
   } finally {
     await services.close();
   }
+}
+
+/** How to write a command for the user to type next: with --data-dir when one was given. */
+export function commandLine(global: GlobalOptions, args: string): string {
+  return global.dataDir ? `epochlab --data-dir ${JSON.stringify(global.dataDir)} ${args}` : `epochlab ${args}`;
 }
 
 export function print(json: boolean, value: unknown, text: () => string): void {
@@ -65,5 +89,6 @@ export function bestLine(runs: RunSummary[]): string {
   const epoch = best.bestEpoch ?? 0;
   const iterations = epoch * best.accounting.iterationsPerEpoch;
   const samples = epoch * best.accounting.samplesPerEpoch;
-  return `lowest validation loss: run ${best.id} (${varyingParams(runs.map((r) => r.params)).map((p) => `${p}=${best.params[p]}`).join(' ')}) — ${best.bestValLoss!.toFixed(4)} at epoch ${epoch}, after ${iterations} iterations and ${samples} samples`;
+  const varying = varyingParams(runs.map((r) => r.params)).map((p) => `${p}=${best.params[p]}`).join(' ');
+  return `lowest validation loss: run ${best.id}${varying ? ` (${varying})` : ''} — ${best.bestValLoss!.toFixed(4)} at epoch ${epoch}, after ${iterations} iterations and ${samples} samples`;
 }

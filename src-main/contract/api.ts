@@ -24,7 +24,11 @@ export const apiInputSchemas = {
   listExperiments: z.strictObject({}),
   getExperiment: z.strictObject({ experimentId: id }),
   cancelExperiment: z.strictObject({ experimentId: id }),
-  /** Trains what an experiment has left: queued runs, and interrupted ones again from scratch. */
+  /**
+   * Trains what an experiment has left: queued runs; interrupted or cancelled ones from their last resume
+   * point that agrees with the database (else from scratch, with a note saying why); runs that failed for a
+   * full disk, the same way.
+   */
   resumeExperiment: z.strictObject({ experimentId: id }),
   deleteExperiment: z.strictObject({ experimentId: id }),
   getRun: z.strictObject({ runId: id }),
@@ -47,11 +51,13 @@ export interface ApiOutputs {
   getSystemInfo: SystemInfo;
   listDatasets: DatasetInfo[];
   previewExperiment: ExperimentPreview;
-  createExperiment: ExperimentSummary;
+  /** The new experiment, with the preview's warnings (batch size above N, …) so every front door can show them. */
+  createExperiment: ExperimentSummary & { warnings: string[] };
   listExperiments: ExperimentSummary[];
   getExperiment: ExperimentDetail;
   cancelExperiment: { cancelled: number };
-  resumeExperiment: { queued: number };
+  /** `notes`: what the user should know about how runs were queued (a resume point discarded, and why). */
+  resumeExperiment: { queued: number; notes: string[] };
   deleteExperiment: { deleted: boolean };
   getRun: RunDetail;
   cancelRun: { cancelled: boolean };

@@ -10,6 +10,22 @@ export const FINISHED_STATUSES: ReadonlySet<RunStatus> = new Set([
   'completed', 'early-stopped', 'diverged', 'failed', 'cancelled', 'interrupted',
 ]);
 
+/**
+ * How the error of a run that failed because the disk was full begins: such a failure is the disk's, not the
+ * run's, so `resume` queues the run again once there is space (docs/reliability.md D3).
+ */
+export const DISK_FULL_FAILURE = 'the disk is full';
+
+export function diskFullFailure(detail: string): string {
+  return `${DISK_FULL_FAILURE} (${detail}); free some space, then resume the experiment`;
+}
+
+/** Runs `resume` queues again: stopped before they finished, or failed only because the disk was full. */
+export function isResumable(run: { status: RunStatus; error: string | null }): boolean {
+  if (run.status === 'interrupted' || run.status === 'cancelled') return true;
+  return run.status === 'failed' && run.error !== null && run.error.startsWith(DISK_FULL_FAILURE);
+}
+
 /** `interrupted`: the process stopped while it ran; what is left can be resumed. */
 export type ExperimentStatus = 'running' | 'finished' | 'interrupted';
 

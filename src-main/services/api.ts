@@ -14,8 +14,8 @@ export interface ApiDeps {
   runner: ExperimentRunner;
   dataDir: string;
   systemInfo: () => Promise<SystemInfo>;
-  /** Pid of another process that owns the data folder (this one may only read), or null. */
-  trainingOwner: number | null;
+  /** Why this process may not start, resume or delete experiments (it only reads, or another owns the folder); null when it may. */
+  trainingRefusal: string | null;
 }
 
 export function createApi(deps: ApiDeps): EpochlabApi {

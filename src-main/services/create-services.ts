@@ -9,8 +9,8 @@ import { BACKEND_NAMES, type BackendChoice, type DatasetImportSource, type Epoch
 import { importDataset } from '../engine/datasets/catalog';
 import { TrainingPool } from '../engine/pool/pool';
 import { probeBackendsInWorker } from '../engine/pool/probe';
-import { openStore, type RunStore } from '../store';
-import { acquireLock } from './lock';
+import { openStore, openStoreForReading, type RunStore } from '../store';
+import { acquireLock, type DataDirLock } from './lock';
 import { createApi } from './api';
 import { databasePath } from './data-dir';
 import { EventHub } from './events';
@@ -19,6 +19,13 @@ import { appVersion, defaultConcurrency } from './system';
 
 export interface ServiceOptions {
   dataDir: string;
+  /**
+   * Whether this process may train (app, `run`, `resume`, `serve`). Only a training process takes the data
+   * folder's lock and repairs what a dead one left `running`; any other (`ls`, `show`, `export`, `info`,
+   * `datasets`, `preview`) opens the database read-only and never writes, so it never stands in a training
+   * process's way and works on a full disk (docs/reliability.md D7). Defaults to true.
+   */
+  trains?: boolean;
   concurrency?: number;
   backend?: BackendChoice;
   /** The bundled worker entry; defaults to worker.js next to the running bundle. */
@@ -31,28 +38,70 @@ export interface ServiceOptions {
 
 export type Services = EpochlabServices & {
   runner: ExperimentRunner;
-  /** Set when another process owns the data folder: this one can read but not train. */
+  /** Why this process can read but not train (another process owns the folder, the disk is full, it only reads); null when it can train. */
   readOnlyBecause: string | null;
+  /** Said to the user when what is shown may be incomplete (a full disk hides the newest unsaved changes). */
+  readNote: string | null;
+  /**
+   * The last resort of a forced exit (a second Ctrl-C after the flush timeout): synchronously ends every run
+   * this process is training as `cancelled` with `reason`, closes the store and releases the lock, so the
+   * process can exit at once without leaving a run `running`.
+   */
+  abandon(reason: string): void;
 };
 
-export async function createServices(options: ServiceOptions): Promise<Services> {
+interface Opened {
+  store: RunStore;
+  lock: DataDirLock | null;
+  readOnlyBecause: string | null;
+  readNote: string | null;
+}
+
+/** The store and, for a training process that gets it, the lock. */
+function openForPurpose(options: ServiceOptions): Opened {
   const { dataDir } = options;
+  const dbPath = databasePath(dataDir);
+  const binding = { nativeBinding: options.sqliteNativeBinding };
+  const reading = (readOnlyBecause: string): Opened => {
+    const { store, note } = openStoreForReading(dbPath, binding);
+    return { store, lock: null, readOnlyBecause, readNote: note };
+  };
+  if (options.trains === false) return reading('this command only reads the data folder');
   mkdirSync(dataDir, { recursive: true });
-  const lock = acquireLock(dataDir);
-  let store: RunStore;
+  let lock: DataDirLock;
   try {
-    store = openStore(databasePath(dataDir), { nativeBinding: options.sqliteNativeBinding });
+    lock = acquireLock(dataDir);
   } catch (error) {
-    lock.release();
-    throw error;
+    // A full or read-only disk: nothing can train here, but everything stored can still be read.
+    return reading(`cannot train in ${dataDir}: ${lockFailure(error)}`);
   }
-  if (lock.heldBy === null) {
+  if (lock.heldBy !== null) {
+    return reading(`another Epochlab process (pid ${lock.heldBy}) is training in ${dataDir}; only one process can train in a data folder at a time`);
+  }
+  try {
+    const store = openStore(dbPath, binding);
     // A process that died mid-run left runs `running`: they are `interrupted`, and their experiments can be resumed.
     store.interruptStaleRuns();
     for (const experiment of store.listExperiments()) {
       if (experiment.status === 'running') store.setExperimentStatus(experiment.id, 'interrupted');
     }
+    return { store, lock, readOnlyBecause: null, readNote: null };
+  } catch (error) {
+    lock.release();
+    throw error;
   }
+}
+
+function lockFailure(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') return 'the disk is full';
+  if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') return 'the data folder is not writable';
+  return error instanceof Error ? error.message : String(error);
+}
+
+export async function createServices(options: ServiceOptions): Promise<Services> {
+  const { dataDir } = options;
+  const { store, lock, readOnlyBecause, readNote } = openForPurpose(options);
   const backend = options.backend ?? 'auto';
   const concurrency = options.concurrency ?? defaultConcurrency(backend);
   const workerScript = options.workerScript ?? join(__dirname, 'worker.js');
@@ -74,12 +123,13 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     });
     return { version: appVersion(), dataDir, cores: availableParallelism(), backends: await probes, defaultConcurrency: concurrency };
   };
-  const api = createApi({ store, runner, dataDir, systemInfo, trainingOwner: lock.heldBy });
+  const api = createApi({ store, runner, dataDir, systemInfo, trainingRefusal: readOnlyBecause });
   let closed = false;
   return {
     api,
     runner,
-    readOnlyBecause: lock.heldBy === null ? null : `another Epochlab process (pid ${lock.heldBy}) is training in ${dataDir}; only one process can train in a data folder at a time`,
+    readOnlyBecause,
+    readNote,
     subscribe: (listener) => events.subscribe(listener),
     importDataset: (source: DatasetImportSource) => importDataset(source, { dataDir }),
     close: async () => {
@@ -88,7 +138,36 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       await pool.close();
       await runner.idle();
       store.close();
-      lock.release();
+      lock?.release();
+    },
+    abandon: (reason) => {
+      if (closed) return;
+      closed = true;
+      abandonRuns(store, runner.activeRunIds(), reason);
+      store.close();
+      lock?.release();
     },
   };
+}
+
+/** Marks runs still training `cancelled` and their experiments `interrupted`, as far as the disk lets it. */
+function abandonRuns(store: RunStore, runIds: number[], reason: string): void {
+  const experiments = new Set<number>();
+  for (const runId of runIds) {
+    try {
+      const run = store.getRun(runId);
+      if (!run || (run.summary.status !== 'running' && run.summary.status !== 'queued')) continue;
+      experiments.add(run.summary.experimentId);
+      store.markRunEnded(runId, { status: 'cancelled', error: reason, bestEpoch: null, divergedAtStep: null });
+    } catch {
+      // Left `running`: the next training process marks it `interrupted`, which is still true.
+    }
+  }
+  for (const experimentId of experiments) {
+    try {
+      store.setExperimentStatus(experimentId, 'interrupted');
+    } catch {
+      // As above.
+    }
+  }
 }

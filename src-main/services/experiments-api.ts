@@ -1,13 +1,13 @@
 /** The experiment methods of the API: preview, create, list, cancel, resume, delete, export. */
 import { rmSync } from 'node:fs';
-import { join, resolve, sep } from 'node:path';
-import { ApiError, type EpochlabApi, type ExperimentDetail, type ExperimentSpec, type ExperimentSummary } from '../contract';
+import { resolve, sep } from 'node:path';
+import { ApiError, isResumable, type EpochlabApi, type ExperimentDetail, type ExperimentSpec, type ExperimentSummary } from '../contract';
 import { previewExperiment, specIssues, trainValSizes } from '../engine/search';
-import { readResumePoint } from '../engine/training/resume-file';
+import { checkpointDirOf } from '../engine/training/checkpoint-layout';
 import type { ApiDeps } from './api';
 import { describeSpecDataset } from './datasets-api';
 import { exportCsv, exportJson } from './export';
-import { checkpointDirOf } from './runner';
+import { planResume } from './resume-plan';
 
 type ExperimentMethods =
   | 'previewExperiment' | 'createExperiment' | 'listExperiments' | 'getExperiment' | 'cancelExperiment'
@@ -48,9 +48,7 @@ export function experimentsApi(deps: ApiDeps): Pick<EpochlabApi, ExperimentMetho
   };
 
   const assertCanTrain = () => {
-    if (deps.trainingOwner !== null) {
-      throw new ApiError('conflict', `another Epochlab process (pid ${deps.trainingOwner}) is training in this data folder; start or resume experiments there, or stop it first`);
-    }
+    if (deps.trainingRefusal !== null) throw new ApiError('conflict', deps.trainingRefusal);
   };
 
   return {
@@ -65,7 +63,7 @@ export function experimentsApi(deps: ApiDeps): Pick<EpochlabApi, ExperimentMetho
       }));
       const { experimentId } = store.createExperiment(spec, runs);
       runner.start(experimentId, store.queuedRuns(experimentId));
-      return summaryOf(experimentId);
+      return { ...summaryOf(experimentId), warnings: result.warnings };
     },
     listExperiments: async () => store.listExperiments(),
     getExperiment: async ({ experimentId }) => experimentDetail(experimentId),
@@ -77,15 +75,16 @@ export function experimentsApi(deps: ApiDeps): Pick<EpochlabApi, ExperimentMetho
       const detail = experimentDetail(experimentId);
       assertCanTrain();
       if (runner.isActive(experimentId)) throw new ApiError('conflict', `experiment ${experimentId} is still running`);
+      const notes: string[] = [];
       for (const run of detail.runs) {
-        if (run.status !== 'interrupted' && run.status !== 'cancelled') continue;
-        // From the last finished epoch when the run left a resume point, else from scratch.
-        const point = readResumePoint(join(dataDir, checkpointDirOf(run.id)));
-        store.requeueRun(run.id, point ?? undefined);
+        if (!isResumable(run)) continue;
+        const plan = planResume(dataDir, run, store.getEpochs(run.id));
+        notes.push(...plan.notes);
+        store.requeueRun(run.id, plan.from ?? undefined);
       }
       const queued = store.queuedRuns(experimentId);
       runner.start(experimentId, queued);
-      return { queued: queued.length };
+      return { queued: queued.length, notes };
     },
     deleteExperiment: async ({ experimentId }) => {
       experimentDetail(experimentId);

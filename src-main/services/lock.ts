@@ -1,6 +1,7 @@
 /**
- * One process at a time trains in a data folder (desktop app, `epochlab run` or `epochlab serve`). Others
- * may read. The owner writes its pid to a lock file; a lock whose process is gone is stale and is taken over.
+ * One process at a time trains in a data folder (desktop app, `epochlab run`, `resume` or `serve`). The owner
+ * writes its pid to a lock file; a lock whose process is gone is stale and is taken over. Processes that only
+ * read never come here (see createServices' `trains`), so they can never make a training process wait or fail.
  */
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,7 +17,14 @@ export function acquireLock(dataDir: string): DataDirLock {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(path, 'wx');
-      writeSync(fd, String(process.pid));
+      try {
+        writeSync(fd, String(process.pid));
+      } catch (error) {
+        // A full disk creates the file but not its content: an empty lock would stand in the next process's way.
+        closeSync(fd);
+        rmSync(path, { force: true });
+        throw error;
+      }
       closeSync(fd);
       let released = false;
       const release = () => {

@@ -4,8 +4,10 @@
  */
 import type { FromWorker, RunSummary, TrialEnd, BackendChoice } from '../contract';
 import type { TrainingPool } from '../engine/pool/pool';
+import { checkpointDirOf } from '../engine/training/checkpoint-layout';
 import type { RunStore } from '../store';
 import type { EventHub } from './events';
+import { failureReason } from './failures';
 
 export interface RunnerOptions {
   dataDir: string;
@@ -21,11 +23,6 @@ interface ActiveRun {
   storeError: string | null;
   lastProgress: { step: number; elapsedMs: number; samples: number };
   done: Promise<void>;
-}
-
-/** A run's checkpoint folder, relative to the data folder. */
-export function checkpointDirOf(runId: number): string {
-  return `checkpoints/run-${runId}`;
 }
 
 export class ExperimentRunner {
@@ -119,14 +116,14 @@ export class ExperimentRunner {
           break;
       }
     } catch (error) {
-      state.storeError = `could not save the run's metrics: ${error instanceof Error ? error.message : String(error)}`;
+      state.storeError = failureReason(`could not save the run's metrics: ${error instanceof Error ? error.message : String(error)}`, error);
       this.pool.cancel(runId);
     }
   }
 
   private onEnd(runId: number, state: ActiveRun, end: TrialEnd): void {
     const status = state.storeError ? 'failed' : end.status;
-    const error = state.storeError ?? end.reason;
+    const error = state.storeError ?? (end.status === 'failed' ? failureReason(end.reason) : end.reason);
     try {
       this.store.markRunEnded(runId, {
         status, error, bestEpoch: end.bestEpoch, divergedAtStep: end.status === 'diverged' && !state.storeError ? end.divergedAtStep : null,

@@ -42,7 +42,7 @@ export interface RunStore {
   markRunStarted(runId: number, info: RunStartInfo): void;
   markRunEnded(runId: number, info: RunEndInfo): void;
   /**
-   * Puts an interrupted or cancelled run back to `queued`. Without `resumeAfterEpoch` it trains again from
+   * Puts an interrupted or cancelled run (or one that failed for a full disk, see isResumable) back to `queued`. Without `resumeAfterEpoch` it trains again from
    * scratch (its metrics and checkpoint rows are deleted); with it, it continues from that epoch's resume
    * checkpoint: rows of later epochs are deleted, earlier ones kept, and the best epoch set to the one given.
    */

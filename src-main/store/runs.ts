@@ -1,7 +1,7 @@
 /** Runs: summaries (with best and final epoch values joined in) and the status lifecycle. */
 import type Database from 'better-sqlite3';
 import type { BackendInfo, IterationAccounting, RunStatus, RunSummary, TrialConfig, TrialParams } from '../contract';
-import { FINISHED_STATUSES } from '../contract/records';
+import { FINISHED_STATUSES, isResumable } from '../contract/records';
 import type { RunEndInfo, RunStartInfo } from './run-store';
 import { guard } from './errors';
 import { nowIso, parseJson, parseJsonOrNull } from './values';
@@ -65,7 +65,7 @@ export class RunQueries {
     this.queuedOf = db.prepare<[number], RunRow>(`${SUMMARY_SELECT} WHERE r.experiment_id = ? AND r.status = 'queued' ORDER BY r.idx`);
     this.one = db.prepare<[number], RunRow>(`${SUMMARY_SELECT} WHERE r.id = ?`);
     this.configOf = db.prepare<[number], string>('SELECT config FROM runs WHERE id = ?').pluck();
-    this.statusOf = db.prepare<[number], RunStatus>('SELECT status FROM runs WHERE id = ?').pluck();
+    this.statusOf = db.prepare<[number], { status: RunStatus; error: string | null }>('SELECT status, error FROM runs WHERE id = ?');
     this.started = db.prepare<[string, string, string, number]>(
       `UPDATE runs SET status = 'running', started_at = ?, backend = ?, dataset_fingerprint = ?, ended_at = NULL, error = NULL WHERE id = ?`,
     );
@@ -133,10 +133,10 @@ export class RunQueries {
   requeue(runId: number, keepThroughEpoch = 0, bestEpoch: number | null = null): void {
     guard(`could not requeue run ${runId}`, () =>
       this.db.transaction(() => {
-        const status = this.statusOf.get(runId);
-        if (status === undefined) throw new RangeError(`there is no run ${runId}`);
-        if (status !== 'interrupted' && status !== 'cancelled') {
-          throw new Error(`run ${runId} is ${status}; only an interrupted or cancelled run can be queued again`);
+        const row = this.statusOf.get(runId);
+        if (row === undefined) throw new RangeError(`there is no run ${runId}`);
+        if (!isResumable(row)) {
+          throw new Error(`run ${runId} is ${row.status}; only an interrupted or cancelled run, or one that failed for a full disk, can be queued again`);
         }
         this.clearIterations.run(runId, keepThroughEpoch);
         this.clearEpochs.run(runId, keepThroughEpoch);

@@ -62,7 +62,7 @@ export function createFakeServices(): FakeServices {
       return unsupported('getExperiment');
     },
     async cancelExperiment(input) { record('cancelExperiment', input); return { cancelled: 0 }; },
-    async resumeExperiment(input) { record('resumeExperiment', input); return { queued: 0 }; },
+    async resumeExperiment(input) { record('resumeExperiment', input); return { queued: 0, notes: [] }; },
     async deleteExperiment(input) {
       record('deleteExperiment', input);
       return { deleted: experiments.delete(input.experimentId) };

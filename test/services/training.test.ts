@@ -140,7 +140,7 @@ describe('services: training grids in worker threads', () => {
     const kept = (await services.api.getEpochMetrics({ runIds: [cancelled.id] }))[cancelled.id];
     expect(kept.length).toBeGreaterThanOrEqual(3);
 
-    expect(await services.api.resumeExperiment({ experimentId: experiment.id })).toEqual({ queued: 1 });
+    expect(await services.api.resumeExperiment({ experimentId: experiment.id })).toEqual({ queued: 1, notes: [] });
     await services.runner.idle();
     const [run] = (await services.api.getExperiment({ experimentId: experiment.id })).runs;
     expect(run.status).toBe('completed');

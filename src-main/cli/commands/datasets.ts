@@ -11,7 +11,7 @@ export function registerDatasets({ program, globals }: CommandContext): void {
     .description('list datasets (built-in and imported); `datasets import` adds one')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
-      await withServices(globals(), {}, async (services) => {
+      await withServices(globals(), { trains: false }, async (services) => {
         const list = await services.api.listDatasets({});
         print(!!opts.json, list, () => datasetsTable(list));
       });
@@ -42,7 +42,7 @@ export function registerDatasets({ program, globals }: CommandContext): void {
             ...(opts.header === false ? { header: false } : {}),
           }
         : { format: 'npy' as const, name: opts.name, x: need(opts.x, '--x'), y: need(opts.y, '--y') };
-      await withServices(globals(), {}, async (services) => {
+      await withServices(globals(), { trains: false }, async (services) => {
         const info = await services.importDataset(source);
         print(!!opts.json, info, () => `imported ${plain(info.name)} as ${info.id}: ${info.rows} rows, input [${info.inputShape.join(', ')}], ${info.numClasses} classes`);
       });

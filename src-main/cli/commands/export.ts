@@ -12,7 +12,7 @@ export function registerExport({ program, globals }: CommandContext): void {
     .addOption(new Option('--format <format>', 'csv or json').choices(['csv', 'json']).makeOptionMandatory())
     .option('--out <file>', 'write to this file instead of standard output')
     .action(async (experimentId: number, opts: { format: 'csv' | 'json'; out?: string }) => {
-      await withServices(globals(), {}, async (services) => {
+      await withServices(globals(), { trains: false }, async (services) => {
         const file = await services.api.exportExperiment({ experimentId, format: opts.format });
         if (opts.out) {
           writeFileSync(resolve(opts.out), file.content);

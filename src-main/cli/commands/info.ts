@@ -8,7 +8,7 @@ export function registerInfo({ program, globals }: CommandContext): void {
     .description('version, data folder, cores, and which training backends load here (each tried, with the reason when not)')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
-      await withServices(globals(), {}, async (services) => {
+      await withServices(globals(), { trains: false }, async (services) => {
         const info = await services.api.getSystemInfo({});
         print(!!opts.json, info, () => systemInfoText(info));
       });

@@ -8,7 +8,7 @@ export function registerLs({ program, globals }: CommandContext): void {
     .description('list experiments')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
-      await withServices(globals(), {}, async (services) => {
+      await withServices(globals(), { trains: false }, async (services) => {
         const list = await services.api.listExperiments({});
         print(!!opts.json, list, () => (list.length ? experimentsTable(list) : 'no experiments yet — try: epochlab run examples/batch-size-sweep.json'));
       });

@@ -10,7 +10,7 @@ export function registerPreview({ program, globals }: CommandContext): void {
     .option('--json', 'print JSON')
     .action(async (specPath: string, opts: { json?: boolean }) => {
       const spec = readSpecFile(specPath);
-      await withServices(globals(), {}, async (services) => {
+      await withServices(globals(), { trains: false }, async (services) => {
         const preview = await services.api.previewExperiment({ spec });
         print(!!opts.json, preview, () => previewTable(preview));
       });

@@ -3,39 +3,44 @@ import type { BackendChoice, RunSummary } from '../../contract';
 import { CliError } from '../errors';
 import { plain, runsTable, varyingParams } from '../format';
 import { createProgress } from '../progress';
-import { backendOption, bestLine, positiveInt, print, readSpecFile, withServices, type CommandContext } from '../shared';
+import { backendOption, bestLine, commandLine, positiveInt, print, readSpecFile, withServices, type CommandContext } from '../shared';
 
 export function registerRun({ program, globals }: CommandContext): void {
   program
     .command('run')
-    .description('train every trial of an experiment spec (JSON) and print a summary table')
+    .description('train every trial of an experiment spec (JSON) and print a summary table; Ctrl-C cancels the trials (resumable) and exits 130')
     .argument('<spec>', 'experiment spec file (see examples/)')
     .option('--concurrency <n>', 'trials trained at once (default: cores for CPU backends, 1 for GPU)', positiveInt('concurrency'))
     .addOption(backendOption())
     .option('--json', 'print the result as JSON (no progress bars)')
     .action(async (specPath: string, opts: { concurrency?: number; backend: BackendChoice; json?: boolean }) => {
       const spec = readSpecFile(specPath);
-      await withServices(globals(), { concurrency: opts.concurrency, backend: opts.backend }, async (services) => {
+      await withServices(globals(), { trains: true, concurrency: opts.concurrency, backend: opts.backend }, async (services, stopping) => {
         if (services.readOnlyBecause) throw new CliError(services.readOnlyBecause, 1);
         const experiment = await services.api.createExperiment({ spec });
         const detail = await services.api.getExperiment({ experimentId: experiment.id });
         const params = varyingParams(detail.runs.map((r) => r.params));
         const describe = (r: RunSummary) => params.map((p) => `${p}=${r.params[p]}`).join(' ');
         const progress = opts.json ? null : createProgress(detail.runs, process.stderr, describe);
-        if (!opts.json) process.stderr.write(`experiment ${experiment.id} "${plain(experiment.name)}": ${detail.runs.length} trial(s)\n`);
+        if (!opts.json) {
+          process.stderr.write(`experiment ${experiment.id} "${plain(experiment.name)}": ${detail.runs.length} trial(s)\n`);
+          for (const warning of experiment.warnings) process.stderr.write(`warning: ${warning}\n`);
+        }
+        let interrupted = false;
+        void stopping.then(() => {
+          interrupted = true;
+        });
         const unsubscribe = services.subscribe((e) => progress?.onEvent(e));
-        const interrupt = () => void services.api.cancelExperiment({ experimentId: experiment.id });
-        process.once('SIGINT', interrupt);
         try {
           await services.runner.idle();
         } finally {
-          process.off('SIGINT', interrupt);
           unsubscribe();
           progress?.stop();
         }
         const final = await services.api.getExperiment({ experimentId: experiment.id });
-        print(!!opts.json, final, () => `${runsTable(final.runs)}\n${bestLine(final.runs)}`);
-        if (final.runs.some((r) => r.status === 'failed')) throw new CliError('some trials failed (see the table)', 1);
+        print(!!opts.json, final, () => [runsTable(final.runs), bestLine(final.runs)].filter(Boolean).join('\n'));
+        if (interrupted) process.stderr.write(`to continue: ${commandLine(globals(), `resume ${experiment.id}`)}\n`);
+        else if (final.runs.some((r) => r.status === 'failed')) throw new CliError('some trials failed (see the table)', 1);
       });
     });
 }

@@ -1,13 +1,11 @@
-/** `epochlab serve`: the services behind the token-protected HTTP + WebSocket server, until Ctrl-C. */
+/** `epochlab serve`: the services behind the token-protected HTTP + WebSocket server, until Ctrl-C or SIGTERM (then exit 130 / 143, see interrupt.ts). */
 import { InvalidArgumentError } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackendChoice } from '../../contract';
 import { startServer } from '../../server/server';
-import { createServices } from '../../services/create-services';
-import { resolveDataDir } from '../../services/data-dir';
 import { CliError } from '../errors';
-import { backendOption, positiveInt, type CommandContext, type GlobalOptions } from '../shared';
+import { backendOption, positiveInt, withServices, type CommandContext, type GlobalOptions } from '../shared';
 
 interface ServeOptions {
   host: string;
@@ -41,22 +39,16 @@ async function serve(global: GlobalOptions, opts: ServeOptions): Promise<void> {
   if (!existsSync(join(staticDir, 'index.html'))) {
     throw new CliError(`the UI is not built (${staticDir} has no index.html): run \`npm run build\` first`, 1);
   }
-  const services = await createServices({ dataDir: resolveDataDir(global.dataDir), concurrency: opts.concurrency, backend: opts.backend });
-  if (services.readOnlyBecause) process.stderr.write(`warning: ${services.readOnlyBecause}; serving read-only\n`);
-  let server: Awaited<ReturnType<typeof startServer>>;
-  try {
-    server = await startServer(services, { host: opts.host, port: opts.port, staticDir, log: (line) => process.stderr.write(`${line}\n`) });
-  } catch (error) {
-    await services.close();
-    throw new CliError(error instanceof Error ? error.message : String(error), 1);
-  }
-  process.stdout.write(`Epochlab is serving at ${server.url}\nOpen that address in a browser on this machine. Press Ctrl-C to stop.\n`);
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+  await withServices(global, { trains: true, concurrency: opts.concurrency, backend: opts.backend }, async (services, stopping) => {
+    if (services.readOnlyBecause) process.stderr.write(`warning: ${services.readOnlyBecause}; serving read-only\n`);
+    let server: Awaited<ReturnType<typeof startServer>>;
+    try {
+      server = await startServer(services, { host: opts.host, port: opts.port, staticDir, log: (line) => process.stderr.write(`${line}\n`) });
+    } catch (error) {
+      throw new CliError(error instanceof Error ? error.message : String(error), 1);
+    }
+    process.stdout.write(`Epochlab is serving at ${server.url}\nOpen that address in a browser on this machine. Press Ctrl-C to stop.\n`);
+    await stopping;
+    await server.close();
   });
-  process.stderr.write('stopping: cancelling running trials…\n');
-  await server.close();
-  await services.close();
 }

@@ -10,7 +10,7 @@ export function registerShow({ program, globals }: CommandContext): void {
     .option('--experiment', 'the id is an experiment: show its run table')
     .option('--json', 'print JSON')
     .action(async (id: number, opts: { json?: boolean; experiment?: boolean }) => {
-      await withServices(globals(), {}, async (services) => {
+      await withServices(globals(), { trains: false }, async (services) => {
         if (opts.experiment) {
           const detail = await services.api.getExperiment({ experimentId: id });
           print(!!opts.json, detail, () => `experiment ${detail.id} "${plain(detail.name)}" — ${detail.status}\n${runsTable(detail.runs)}\n${bestLine(detail.runs)}`);

@@ -1,12 +1,13 @@
 /**
  * Checkpoints: a model's weights as one binary file (float32, concatenated) plus a JSON manifest of names
  * and shapes. tfjs can only save to files through tfjs-node, which is optional, so we write our own.
- * Writes go to a temporary name first and are renamed, so a crash never leaves a half checkpoint.
+ * Writes go to a temporary name first and are renamed, data before manifest, so a crash never leaves a half
+ * checkpoint or a manifest beside data it does not describe. File names come from checkpoint-layout.ts.
  */
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { RESUME_FORMAT, readResumeManifest, resumePaths, type ResumeManifest, type TensorEntry } from './resume-file';
+import { removeResumePoints, resumeEpochsIn, resumeFiles, tempFileOf, weightsFiles, type FilePair, type WeightsKind } from './checkpoint-layout';
+import { RESUME_FORMAT, RESUME_POINTS_KEPT, newestResumePoint, sha256Of, type ResumeManifest, type TensorEntry } from './resume-file';
 
 export interface WeightManifest {
   format: 'epochlab-weights-v1';
@@ -14,9 +15,8 @@ export interface WeightManifest {
   weights: Array<{ name: string; shape: number[]; offset: number; length: number }>;
 }
 
-/** Writes `<dir>/<name>.bin` and `<dir>/<name>.json`; returns the bytes written. */
-export async function saveWeights(model: tf.LayersModel, absDir: string, name: string, epoch: number): Promise<number> {
-  mkdirSync(absDir, { recursive: true });
+/** Writes the `kind` weights checkpoint; returns the bytes written. */
+export async function saveWeights(model: tf.LayersModel, absDir: string, kind: WeightsKind, epoch: number): Promise<number> {
   const weights = model.getWeights();
   const arrays = await Promise.all(weights.map((w) => w.data() as Promise<Float32Array>));
   const total = arrays.reduce((n, a) => n + a.length, 0);
@@ -28,20 +28,29 @@ export async function saveWeights(model: tf.LayersModel, absDir: string, name: s
     manifest.weights.push({ name: model.weights[i].name, shape: w.shape, offset, length: arrays[i].length });
     offset += arrays[i].length;
   });
-  const bin = join(absDir, `${name}.bin`);
-  const json = join(absDir, `${name}.json`);
-  writeFileSync(`${bin}.tmp`, Buffer.from(data.buffer, data.byteOffset, data.byteLength));
-  writeFileSync(`${json}.tmp`, JSON.stringify(manifest));
-  renameSync(`${bin}.tmp`, bin);
-  renameSync(`${json}.tmp`, json);
+  writePair(absDir, weightsFiles(absDir, kind), Buffer.from(data.buffer, data.byteOffset, data.byteLength), manifest);
   return data.byteLength;
 }
 
-/** The weights of a checkpoint as tensors (for restore-best after a resume); null when it does not exist. */
-export function readWeightTensors(absDir: string, name: string): tf.Tensor[] | null {
-  if (!existsSync(join(absDir, `${name}.json`))) return null;
-  const manifest = JSON.parse(readFileSync(join(absDir, `${name}.json`), 'utf8')) as WeightManifest;
-  const bytes = readFileSync(join(absDir, `${name}.bin`));
+/** Data first, manifest last, each through a temporary name: a manifest on disk always describes its data. */
+function writePair(absDir: string, files: FilePair, data: Buffer, manifest: object): void {
+  mkdirSync(absDir, { recursive: true });
+  writeFileSync(tempFileOf(files.bin), data);
+  renameSync(tempFileOf(files.bin), files.bin);
+  writeFileSync(tempFileOf(files.json), JSON.stringify(manifest));
+  renameSync(tempFileOf(files.json), files.json);
+}
+
+/**
+ * The weights of a checkpoint as tensors (for restore-best after a resume); null when it does not exist or
+ * was written at another epoch than `epoch` (a best checkpoint newer than the resume point it goes with).
+ */
+export function readWeightTensors(absDir: string, kind: WeightsKind, epoch: number | null): tf.Tensor[] | null {
+  const files = weightsFiles(absDir, kind);
+  if (epoch === null || !existsSync(files.json)) return null;
+  const manifest = JSON.parse(readFileSync(files.json, 'utf8')) as WeightManifest;
+  if (manifest.epoch !== epoch) return null;
+  const bytes = readFileSync(files.bin);
   const data = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
   return manifest.weights.map((w) => tf.tensor(data.slice(w.offset, w.offset + w.length), w.shape));
 }
@@ -74,22 +83,27 @@ export async function saveResumePoint(model: tf.LayersModel, optimizer: tf.Optim
     offset += arrays[i].length;
   });
   const nModel = model.getWeights().length;
-  const manifest: ResumeManifest = { format: RESUME_FORMAT, ...counters, model: table.slice(0, nModel), optimizer: table.slice(nModel) };
-  mkdirSync(absDir, { recursive: true });
-  const { json, bin } = resumePaths(absDir);
-  // The binary first, then the manifest that points into it: a reader never sees a manifest without its data.
-  writeFileSync(`${bin}.tmp`, Buffer.from(data.buffer, data.byteOffset, data.byteLength));
-  renameSync(`${bin}.tmp`, bin);
-  writeFileSync(`${json}.tmp`, JSON.stringify(manifest));
-  renameSync(`${json}.tmp`, json);
+  const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const manifest: ResumeManifest = {
+    format: RESUME_FORMAT, ...counters, model: table.slice(0, nModel), optimizer: table.slice(nModel),
+    data: { bytes: bytes.byteLength, sha256: sha256Of(bytes) },
+  };
+  writePair(absDir, resumeFiles(absDir, counters.epoch), bytes, manifest);
+  // The newest points stay; older ones (and anything half-written) go.
+  const kept = new Set(resumeEpochsIn(absDir).slice(0, RESUME_POINTS_KEPT));
+  removeResumePoints(absDir, (epoch) => kept.has(epoch));
   return true;
 }
 
-/** Restores weights and optimizer state from the resume point; returns its counters, or null if there is none. */
-export async function loadResumePoint(model: tf.LayersModel, optimizer: tf.Optimizer, absDir: string): Promise<ResumeManifest | null> {
-  const manifest = readResumeManifest(absDir);
-  if (!manifest) return null;
-  const bytes = readFileSync(resumePaths(absDir).bin);
+/**
+ * Restores weights and optimizer state from the newest resume point (the one the services checked against
+ * the database and kept); returns its counters. Throws with the reason when the point is missing, does not
+ * match its content hash, or does not fit this model.
+ */
+export async function loadResumePoint(model: tf.LayersModel, optimizer: tf.Optimizer, absDir: string): Promise<ResumeManifest> {
+  const found = newestResumePoint(absDir);
+  if ('problem' in found) throw new Error(found.problem);
+  const { manifest, data: bytes } = found;
   const data = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
   const tensorOf = (e: TensorEntry) => tf.tensor(data.slice(e.offset, e.offset + e.length), e.shape, e.dtype);
   if (manifest.model.length !== model.getWeights().length) throw new Error('the resume point does not match this model');

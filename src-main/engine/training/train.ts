@@ -12,7 +12,7 @@ import {
 import type { TrialEnd } from '../../contract/worker';
 import { createRng, deriveSeed, permutation } from '../random';
 import { loadResumePoint, readWeightTensors, saveResumePoint, saveWeights } from './checkpoint';
-import { removeResumePoint } from './resume-file';
+import { removeResumePoints, weightsRefOf } from './checkpoint-layout';
 import { buildModel, decayedWeights } from './model';
 import { createOptimizer, setLearningRate } from './optimizer';
 import { learningRateAt } from './schedules';
@@ -52,7 +52,7 @@ const EVAL_CHUNK = 1024;
 export async function trainTrial(options: TrainOptions): Promise<TrialEnd> {
   const end = await trainLoop(options);
   // A cancelled run keeps its resume point (it can be resumed); any other end makes it useless.
-  if (options.checkpoints && end.status !== 'cancelled') removeResumePoint(checkpointDir(options.checkpoints));
+  if (options.checkpoints && end.status !== 'cancelled') removeResumePoints(checkpointDir(options.checkpoints));
   return end;
 }
 
@@ -98,14 +98,20 @@ async function trainLoop(options: TrainOptions): Promise<TrialEnd> {
   try {
     if (options.resume) {
       const dir = options.checkpoints ? checkpointDir(options.checkpoints) : null;
-      const point = dir ? await loadResumePoint(model, optimizer, dir) : null;
-      if (!point || !dir) return { status: 'failed', reason: 'the resume point of this run is missing or damaged; resume it again to train it from scratch', bestEpoch: null };
+      let point: Awaited<ReturnType<typeof loadResumePoint>>;
+      try {
+        if (!dir) throw new Error('this run keeps no checkpoint files');
+        point = await loadResumePoint(model, optimizer, dir);
+      } catch (error) {
+        const why = error instanceof Error ? error.message : String(error);
+        return { status: 'failed', reason: `cannot continue from the resume point: ${why}; resume the experiment again to train this run from scratch`, bestEpoch: null };
+      }
       judge.restore(point.judge);
       ({ step, samplesSeen } = point);
       lastEpoch = point.epoch;
       firstEpoch = point.epoch + 1;
       started = performance.now() - point.elapsedMs;
-      if (restoreBest) bestWeights = readWeightTensors(dir, 'best');
+      if (restoreBest) bestWeights = readWeightTensors(dir!, 'best', point.judge.bestEpoch);
     }
     for (let epoch = firstEpoch; epoch <= params.epochs; epoch++) {
       const epochStart = performance.now();
@@ -158,6 +164,13 @@ async function trainLoop(options: TrainOptions): Promise<TrialEnd> {
       };
       lastEpoch = epoch;
       const decision = judge.observe(metric);
+      // The resume point before the epoch row: a process killed between the two leaves a point one epoch
+      // ahead of the database, which the services pass over for the one before (docs/reliability.md E6).
+      if (saveFiles && !decision.stop && epoch < params.epochs) {
+        await saveResumePoint(model, optimizer, checkpointDir(options.checkpoints!), {
+          epoch, step, samplesSeen, elapsedMs: metric.elapsedMs, judge: judge.snapshot(),
+        });
+      }
       sink.epoch(metric, judge.bestEpoch);
       if (decision.improved) {
         if (saveFiles) await writeCheckpoint(model, options, 'best', epoch, sink);
@@ -169,11 +182,6 @@ async function trainLoop(options: TrainOptions): Promise<TrialEnd> {
       if (decision.stop) {
         await finish(model, options, bestWeights, restoreBest, judge, lastEpoch, saveFiles, sink);
         return { status: 'early-stopped', reason: decision.stop.reason, bestEpoch: judge.bestEpoch };
-      }
-      if (saveFiles && epoch < params.epochs) {
-        await saveResumePoint(model, optimizer, checkpointDir(options.checkpoints!), {
-          epoch, step, samplesSeen, elapsedMs: metric.elapsedMs, judge: judge.snapshot(),
-        });
       }
     }
     await finish(model, options, bestWeights, restoreBest, judge, lastEpoch, saveFiles, sink);
@@ -250,7 +258,7 @@ async function evaluate(model: tf.LayersModel, set: ArraySet, data: TrainingData
 
 async function writeCheckpoint(model: tf.LayersModel, options: TrainOptions, kind: 'best' | 'last', epoch: number, sink: TrainingSink): Promise<void> {
   const bytes = await saveWeights(model, checkpointDir(options.checkpoints!), kind, epoch);
-  sink.checkpoint({ kind, epoch, path: `${options.checkpoints!.relDir}/${kind}`, bytes });
+  sink.checkpoint({ kind, epoch, path: weightsRefOf(options.checkpoints!.relDir, kind), bytes });
 }
 
 async function finish(

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeFailure, trainTrial } from '../../../src-main/engine/training/train';
+import { resumeEpochsIn, weightsFiles } from '../../../src-main/engine/training/checkpoint-layout';
 import { data, RecordingSink, trialConfig } from './helpers';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'epochlab-train-'));
@@ -117,7 +118,7 @@ describe('trainTrial', () => {
     expect(kinds).toContain('best');
     expect(kinds.at(-1)).toBe('last');
     expect(sink.checkpoints.at(-1)!.epoch).toBe(end.bestEpoch); // restoreBest: the last checkpoint holds the best weights
-    expect(existsSync(join(dataDir, 'checkpoints/run-1/best.bin'))).toBe(true);
+    expect(existsSync(weightsFiles(join(dataDir, 'checkpoints/run-1'), 'best').bin)).toBe(true);
   });
 
   it('stops when cancelled between batches', async () => {
@@ -135,7 +136,8 @@ describe('trainTrial', () => {
     const relDir = `checkpoints/resumed-${optimizer}`;
     const cancelled = await run(config, first, { checkpoints: true, relDir, cancelAfter: 17 }); // in epoch 4 (5 steps an epoch)
     expect(cancelled.status).toBe('cancelled');
-    expect(existsSync(join(dataDir, relDir, 'resume.json'))).toBe(true);
+    // The two newest resume points are kept: the last finished epoch (3) and the one before.
+    expect(resumeEpochsIn(join(dataDir, relDir))).toEqual([3, 2]);
     const second = new RecordingSink();
     const end = await run(config, second, { checkpoints: true, relDir, resume: true });
     expect(end.status).toBe('completed');
@@ -145,13 +147,13 @@ describe('trainTrial', () => {
     const tail = whole.rows.filter((r) => r.epoch >= 4);
     expect(second.rows.map((r) => r.loss)).toEqual(tail.map((r) => r.loss));
     expect(second.epochs.map((e) => e.valLoss)).toEqual(whole.epochs.slice(3).map((e) => e.valLoss));
-    expect(existsSync(join(dataDir, relDir, 'resume.json'))).toBe(false); // used up once the run ends
+    expect(resumeEpochsIn(join(dataDir, relDir))).toEqual([]); // used up once the run ends
   });
 
   it('refuses to resume without a resume point', async () => {
     const end = await run(trialConfig({ params: { epochs: 2 } }), new RecordingSink(), { checkpoints: true, relDir: 'checkpoints/none', resume: true });
     expect(end).toMatchObject({ status: 'failed' });
-    expect(end.reason).toMatch(/resume point of this run is missing/);
+    expect(end.reason).toMatch(/cannot continue from the resume point: this run has no resume point; resume the experiment again to train this run from scratch/);
   });
 
   it('leaks no tensors across epochs and trials', async () => {

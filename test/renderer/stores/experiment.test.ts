@@ -149,7 +149,7 @@ describe('resume', () => {
     client.handlers.getExperiment = () => ({ ...detail(runs.map((r) => ({ ...r, status: r.id === 1 ? 'interrupted' as const : 'queued' as const }))), status: 'interrupted' });
     await store.load();
     expect(store.resumable).toBe(true);
-    client.handlers.resumeExperiment = () => ({ queued: 2 });
+    client.handlers.resumeExperiment = () => ({ queued: 2, notes: [] });
     await expect(store.resume()).resolves.toBe(2);
     expect(client.calls.some((c) => c.method === 'resumeExperiment')).toBe(true);
   });

@@ -70,7 +70,7 @@ export async function startMockServer(staticDir: string, options: { api: boolean
       };
       experiments.set(id, detail);
       const { spec: _s, runs: _r, ...summary } = detail;
-      return summary;
+      return { ...summary, warnings: p.warnings };
     },
     listExperiments: () => [...experiments.values()].map(({ spec: _s, runs: _r, ...summary }) => summary).reverse(),
     getExperiment: ({ experimentId }: { experimentId: number }) => {
@@ -79,7 +79,7 @@ export async function startMockServer(staticDir: string, options: { api: boolean
       return { ...e, runs: e.runs.map((r) => runs.get(r.id)?.summary ?? r) };
     },
     cancelExperiment: () => ({ cancelled: 0 }),
-    resumeExperiment: () => ({ queued: 0 }),
+    resumeExperiment: () => ({ queued: 0, notes: [] }),
     deleteExperiment: ({ experimentId }: { experimentId: number }) => ({ deleted: experiments.delete(experimentId) }),
     getRun: ({ runId }: { runId: number }): RunDetail => {
       const r = runs.get(runId);
