@@ -10,7 +10,8 @@ import { importDataset } from '../engine/datasets/catalog';
 import { TrainingPool } from '../engine/pool/pool';
 import { probeBackendsInWorker } from '../engine/pool/probe';
 import { openStore, openStoreForReading, type RunStore } from '../store';
-import { acquireLock, type DataDirLock } from './lock';
+import { acquireLock, trainingOwnerOf, type DataDirLock } from './lock';
+import { readerLiveness, showingTrueStatuses } from './stale-view';
 import { createApi } from './api';
 import { databasePath } from './data-dir';
 import { EventHub } from './events';
@@ -64,7 +65,7 @@ function openForPurpose(options: ServiceOptions): Opened {
   const binding = { nativeBinding: options.sqliteNativeBinding };
   const reading = (readOnlyBecause: string): Opened => {
     const { store, note } = openStoreForReading(dbPath, binding);
-    return { store, lock: null, readOnlyBecause, readNote: note };
+    return { store: showingTrueStatuses(store, readerLiveness(() => trainingOwnerOf(dataDir) !== null)), lock: null, readOnlyBecause, readNote: note };
   };
   if (options.trains === false) return reading('this command only reads the data folder');
   mkdirSync(dataDir, { recursive: true });
@@ -123,7 +124,15 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     });
     return { version: appVersion(), dataDir, cores: availableParallelism(), backends: await probes, defaultConcurrency: concurrency };
   };
-  const api = createApi({ store, runner, dataDir, systemInfo, trainingRefusal: readOnlyBecause });
+  // The training process shows runs whose end it could not write with the end it saw.
+  const shown = lock
+    ? showingTrueStatuses(store, {
+      runIsLive: (runId) => runner.activeRunIds().includes(runId),
+      experimentIsLive: (experimentId) => runner.isActive(experimentId),
+      unsavedEnd: (runId) => runner.unsavedEnd(runId),
+    })
+    : store;
+  const api = createApi({ store: shown, runner, dataDir, systemInfo, trainingRefusal: readOnlyBecause });
   let closed = false;
   return {
     api,

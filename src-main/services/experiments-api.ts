@@ -78,6 +78,9 @@ export function experimentsApi(deps: ApiDeps): Pick<EpochlabApi, ExperimentMetho
       const notes: string[] = [];
       for (const run of detail.runs) {
         if (!isResumable(run)) continue;
+        // An end this process saw but could not write (the disk was full) is written now that it can be.
+        const unsaved = runner.unsavedEnd(run.id);
+        if (unsaved) store.markRunEnded(run.id, { ...unsaved, bestEpoch: null, divergedAtStep: null });
         const plan = planResume(dataDir, run, store.getEpochs(run.id));
         notes.push(...plan.notes);
         store.requeueRun(run.id, plan.from ?? undefined);

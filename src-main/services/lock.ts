@@ -12,8 +12,10 @@ export interface DataDirLock {
   release(): void;
 }
 
+const LOCK_FILE = 'epochlab.lock';
+
 export function acquireLock(dataDir: string): DataDirLock {
-  const path = join(dataDir, 'epochlab.lock');
+  const path = join(dataDir, LOCK_FILE);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(path, 'wx');
@@ -46,6 +48,17 @@ export function acquireLock(dataDir: string): DataDirLock {
     }
   }
   throw new Error(`could not lock the data folder ${dataDir}`);
+}
+
+/** The pid of the live process that trains in the folder, read without writing anything; null when none does. */
+export function trainingOwnerOf(dataDir: string): number | null {
+  let owner: number;
+  try {
+    owner = Number.parseInt(readFileSync(join(dataDir, LOCK_FILE), 'utf8').trim(), 10);
+  } catch {
+    return null;
+  }
+  return Number.isInteger(owner) && owner > 0 && isAlive(owner) ? owner : null;
 }
 
 function isAlive(pid: number): boolean {

@@ -25,7 +25,7 @@ export function planResume(dataDir: string, run: RunSummary, stored: readonly Ep
     return { from: { epoch: point.epoch, bestEpoch: point.judge.bestEpoch }, notes };
   }
   if (run.epochsDone > 0 || discarded.length) {
-    notes.push(`run ${run.id} trains again from scratch: ${discarded.length ? 'no resume point agrees with the database' : 'it left no resume point (checkpoints are off, or its optimizer cannot save its state)'}`);
+    notes.push(`run ${run.id} trains again from scratch: ${discarded.length ? 'no resume point agrees with the database' : 'it left no resume point (checkpoints are off, its optimizer cannot save its state, or it stopped before one was written)'}`);
   }
   return { from: null, notes };
 }

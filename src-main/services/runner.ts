@@ -5,7 +5,7 @@
 import type { FromWorker, RunSummary, TrialEnd, BackendChoice } from '../contract';
 import type { TrainingPool } from '../engine/pool/pool';
 import { checkpointDirOf } from '../engine/training/checkpoint-layout';
-import type { RunStore } from '../store';
+import type { RunEndInfo, RunStore } from '../store';
 import type { EventHub } from './events';
 import { failureReason } from './failures';
 
@@ -27,6 +27,8 @@ interface ActiveRun {
 
 export class ExperimentRunner {
   private readonly active = new Map<number, ActiveRun>();
+  /** Ends this process saw but could not write (a full disk): the API shows them instead of a stale `running`. */
+  private readonly unsavedEnds = new Map<number, { status: RunEndInfo['status']; error: string | null }>();
 
   constructor(
     private readonly store: RunStore,
@@ -54,6 +56,7 @@ export class ExperimentRunner {
         lastProgress: { step: 0, elapsedMs: 0, samples: 0 }, done: Promise.resolve(),
       };
       this.active.set(run.id, state);
+      this.unsavedEnds.delete(run.id);
       state.done = this.pool
         .submit(
           {
@@ -70,6 +73,10 @@ export class ExperimentRunner {
         )
         .then((end) => this.onEnd(run.id, state, end));
     }
+  }
+
+  unsavedEnd(runId: number): { status: RunEndInfo['status']; error: string | null } | undefined {
+    return this.unsavedEnds.get(runId);
   }
 
   cancelRun(runId: number): boolean {
@@ -126,11 +133,13 @@ export class ExperimentRunner {
     const error = state.storeError ?? (end.status === 'failed' ? failureReason(end.reason) : end.reason);
     try {
       this.store.markRunEnded(runId, {
-        status, error, bestEpoch: end.bestEpoch, divergedAtStep: end.status === 'diverged' && !state.storeError ? end.divergedAtStep : null,
+        // After a failed write the worker's best epoch may name an epoch row that was never stored.
+        status, error, bestEpoch: state.storeError ? null : end.bestEpoch, divergedAtStep: end.status === 'diverged' && !state.storeError ? end.divergedAtStep : null,
       });
     } catch {
       // The store cannot write (disk full): the run stays `running` in the file and becomes `interrupted` at
-      // the next start, which is the truth as far as the database can tell.
+      // the next start, which is the truth as far as the database can tell; until then this process says how it ended.
+      this.unsavedEnds.set(runId, { status, error });
     }
     this.active.delete(runId);
     this.events.emit({ type: 'run-status', experimentId: state.experimentId, runId, status, error });

@@ -77,11 +77,21 @@ function buildCache(path: string): void {
   }
   const inputShape = [SIDE, SIDE, 1];
   const print = fingerprint({ info: { rows: total, inputShape }, x: pixelsToUnit(pixels), y });
-  writeDatasetFile(path, { x: { type: 'u8', data: pixels }, y, inputShape, fingerprint: print });
+  try {
+    writeDatasetFile(path, { x: { type: 'u8', data: pixels }, y, inputShape, fingerprint: print });
+  } catch (error) {
+    // A full or read-only disk must not stop anyone reading: the digits are kept in memory instead.
+    if (!CANNOT_WRITE.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
+    unsaved = { pixels, y, print };
+  }
 }
 
-/** The cache file, built first when missing or unreadable (e.g. written by another format version). */
-export function ensureMnistCache(ctx: DatasetContext): string {
+const CANNOT_WRITE = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM']);
+/** The digits, when the cache could not be written (docs/reliability.md D7). */
+let unsaved: { pixels: Uint8Array; y: Int32Array; print: string } | null = null;
+
+/** The cache file, built first when missing or unreadable (e.g. written by another format version); null when it cannot be written. */
+export function ensureMnistCache(ctx: DatasetContext): string | null {
   const path = mnistCachePath(ctx);
   try {
     const h = readDatasetHeader(path);
@@ -89,8 +99,25 @@ export function ensureMnistCache(ctx: DatasetContext): string {
   } catch {
     // Missing, truncated or stale: rebuild below.
   }
+  if (unsaved) return null;
   buildCache(path);
-  return path;
+  return unsaved ? null : path;
+}
+
+/** The cached file's rows, or the unsaved digits' ones, up to `limit`. */
+function readDigits(ctx: DatasetContext, limit: number | undefined, withPixels: boolean): { rows: number; x: Float32Array | null; y: Int32Array; print: string | null } {
+  const path = ensureMnistCache(ctx);
+  if (path) {
+    if (!withPixels) {
+      const { header, y } = readDatasetLabels(path, limit);
+      return { rows: header.rows, x: null, y, print: header.fingerprint };
+    }
+    const { header, x, y } = readDatasetFile(path, limit);
+    return { rows: header.rows, x, y, print: header.fingerprint };
+  }
+  const all = unsaved!;
+  const n = Math.min(limit ?? all.y.length, all.y.length);
+  return { rows: all.y.length, x: withPixels ? pixelsToUnit(all.pixels.subarray(0, n * PIXELS)) : null, y: all.y.slice(0, n), print: all.print };
 }
 
 function info(rows: number, classCounts: number[], print: string | null): DatasetInfo {
@@ -110,13 +137,13 @@ function info(rows: number, classCounts: number[], print: string | null): Datase
 }
 
 export function describeMnist(ctx: DatasetContext, limit?: number): DatasetInfo {
-  const { header, y } = readDatasetLabels(ensureMnistCache(ctx), limit);
-  return info(y.length, countClasses(y, 10), y.length === header.rows ? header.fingerprint : null);
+  const { rows, y, print } = readDigits(ctx, limit, false);
+  return info(y.length, countClasses(y, 10), y.length === rows ? print : null);
 }
 
 export function loadMnist(ctx: DatasetContext, limit?: number): Dataset {
-  const { header, x, y } = readDatasetFile(ensureMnistCache(ctx), limit);
+  const { rows, x, y, print } = readDigits(ctx, limit, true);
   const result = info(y.length, countClasses(y, 10), null);
-  result.fingerprint = y.length === header.rows ? header.fingerprint : fingerprint({ info: result, x, y });
-  return { info: result, x, y };
+  result.fingerprint = y.length === rows ? print : fingerprint({ info: result, x: x!, y });
+  return { info: result, x: x!, y };
 }

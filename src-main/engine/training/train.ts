@@ -51,8 +51,9 @@ const EVAL_CHUNK = 1024;
 
 export async function trainTrial(options: TrainOptions): Promise<TrialEnd> {
   const end = await trainLoop(options);
-  // A cancelled run keeps its resume point (it can be resumed); any other end makes it useless.
-  if (options.checkpoints && end.status !== 'cancelled') removeResumePoints(checkpointDir(options.checkpoints));
+  // A cancelled run keeps its resume points (it can be resumed), and so does a failed one: a run that failed
+  // for a full disk is resumed once there is space. A finished run has no use for them.
+  if (options.checkpoints && end.status !== 'cancelled' && end.status !== 'failed') removeResumePoints(checkpointDir(options.checkpoints));
   return end;
 }
 
