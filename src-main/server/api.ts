@@ -8,6 +8,7 @@ import { ApiError, isApiMethod, type EpochlabServices } from '../contract/api';
 import { jsonTextIssue } from '../contract/input-bounds';
 import { httpStatusFor } from '../contract/transport';
 import { invokeApi, type UnexpectedErrorHandler } from '../services/dispatch';
+import { isClientGone } from './client-gone';
 import { sendJson } from './headers';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -86,6 +87,7 @@ export async function handleApiRequest(
       // Closing the connection stops the client from streaming the rest of a huge body into us.
       return apiError(res, 413, new ApiError('invalid', `request body is larger than ${MAX_BODY_BYTES} bytes`), { Connection: 'close' });
     }
+    if (isClientGone(error)) return; // it left before sending its whole body: there is no one to answer
     throw error;
   }
 

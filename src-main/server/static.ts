@@ -1,12 +1,13 @@
 /**
  * The built renderer, served read-only. Every request path is decoded exactly once and checked segment by
  * segment, then the resolved real path (symlinks followed) must still lie inside the folder: the path
- * traversal CVEs of MLflow (RELIABILITY C6) came from checking one of these and not the other.
+ * traversal CVEs of MLflow (docs/reliability.md C6) came from checking one of these and not the other.
  */
 import { constants, promises as fs } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { isClientGone } from './client-gone';
 import { sendText } from './headers';
 
 export interface StaticSite {
@@ -121,7 +122,11 @@ export async function serveStatic(site: StaticSite, req: IncomingMessage, rawPat
       res.end();
       return;
     }
-    await pipeline(handle.createReadStream({ autoClose: false }), res);
+    try {
+      await pipeline(handle.createReadStream({ autoClose: false }), res);
+    } catch (error) {
+      if (!isClientGone(error)) throw error;
+    }
   } finally {
     await handle.close();
   }

@@ -86,7 +86,7 @@ export function inspectDatabaseFile(dbPath: string, readonly: boolean): FileStat
   // Checked from the mode bits rather than by trying: a process running as root (a container, CI) could
   // write the file anyway, against the user's wish to keep it unchanged.
   if (!readonly && (stat.mode & 0o222) === 0) {
-    throw new StoreError('readonly', `${dbPath} is read-only; Epochlab needs to write to it. Make it writable or open it read-only.`);
+    throw new StoreError('readonly', `${dbPath} is read-only; Epochlab needs to write to it to train. Make it writable; until then, reading it (listing, showing and exporting experiments) still works.`);
   }
   if (stat.size === 0) return 'empty';
   let header: Buffer;

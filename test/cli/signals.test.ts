@@ -2,6 +2,8 @@
 // final flush, leave no run `running` and no lock, exit 130 (143 for SIGTERM), and `resume` continues the runs
 // with no duplicated or missing step; a second Ctrl-C forces the exit after the flush timeout, still cleanly.
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { rawRequest } from '../server/http-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FORCED_EXIT_REASON } from '../../src-main/cli/interrupt';
 import { moonsSpec, tempDataDir } from '../services/harness';
@@ -86,5 +88,23 @@ describe('Ctrl-C on long commands', () => {
     expect(runs()).toEqual([expect.objectContaining({ status: 'cancelled', error: FORCED_EXIT_REASON })]);
     expect(query<{ status: string }>(data.dir, 'SELECT status FROM experiments')).toEqual([{ status: 'interrupted' }]);
     expect(existsSync(lockFile(data.dir))).toBe(false);
+  });
+
+  it.skipIf(!existsSync(resolve('out/renderer/index.html')))('serve: Ctrl-C cancels what it trains, exits 130 and leaves no lock', { timeout: 180_000 }, async () => {
+    const serve = startCli(data.dir, 'serve', '--port', '0', '--backend', 'cpu', '--concurrency', '1');
+    await waitFor('the URL', () => /serving at http:\/\/127\.0\.0\.1:\d+\/\?token=/.test(serve.stdout()));
+    const url = new URL(/serving at (\S+)/.exec(serve.stdout())![1]);
+    const token = url.searchParams.get('token')!;
+    const created = await rawRequest(Number(url.port), {
+      method: 'POST', path: '/api/createExperiment', body: JSON.stringify({ spec: moonsSpec({ batchSize: 4, epochs: 200, seed: [1, 2] }) }),
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+    });
+    expect(created.status, created.body).toBe(200);
+    await waitFor('a run to train', () => runs().some((r) => r.status === 'running' && r.steps_done > 0));
+    serve.child.kill('SIGINT');
+    expect(await serve.exited, serve.stderr()).toEqual({ code: 130, signal: null });
+    expect(runs().map((r) => r.status)).toEqual(['cancelled', 'cancelled']);
+    expect(existsSync(lockFile(data.dir))).toBe(false);
+    expect(serve.stderr()).not.toMatch(/^error:/m);
   });
 });
