@@ -3,17 +3,19 @@
  * beside a training process, on a read-only file and on a full disk (docs/reliability.md D7).
  *
  * A WAL database needs its `-shm` index even to be read, and SQLite creates and sizes that file on open. On
- * a full disk that fails (SQLITE_IOERR_SHMSIZE) whenever no other process has the database open — which is
- * when the last writer closed cleanly, checkpointing everything into the main file. So a read that cannot
- * open the file falls back to a snapshot of the main file in memory, which is then the whole database.
+ * a full disk that fails (SQLITE_IOERR_SHMSIZE) whenever no other process has the database open. So a read
+ * that cannot open the file in place falls back to a copy in memory: the main file with the committed
+ * transactions of its write-ahead log applied (see wal-replay.ts) — after a clean close the log is empty, after
+ * a crash it holds the newest data.
  */
 import Database from 'better-sqlite3';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { StoreError } from './errors';
 import { openStoreWith, type OpenOptions } from './open';
 import type { RunStore } from './run-store';
 import { SqliteRunStore } from './sqlite-store';
 import { applyMigrations } from './migrations/migrate';
+import { replayWal } from './wal-replay';
 
 export interface ReadingStore {
   store: RunStore;
@@ -36,18 +38,21 @@ export function openStoreForReading(dbPath: string, options: Pick<OpenOptions, '
 }
 
 function openSnapshot(dbPath: string, options: Pick<OpenOptions, 'nativeBinding'>, cause: StoreError): ReadingStore {
-  let bytes: Buffer;
+  let main: Buffer;
   try {
-    bytes = readFileSync(dbPath);
+    main = readFileSync(dbPath);
   } catch {
     throw cause;
   }
+  // What a crash left in the write-ahead log is committed data too: its committed frames are applied.
+  const wal = readWal(dbPath);
+  const { database, commits } = wal ? replayWal(main, wal) : { database: main, commits: 0 };
   // Bytes 18–19 say "WAL"; an in-memory database cannot have a write-ahead log, so it is read as a plain one.
-  if (bytes.length >= 20 && bytes[18] === 2 && bytes[19] === 2) {
-    bytes[18] = 1;
-    bytes[19] = 1;
+  if (database.length >= 20 && database[18] === 2 && database[19] === 2) {
+    database[18] = 1;
+    database[19] = 1;
   }
-  const db = new Database(bytes, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  const db = new Database(database, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
   try {
     db.pragma('foreign_keys = ON');
     // An older file is brought up to date in memory only; the file itself is left as it is.
@@ -56,18 +61,15 @@ function openSnapshot(dbPath: string, options: Pick<OpenOptions, 'nativeBinding'
     db.close();
     throw error;
   }
-  const unsaved = walBytes(dbPath);
-  const why = cause.code === 'disk-full' || /SHMSIZE|FULL|no space/i.test(cause.message) ? 'the disk is full' : 'the database cannot be opened for reading in place';
-  const note = unsaved > 0
-    ? `${why}: showing the database as last saved to its main file; ${unsaved} bytes of recent changes in ${dbPath}-wal are not shown`
-    : null;
+  const why = cause.code === 'disk-full' || /SHMSIZE|FULL|no space/i.test(cause.message) ? 'the disk is full' : 'the database cannot be opened in place';
+  const note = `${why}: showing a copy read into memory${commits ? `, with the ${commits} transaction(s) its write-ahead log holds` : ''}; it does not change while you look`;
   return { store: new SqliteRunStore(db), note };
 }
 
-function walBytes(dbPath: string): number {
+function readWal(dbPath: string): Buffer | null {
   try {
-    return statSync(`${dbPath}-wal`).size;
+    return readFileSync(`${dbPath}-wal`);
   } catch {
-    return 0;
+    return null;
   }
 }
