@@ -1,4 +1,4 @@
-// RELIABILITY A1: scan the built Electron main process, preload and page with Electronegativity, and fail
+// docs/reliability.md A1: scan the built Electron main process, preload and page with Electronegativity, and fail
 // on any finding outside the reviewed allowlist (the tool itself never fails). Run after `npm run build`.
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';

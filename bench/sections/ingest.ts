@@ -1,5 +1,5 @@
 /**
- * Live ingest (RELIABILITY H1): one run logging as fast as it can — a worker that sends 1M iteration rows
+ * Live ingest (docs/reliability.md H1): one run logging as fast as it can — a worker that sends 1M iteration rows
  * (5 metric values each) in batches, as the training worker does — through the real pool, runner, store and
  * event hub. Measures sustained rows/s and the main thread's event-loop delay while it lasts (p50/p99/max):
  * the main thread is also the UI's and the server's, so it must stay responsive. Targets: ≥ 100k rows/s,

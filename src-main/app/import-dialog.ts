@@ -1,6 +1,6 @@
 /**
  * Dataset files are chosen here, in the OS dialog of the main process, and never named by the renderer
- * (RELIABILITY B4): the renderer only says which format and what to call the dataset.
+ * (docs/reliability.md B4): the renderer only says which format and what to call the dataset.
  */
 import path from 'node:path';
 import { dialog, type BrowserWindow, type FileFilter } from 'electron';

@@ -1,6 +1,6 @@
 /**
  * The IPC side of the contract. Every call is checked for who sent it (only the app's own top-level page,
- * RELIABILITY B1), validated against the contract's schema (B2) and answered with an InvokeResult:
+ * docs/reliability.md B1), validated against the contract's schema (B2) and answered with an InvokeResult:
  * nothing is thrown across IPC, where Electron would strip it to a bare message anyway.
  */
 import { ipcMain, BrowserWindow, type IpcMainInvokeEvent, type WebContents } from 'electron';

@@ -1,7 +1,7 @@
 /**
  * The composition root, as a function of its dependencies so it can be tested with a fake Electron and
  * fake services: single instance, hardening, services, IPC, menu, window, and an orderly quit that lets
- * the services end running trials as `cancelled` and close the store (RELIABILITY E2).
+ * the services end running trials as `cancelled` and close the store (docs/reliability.md E2).
  */
 import path from 'node:path';
 import { app, dialog, shell, type BrowserWindow } from 'electron';

@@ -1,6 +1,6 @@
 /**
  * Where the app's own page lives, and the URL tests built on it. IPC senders, navigations and network
- * requests are all judged against this one description (RELIABILITY A3, B1).
+ * requests are all judged against this one description (docs/reliability.md A3, B1).
  */
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';

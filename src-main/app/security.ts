@@ -1,6 +1,6 @@
 /**
  * Hardening applied to every session and every webContents, not just the main window, so a page that
- * somehow opens a frame or a webview gets the same rules (RELIABILITY A2, A3).
+ * somehow opens a frame or a webview gets the same rules (docs/reliability.md A2, A3).
  */
 import { app, session, shell, type Session, type WebContents } from 'electron';
 import { contentSecurityPolicy } from '../server/headers';

@@ -1,6 +1,6 @@
 /**
  * What the user sees when the services cannot start, most often because the database cannot be opened
- * (RELIABILITY D5, D6). The choice is only ever Quit or Open data folder: the app never offers to replace
+ * (docs/reliability.md D5, D6). The choice is only ever Quit or Open data folder: the app never offers to replace
  * or "repair" the database, so nothing the user has is lost by clicking through.
  */
 import { dialog, shell } from 'electron';

@@ -1,4 +1,4 @@
-/** The one app window. Its web preferences are the first line of defence (RELIABILITY A2). */
+/** The one app window. Its web preferences are the first line of defence (docs/reliability.md A2). */
 import { BrowserWindow, type BrowserWindowConstructorOptions } from 'electron';
 import type { AppPage } from './page';
 

@@ -1,6 +1,6 @@
 /**
  * The whole surface the renderer gets: `window.epochlab` with invoke, subscribe and
- * importDatasetWithDialog (RELIABILITY A2). ipcRenderer itself never crosses the bridge, and listeners get
+ * importDatasetWithDialog (docs/reliability.md A2). ipcRenderer itself never crosses the bridge, and listeners get
  * the event payload only, never Electron's IpcRendererEvent (which would expose `sender`).
  * Sandboxed preloads cannot load modules, so this imports only the contract's constants (bundled in) and
  * types; importing the contract's index would drag zod in.

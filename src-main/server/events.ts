@@ -1,6 +1,6 @@
 /**
  * Fan-out of live events to WebSocket viewers. A viewer that cannot keep up must not make the server buffer
- * without bound (RELIABILITY H3): once a socket has a lot queued, run-progress events for it are coalesced
+ * without bound (docs/reliability.md H3): once a socket has a lot queued, run-progress events for it are coalesced
  * to the latest one per run and sent when the socket drains; a socket that is hopelessly behind is dropped
  * (the UI reconnects and refetches). Other events are rare and carry state changes, so they are always sent,
  * after any progress still held for the same run so each run's events keep their order.

@@ -1,5 +1,5 @@
 /**
- * Headers on every response (RELIABILITY A4, C7). No Access-Control-* header is ever sent: the UI is served
+ * Headers on every response (docs/reliability.md A4, C7). No Access-Control-* header is ever sent: the UI is served
  * from the same origin, and anything cross-origin should be refused by the browser.
  */
 import type { ServerResponse } from 'node:http';

@@ -1,7 +1,7 @@
 /**
  * Which Host and Origin headers the server answers to. A page on evil.example that resolves its name to
  * 127.0.0.1 (DNS rebinding) still sends `Host: evil.example`, so checking the Host header is what keeps a
- * browser tab on another site from talking to the loopback server with the user's cookie (RELIABILITY C3).
+ * browser tab on another site from talking to the loopback server with the user's cookie (docs/reliability.md C3).
  */
 import { hostname, networkInterfaces } from 'node:os';
 import { isIP } from 'node:net';

@@ -1,5 +1,5 @@
 /**
- * Static checks over the renderer's sources: user text can only be rendered as text (RELIABILITY A4), the
+ * Static checks over the renderer's sources: user text can only be rendered as text (docs/reliability.md A4), the
  * page forbids inline script and eval, and the renderer reaches main-process code through the contract only.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';

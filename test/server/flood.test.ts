@@ -1,4 +1,4 @@
-// RELIABILITY C8: a flood of requests and a crowd of slow-header sockets do not take serve mode down, and a
+// docs/reliability.md C8: a flood of requests and a crowd of slow-header sockets do not take serve mode down, and a
 // normal client is still answered promptly. Every loop here is bounded and targets 127.0.0.1 only.
 import http from 'node:http';
 import net from 'node:net';

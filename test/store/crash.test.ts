@@ -1,5 +1,5 @@
 /**
- * Kill -9 tests (RELIABILITY D1, D6, E1): a real child process using the store is SIGKILLed at random
+ * Kill -9 tests (docs/reliability.md D1, D6, E1): a real child process using the store is SIGKILLed at random
  * moments; the database must check ok, keep every acknowledged row, hold no half batch, and reopen cleanly.
  * EPOCHLAB_KILL_ROUNDS raises the round count (D1 asks for ≥ 200; the default keeps the suite fast).
  */

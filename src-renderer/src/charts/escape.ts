@@ -1,6 +1,6 @@
 /**
  * ECharts tooltips are HTML. Everything that reaches one from data (run labels, dataset and experiment
- * names, parameter values) goes through escapeHtml first (RELIABILITY A4). Legends and axis labels are
+ * names, parameter values) goes through escapeHtml first (docs/reliability.md A4). Legends and axis labels are
  * drawn on canvas and need no escaping.
  */
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };
