@@ -1,10 +1,10 @@
 // Read-only commands never take the training lock and work on a full disk (docs/reliability.md D7); runs that
 // failed because the disk filled up are resumed once space is back (D3). All through the real bundled CLI.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { smallDisk } from '../tmpfs';
 import { CLI_SCRIPT, moonsSpec, tempDataDir } from '../services/harness';
 import { lockFile, query, startCli, waitFor, writeSpec } from './cli-harness';
 
@@ -75,19 +75,12 @@ describe('readers and the training lock', () => {
   });
 });
 
-/** A small tmpfs to fill up; the tests are skipped where it cannot be mounted (not root). */
-const mountPoint = mkdtempSync(join(tmpdir(), 'epochlab-fulldisk-'));
-const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', mountPoint]).status === 0;
-afterAll(() => {
-  if (mounted) spawnSync('umount', [mountPoint]);
-  rmSync(mountPoint, { recursive: true, force: true });
-});
+const disk = smallDisk('8m');
 
-describe.skipIf(!mounted)('a full disk (tmpfs)', () => {
+describe.skipIf(!disk.mounted)('a full disk (tmpfs)', () => {
+  const mountPoint = disk.path;
   const dataDir = join(mountPoint, 'data');
-  const filler = join(mountPoint, 'filler');
-  const fill = () => spawnSync('dd', ['if=/dev/zero', `of=${filler}`, 'bs=4k'], { encoding: 'utf8' });
-  const free = () => rmSync(filler, { force: true });
+  const { fill, free } = disk;
   beforeAll(() => rmSync(dataDir, { recursive: true, force: true }));
   afterEach(free);
 

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { ExperimentSpecInput } from '../../src-main/contract';
-import { createServices, type ServiceOptions } from '../../src-main/services/create-services';
+import { parseApiInput, type ExperimentSpecInput } from '../../src-main/contract';
+import { createServices, type ServiceOptions, type Services } from '../../src-main/services/create-services';
 
 export const WORKER_SCRIPT = resolve('out/node/worker.js');
 export const CLI_SCRIPT = resolve('out/node/cli.js');
@@ -31,4 +31,23 @@ export function moonsSpec(params: ExperimentSpecInput['params'], extra: Partial<
 /** Calls an API method with unvalidated input, as a front door would pass on what it received. */
 export function rawCall(services: { api: object }, method: string, input: unknown): Promise<unknown> {
   return (services.api as Record<string, (i: unknown) => Promise<unknown>>)[method](input);
+}
+
+/**
+ * Creates an experiment from `spec`, waits until one of its runs has finished `epoch` epochs, cancels it and
+ * waits for every run to end: a cancelled run with a resume point, ready to be resumed.
+ */
+export async function cancelledAfterEpoch(services: Services, spec: ExperimentSpecInput, epoch: number): Promise<number> {
+  const experiment = await services.api.createExperiment(parseApiInput('createExperiment', { spec }));
+  await new Promise<void>((resolve) => {
+    const off = services.subscribe((e) => {
+      if (e.type === 'run-epoch' && e.metric.epoch >= epoch) {
+        off();
+        resolve();
+      }
+    });
+  });
+  await services.api.cancelExperiment({ experimentId: experiment.id });
+  await services.runner.idle();
+  return experiment.id;
 }

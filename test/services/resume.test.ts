@@ -9,7 +9,7 @@ import { checkpointDirOf, resumeEpochsIn, resumeFiles } from '../../src-main/eng
 import { databasePath } from '../../src-main/services/data-dir';
 import { failureReason } from '../../src-main/services/failures';
 import { StoreError } from '../../src-main/store';
-import { moonsSpec, openServices, tempDataDir } from './harness';
+import { cancelledAfterEpoch, moonsSpec, openServices, tempDataDir } from './harness';
 
 let data: ReturnType<typeof tempDataDir>;
 beforeEach(() => {
@@ -20,17 +20,7 @@ afterEach(() => data.cleanup());
 describe('resume', () => {
   it('passes over an edited resume point ("epoch": 99), says why, and continues from the one before', async () => {
     const services = await openServices(data.dir, { concurrency: 1 });
-    const experiment = await services.api.createExperiment(parseApiInput('createExperiment', { spec: moonsSpec({ batchSize: 8, epochs: 40 }) }));
-    await new Promise<void>((resolve) => {
-      const off = services.subscribe((e) => {
-        if (e.type === 'run-epoch' && e.metric.epoch >= 3) {
-          off();
-          resolve();
-        }
-      });
-    });
-    await services.api.cancelExperiment({ experimentId: experiment.id });
-    await services.runner.idle();
+    const experiment = { id: await cancelledAfterEpoch(services, moonsSpec({ batchSize: 8, epochs: 40 }), 3) };
     const [cancelled] = (await services.api.getExperiment({ experimentId: experiment.id })).runs;
     const dir = join(data.dir, checkpointDirOf(cancelled.id));
     const [newest, previous] = resumeEpochsIn(dir);

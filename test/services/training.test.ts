@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError, iterationAccounting, parseApiInput, splitSizes, type EpochlabEvent } from '../../src-main/contract';
 import { databasePath } from '../../src-main/services/data-dir';
-import { moonsSpec, openServices, rawCall, tempDataDir } from './harness';
+import { cancelledAfterEpoch, moonsSpec, openServices, rawCall, tempDataDir } from './harness';
 
 let data: ReturnType<typeof tempDataDir>;
 beforeEach(() => {
@@ -124,17 +124,7 @@ describe('services: training grids in worker threads', () => {
   it('resumes a cancelled run from its last finished epoch: earlier epochs kept, nothing duplicated', async () => {
     const services = await openServices(data.dir, { concurrency: 1 });
     // Enough epochs that the run cannot finish before the cancel lands, even on a loaded machine.
-    const experiment = await services.api.createExperiment(parseApiInput('createExperiment', { spec: moonsSpec({ batchSize: 8, epochs: 40 }) }));
-    await new Promise<void>((resolve) => {
-      const off = services.subscribe((e) => {
-        if (e.type === 'run-epoch' && e.metric.epoch >= 3) {
-          off();
-          resolve();
-        }
-      });
-    });
-    await services.api.cancelExperiment({ experimentId: experiment.id });
-    await services.runner.idle();
+    const experiment = { id: await cancelledAfterEpoch(services, moonsSpec({ batchSize: 8, epochs: 40 }), 3) };
     const [cancelled] = (await services.api.getExperiment({ experimentId: experiment.id })).runs;
     expect(cancelled.status).toBe('cancelled');
     const kept = (await services.api.getEpochMetrics({ runIds: [cancelled.id] }))[cancelled.id];

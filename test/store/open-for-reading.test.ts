@@ -2,10 +2,10 @@
 // store (nothing created), a live writer's data is read as it commits, and a file that cannot be opened in
 // place (no room or no way to make its -shm index) is read from a snapshot of its main file.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { smallDisk } from '../tmpfs';
 import { openStore, openStoreForReading } from '../../src-main/store';
 import { makeRuns, makeSpec, tempDir } from './helpers';
 
@@ -41,19 +41,14 @@ describe('openStoreForReading', () => {
 
 });
 
-/** A small tmpfs to fill up, where the database cannot make its -shm index; skipped where it cannot be mounted (not root). */
-const mountPoint = mkdtempSync(join(tmpdir(), 'epochlab-readfull-'));
-const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', mountPoint]).status === 0;
-afterAll(() => {
-  if (mounted) spawnSync('umount', [mountPoint]);
-  rmSync(mountPoint, { recursive: true, force: true });
-});
+/** Where the database cannot make its -shm index once the disk is full. */
+const disk = smallDisk('2m');
 
-describe.skipIf(!mounted)('openStoreForReading on a full disk', () => {
-  const file = join(mountPoint, 'epochlab.sqlite');
-  const fill = () => spawnSync('dd', ['if=/dev/zero', `of=${join(mountPoint, 'filler')}`, 'bs=4k']);
+describe.skipIf(!disk.mounted)('openStoreForReading on a full disk', () => {
+  const file = join(disk.path, 'epochlab.sqlite');
+  const { fill } = disk;
   afterEach(() => {
-    for (const name of ['filler', 'epochlab.sqlite', 'epochlab.sqlite-wal', 'epochlab.sqlite-shm']) rmSync(join(mountPoint, name), { force: true });
+    for (const name of ['filler', 'epochlab.sqlite', 'epochlab.sqlite-wal', 'epochlab.sqlite-shm']) rmSync(join(disk.path, name), { force: true });
   });
 
   test('reads a copy of a cleanly closed database, and says so', () => {
