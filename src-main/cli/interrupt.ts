@@ -60,7 +60,7 @@ export function cancelAllTraining(services: Pick<Services, 'runner'>): number {
  * Throws InterruptedError when a signal came, whatever `work` returned.
  */
 export async function runInterruptibly<T>(
-  services: Pick<Services, 'runner' | 'close' | 'abandon'>,
+  services: Pick<Services, 'runner' | 'close' | 'abandon' | 'subscribe'>,
   work: (stopping: Promise<InterruptSignal>) => Promise<T>,
   deps: InterruptDeps = defaultDeps(),
 ): Promise<T> {
@@ -89,6 +89,11 @@ export async function runInterruptibly<T>(
   };
   const handlers = INTERRUPT_SIGNALS.map((signal) => [signal, () => onSignal(signal)] as const);
   for (const [signal, handler] of handlers) deps.signals.on(signal, handler);
+  // A command stopped before its trials were queued (Ctrl-C while the experiment is being created) must not
+  // train them after all: what starts after the signal is cancelled as soon as it is queued.
+  const unsubscribe = services.subscribe((event) => {
+    if (received !== null && event.type === 'experiment-status' && event.status === 'running') setImmediate(() => cancelAllTraining(services));
+  });
   let outcome: { value: T } | { error: unknown };
   try {
     outcome = { value: await work(stopping) };
@@ -98,6 +103,7 @@ export async function runInterruptibly<T>(
   try {
     await services.close();
   } finally {
+    unsubscribe();
     for (const [signal, handler] of handlers) deps.signals.off(signal, handler);
     if (forceTimer) clearTimeout(forceTimer);
   }

@@ -3,11 +3,18 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
 import { FORCED_EXIT_REASON, InterruptedError, runInterruptibly, type InterruptDeps } from '../../src-main/cli/interrupt';
+import type { EpochlabEvent } from '../../src-main/contract';
 
 function fakeServices(activeRunIds: number[] = [1, 2]) {
   const cancelled: number[] = [];
+  const listeners = new Set<(event: EpochlabEvent) => void>();
   return {
     cancelled,
+    listeners,
+    subscribe(listener: (event: EpochlabEvent) => void) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     closed: 0,
     abandoned: [] as string[],
     runner: {
@@ -62,6 +69,22 @@ describe('runInterruptibly', () => {
     expect(services.closed).toBe(1);
     expect(services.abandoned).toEqual([]);
     expect(lines[0]).toMatch(/^stopping: cancelling 3 trial\(s\)/);
+  });
+
+  it('cancels trials queued after the signal (Ctrl-C while the experiment was being created)', async () => {
+    const active: number[] = [];
+    const services = fakeServices(active);
+    const { deps, signals } = fakeDeps();
+    const outcome = runInterruptibly(services, async () => {
+      signals.emit('SIGINT'); // nothing is training yet
+      expect(services.cancelled).toEqual([]);
+      active.push(7, 8); // the experiment's runs are queued, and the runner says so
+      for (const listener of services.listeners) listener({ type: 'experiment-status', experimentId: 1, status: 'running' });
+      await new Promise((r) => setImmediate(r));
+      expect(services.cancelled).toEqual([7, 8]);
+    }, deps);
+    await expect(outcome).rejects.toBeInstanceOf(InterruptedError);
+    expect(services.listeners.size).toBe(0);
   });
 
   it('exits 143 on SIGTERM', async () => {
