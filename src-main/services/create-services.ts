@@ -2,18 +2,15 @@
  * The services: the one implementation of the contract, composed from the store, the worker pool and
  * the dataset layer. The desktop app, the HTTP server and the CLI are thin front doors onto this.
  */
-import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { BACKEND_NAMES, type BackendChoice, type DatasetImportSource, type EpochlabServices, type SystemInfo } from '../contract';
 import { importDataset } from '../engine/datasets/catalog';
 import { TrainingPool } from '../engine/pool/pool';
 import { probeBackendsInWorker } from '../engine/pool/probe';
-import { openStore, openStoreForReading, type RunStore } from '../store';
-import { acquireLock, trainingOwnerOf, type DataDirLock } from './lock';
-import { readerLiveness, showingTrueStatuses } from './stale-view';
+import { abandonRuns, openDataFolder } from './data-folder';
+import { showingTrueStatuses } from './stale-view';
 import { createApi } from './api';
-import { databasePath } from './data-dir';
 import { EventHub } from './events';
 import { ExperimentRunner } from './runner';
 import { appVersion, defaultConcurrency } from './system';
@@ -51,58 +48,9 @@ export type Services = EpochlabServices & {
   abandon(reason: string): void;
 };
 
-interface Opened {
-  store: RunStore;
-  lock: DataDirLock | null;
-  readOnlyBecause: string | null;
-  readNote: string | null;
-}
-
-/** The store and, for a training process that gets it, the lock. */
-function openForPurpose(options: ServiceOptions): Opened {
-  const { dataDir } = options;
-  const dbPath = databasePath(dataDir);
-  const binding = { nativeBinding: options.sqliteNativeBinding };
-  const reading = (readOnlyBecause: string): Opened => {
-    const { store, note } = openStoreForReading(dbPath, binding);
-    return { store: showingTrueStatuses(store, readerLiveness(() => trainingOwnerOf(dataDir) !== null)), lock: null, readOnlyBecause, readNote: note };
-  };
-  if (options.trains === false) return reading('this command only reads the data folder');
-  mkdirSync(dataDir, { recursive: true });
-  let lock: DataDirLock;
-  try {
-    lock = acquireLock(dataDir);
-  } catch (error) {
-    // A full or read-only disk: nothing can train here, but everything stored can still be read.
-    return reading(`cannot train in ${dataDir}: ${lockFailure(error)}`);
-  }
-  if (lock.heldBy !== null) {
-    return reading(`another Epochlab process (pid ${lock.heldBy}) is training in ${dataDir}; only one process can train in a data folder at a time`);
-  }
-  try {
-    const store = openStore(dbPath, binding);
-    // A process that died mid-run left runs `running`: they are `interrupted`, and their experiments can be resumed.
-    store.interruptStaleRuns();
-    for (const experiment of store.listExperiments()) {
-      if (experiment.status === 'running') store.setExperimentStatus(experiment.id, 'interrupted');
-    }
-    return { store, lock, readOnlyBecause: null, readNote: null };
-  } catch (error) {
-    lock.release();
-    throw error;
-  }
-}
-
-function lockFailure(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOSPC' || code === 'EDQUOT') return 'the disk is full';
-  if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') return 'the data folder is not writable';
-  return error instanceof Error ? error.message : String(error);
-}
-
 export async function createServices(options: ServiceOptions): Promise<Services> {
   const { dataDir } = options;
-  const { store, lock, readOnlyBecause, readNote } = openForPurpose(options);
+  const { store, lock, readOnlyBecause, readNote } = openDataFolder(options);
   const backend = options.backend ?? 'auto';
   const concurrency = options.concurrency ?? defaultConcurrency(backend);
   const workerScript = options.workerScript ?? join(__dirname, 'worker.js');
@@ -159,24 +107,3 @@ export async function createServices(options: ServiceOptions): Promise<Services>
   };
 }
 
-/** Marks runs still training `cancelled` and their experiments `interrupted`, as far as the disk lets it. */
-function abandonRuns(store: RunStore, runIds: number[], reason: string): void {
-  const experiments = new Set<number>();
-  for (const runId of runIds) {
-    try {
-      const run = store.getRun(runId);
-      if (!run || (run.summary.status !== 'running' && run.summary.status !== 'queued')) continue;
-      experiments.add(run.summary.experimentId);
-      store.markRunEnded(runId, { status: 'cancelled', error: reason, bestEpoch: null, divergedAtStep: null });
-    } catch {
-      // Left `running`: the next training process marks it `interrupted`, which is still true.
-    }
-  }
-  for (const experimentId of experiments) {
-    try {
-      store.setExperimentStatus(experimentId, 'interrupted');
-    } catch {
-      // As above.
-    }
-  }
-}
