@@ -43,9 +43,6 @@ function rangeOf(item: z.ZodNumber, integer: boolean) {
       }
     });
 }
-/** The shape of any range, whatever its field. */
-export const rangeSchema = rangeOf(z.number(), false);
-export type Range = z.infer<typeof rangeSchema>;
 
 function refuseRepeats(list: readonly unknown[], ctx: z.RefinementCtx): void {
   const problem = repeatedValuesProblem(list);
