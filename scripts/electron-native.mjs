@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 
 const require = createRequire(import.meta.url);
 const electronVersion = require('electron/package.json').version;
@@ -16,7 +16,8 @@ const source = dirname(require.resolve('better-sqlite3/package.json'));
 const work = mkdtempSync(join(tmpdir(), 'epochlab-native-'));
 try {
   // A copy of the package, so that the download or build lands in the copy's build/ folder.
-  cpSync(source, work, { recursive: true, filter: (p) => !p.includes(`${source}/build`) });
+  const ownBuild = join(source, 'build');
+  cpSync(source, work, { recursive: true, filter: (p) => p !== ownBuild && !p.startsWith(ownBuild + sep) });
   const bin = (name) => join(dirname(require.resolve(`${name}/package.json`)), require(`${name}/package.json`).bin[name] ?? Object.values(require(`${name}/package.json`).bin)[0]);
   const run = (script, args) => execFileSync(process.execPath, [script, ...args], { cwd: work, stdio: 'inherit' });
   try {

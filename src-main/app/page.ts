@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { isInsideDir } from '../services/paths';
 
 export type AppPage =
   | { kind: 'dev'; url: string; origin: string }
@@ -63,7 +64,7 @@ export function isAllowedRequest(page: AppPage, url: string): boolean {
   if (u.protocol === 'file:') {
     if (page.kind !== 'file') return false;
     const file = safeFilePath(u);
-    return file !== null && isInside(page.rendererDir, file);
+    return file !== null && isInsideDir(page.rendererDir, file);
   }
   // data:, blob:, devtools: and the like stay inside the renderer.
   return true;
@@ -80,9 +81,4 @@ function safeFilePath(u: URL): string | null {
 function samePath(a: string | null, b: string): boolean {
   if (a === null) return false;
   return process.platform === 'win32' || process.platform === 'darwin' ? a.toLowerCase() === b.toLowerCase() : a === b;
-}
-
-function isInside(dir: string, file: string): boolean {
-  const rel = path.relative(dir, file);
-  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
 }

@@ -7,6 +7,7 @@ import { constants, promises as fs } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { isInsideDir } from '../services/paths';
 import { isClientGone } from './client-gone';
 import { sendText } from './headers';
 
@@ -77,10 +78,10 @@ export async function resolveStaticTarget(site: StaticSite, rawPath: string, acc
   if (segments.length === 0) return { kind: 'file', path: site.index, appShell: true };
 
   const candidate = path.join(site.root, ...segments);
-  if (!isInside(site.root, candidate)) return { kind: 'bad-request' };
+  if (!isInsideDir(site.root, candidate)) return { kind: 'bad-request' };
   const real = await fs.realpath(candidate).catch(() => null);
   if (real !== null) {
-    if (!isInside(site.root, real)) return { kind: 'not-found' };
+    if (!isInsideDir(site.root, real)) return { kind: 'not-found' };
     const stat = await fs.stat(real).catch(() => null);
     if (stat?.isFile()) return { kind: 'file', path: real, appShell: real === site.index };
     return { kind: 'not-found' };
@@ -88,11 +89,6 @@ export async function resolveStaticTarget(site: StaticSite, rawPath: string, acc
   const last = segments[segments.length - 1];
   if (acceptsHtml && !last.includes('.')) return { kind: 'file', path: site.index, appShell: true };
   return { kind: 'not-found' };
-}
-
-function isInside(root: string, target: string): boolean {
-  const rel = path.relative(root, target);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
 export function contentTypeFor(file: string): string {

@@ -1,12 +1,13 @@
 /** The experiment methods of the API: preview, create, list, cancel, resume, delete, export. */
 import { rmSync } from 'node:fs';
-import { resolve, sep } from 'node:path';
 import { ApiError, isResumable, type EpochlabApi, type ExperimentDetail, type ExperimentSpec, type ExperimentSummary } from '../contract';
 import { previewExperiment, specIssues, trainValSizes } from '../engine/search';
 import { checkpointDirOf } from '../engine/training/checkpoint-layout';
 import type { ApiDeps } from './api';
+import { inDataDir } from './data-dir';
 import { describeSpecDataset } from './datasets-api';
 import { exportCsv, exportJson } from './export';
+import { isInsideDir } from './paths';
 import { planResume } from './resume-plan';
 
 type ExperimentMethods =
@@ -108,8 +109,6 @@ export function experimentsApi(deps: ApiDeps): Pick<EpochlabApi, ExperimentMetho
 
 /** Deletes a folder under the data folder, refusing anything that resolves outside it. */
 function removeInside(root: string, relative: string): void {
-  const base = resolve(root);
-  const target = resolve(base, relative);
-  if (!target.startsWith(base + sep)) return;
-  rmSync(target, { recursive: true, force: true });
+  const target = inDataDir(root, relative);
+  if (isInsideDir(root, target)) rmSync(target, { recursive: true, force: true });
 }

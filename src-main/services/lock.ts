@@ -4,7 +4,7 @@
  * read never come here (see createServices' `trains`), so they can never make a training process wait or fail.
  */
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { lockPath } from './data-dir';
 
 export interface DataDirLock {
   /** Null when this process owns the folder; else the pid of the process that does. */
@@ -12,10 +12,8 @@ export interface DataDirLock {
   release(): void;
 }
 
-const LOCK_FILE = 'epochlab.lock';
-
 export function acquireLock(dataDir: string): DataDirLock {
-  const path = join(dataDir, LOCK_FILE);
+  const path = lockPath(dataDir);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(path, 'wx');
@@ -54,7 +52,7 @@ export function acquireLock(dataDir: string): DataDirLock {
 export function trainingOwnerOf(dataDir: string): number | null {
   let owner: number;
   try {
-    owner = Number.parseInt(readFileSync(join(dataDir, LOCK_FILE), 'utf8').trim(), 10);
+    owner = Number.parseInt(readFileSync(lockPath(dataDir), 'utf8').trim(), 10);
   } catch {
     return null;
   }
