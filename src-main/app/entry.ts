@@ -2,14 +2,20 @@
 import { app } from 'electron';
 import { createServices } from '../services/create-services';
 import { resolveDataDir } from '../services/data-dir';
-import { startApp } from './main';
+import { startApp, type AppDependencies } from './main';
 import { electronSqliteBinding } from './native';
+import { smokeTestRequest } from './smoke-request';
 
-void startApp({
+const deps: AppDependencies = {
   createServices: (options) => createServices({ ...options, sqliteNativeBinding: electronSqliteBinding(__dirname) }),
   resolveDataDir: () => resolveDataDir(),
   mainDir: __dirname,
-}).catch((error: unknown) => {
+};
+
+// `--smoke-test` checks a build and exits (docs/reliability.md A5); its code is loaded only then.
+const smoke = smokeTestRequest(process.argv, process.env);
+const started = smoke ? import('./smoke').then(({ runSmokeTestInApp }) => runSmokeTestInApp(deps, smoke)) : startApp(deps);
+void started.catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });

@@ -3,7 +3,6 @@
  * fake services: single instance, hardening, services, IPC, menu, window, and an orderly quit that lets
  * the services end running trials as `cancelled` and close the store (docs/reliability.md E2).
  */
-import path from 'node:path';
 import { app, dialog, shell, type BrowserWindow } from 'electron';
 import type { DatasetImportFormat, EpochlabServices } from '../contract/api';
 import { ApiError } from '../contract/api';
@@ -11,7 +10,7 @@ import { describeError } from '../services/dispatch';
 import { chooseImportSource } from './import-dialog';
 import { setupIpc } from './ipc';
 import { setupMenu } from './menu';
-import { resolveAppPage } from './page';
+import { builtApp } from './page';
 import { setupSecurity } from './security';
 import { reportStartupFailure } from './startup-error';
 import { createMainWindow, focusWindow } from './window';
@@ -60,12 +59,7 @@ export async function startApp(deps: AppDependencies): Promise<void> {
 
   await app.whenReady();
   const isDev = !app.isPackaged;
-  const page = resolveAppPage({
-    isPackaged: app.isPackaged,
-    devServerUrl: process.env.ELECTRON_RENDERER_URL,
-    indexHtml: path.join(deps.mainDir, '../renderer/index.html'),
-  });
-  const preload = path.join(deps.mainDir, '../preload/index.js');
+  const { page, preload } = builtApp(deps.mainDir, app.isPackaged, process.env.ELECTRON_RENDERER_URL);
   setupSecurity(page);
 
   const dataDir = deps.resolveDataDir();

@@ -31,6 +31,15 @@ function parse(url: string): URL | null {
   }
 }
 
+/**
+ * The built app beside its main bundle (out/main): the renderer's page and the preload script. The main
+ * window and the smoke test's window both load these.
+ */
+export function builtApp(mainDir: string, isPackaged: boolean, devServerUrl: string | undefined): { page: AppPage; preload: string } {
+  const page = resolveAppPage({ isPackaged, devServerUrl, indexHtml: path.join(mainDir, '../renderer/index.html') });
+  return { page, preload: path.join(mainDir, '../preload/index.js') };
+}
+
 /** The app page itself, whatever its hash or query (routing lives in the hash or history). */
 export function isAppPageUrl(page: AppPage, url: string): boolean {
   const u = parse(url);

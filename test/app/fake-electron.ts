@@ -47,6 +47,8 @@ export interface FakeFrame {
 type WindowOpenHandler = (details: { url: string }) => { action: 'allow' | 'deny' };
 
 export class FakeWebContents extends FakeEmitter {
+  /** What the page answers to executeJavaScript, for all windows (a test sets it; resetFake clears it). */
+  static evaluate: ((contents: FakeWebContents, code: string) => Promise<unknown>) | null = null;
   sent: Array<[string, unknown]> = [];
   windowOpenHandler: WindowOpenHandler | null = null;
   mainFrame: FakeFrame = { url: '', parent: null };
@@ -55,6 +57,9 @@ export class FakeWebContents extends FakeEmitter {
   }
   setWindowOpenHandler(handler: WindowOpenHandler): void {
     this.windowOpenHandler = handler;
+  }
+  executeJavaScript(code: string): Promise<unknown> {
+    return FakeWebContents.evaluate ? FakeWebContents.evaluate(this, code) : Promise.reject(new Error('the fake window has no page to run script in'));
   }
 }
 
@@ -102,6 +107,11 @@ export class FakeBrowserWindow extends FakeEmitter {
   focus(): void {
     this.focused = true;
   }
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.emit('closed');
+  }
 }
 
 type WebRequestListener = (details: Record<string, unknown>, callback: (response: Record<string, unknown>) => void) => void;
@@ -137,6 +147,8 @@ class FakeApp extends FakeEmitter {
   readonly exit = vi.fn();
   readonly whenReady = vi.fn(() => Promise.resolve());
   readonly getVersion = vi.fn(() => '0.1.0');
+  readonly setPath = vi.fn((_name: string, _path: string) => undefined);
+  readonly setAboutPanelOptions = vi.fn((_options: Record<string, unknown>) => undefined);
   /** Like Electron: `before-quit` listeners may cancel the quit. */
   readonly quit = vi.fn(() => {
     const event = new FakeEvent();
@@ -191,4 +203,5 @@ export const fake: FakeElectron = createFakeElectron();
 export function resetFake(): void {
   Object.assign(fake, createFakeElectron());
   FakeBrowserWindow.instances = [];
+  FakeWebContents.evaluate = null;
 }
