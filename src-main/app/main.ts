@@ -7,6 +7,7 @@ import { app, dialog, shell, type BrowserWindow } from 'electron';
 import type { DatasetImportFormat, EpochlabServices } from '../contract/api';
 import { ApiError } from '../contract/api';
 import { describeError } from '../services/dispatch';
+import { setAboutPanel, showAbout, windowIconPath } from './identity';
 import { chooseImportSource } from './import-dialog';
 import { setupIpc } from './ipc';
 import { setupMenu } from './menu';
@@ -60,6 +61,7 @@ export async function startApp(deps: AppDependencies): Promise<void> {
   await app.whenReady();
   const isDev = !app.isPackaged;
   const { page, preload } = builtApp(deps.mainDir, app.isPackaged, process.env.ELECTRON_RENDERER_URL);
+  const icon = windowIconPath({ platform: process.platform, isPackaged: app.isPackaged, resourcesPath: process.resourcesPath, mainDir: deps.mainDir });
   setupSecurity(page);
 
   const dataDir = deps.resolveDataDir();
@@ -74,13 +76,15 @@ export async function startApp(deps: AppDependencies): Promise<void> {
   }
 
   const openWindow = (): BrowserWindow => {
-    const win = createMainWindow(page, preload, isDev, log);
+    const win = createMainWindow(page, preload, isDev, log, icon);
     windows.add(win);
     win.on('closed', () => windows.delete(win));
     win.webContents.on('render-process-gone', (_event, details) => log(`error: the window's renderer is gone: ${details.reason}`));
     return win;
   };
 
+  const about = { version: app.getVersion(), versions: process.versions, dataDir, icon };
+  setAboutPanel(about);
   const disposeIpc = setupIpc(services, { page, windows: () => [...windows], log });
 
   const importFromMenu = async (format: DatasetImportFormat): Promise<void> => {
@@ -100,12 +104,7 @@ export async function startApp(deps: AppDependencies): Promise<void> {
     {
       importDataset: (format) => void importFromMenu(format),
       openDataFolder: () => void shell.openPath(dataDir),
-      about: () => void dialog.showMessageBox({
-        type: 'info',
-        title: 'About Epochlab',
-        message: `Epochlab ${app.getVersion()}`,
-        detail: `Offline experiment manager for neural-network training.\n\nElectron ${process.versions.electron ?? '?'} · Chromium ${process.versions.chrome ?? '?'} · Node ${process.versions.node}\nData folder: ${dataDir}`,
-      }),
+      about: () => showAbout(about),
       quit: () => app.quit(),
     },
     { isDev, platform: process.platform, appName: 'Epochlab' },

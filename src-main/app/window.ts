@@ -2,8 +2,9 @@
 import { BrowserWindow, type BrowserWindowConstructorOptions } from 'electron';
 import type { AppPage } from './page';
 
-export function mainWindowOptions(preload: string, devTools: boolean): BrowserWindowConstructorOptions {
+export function mainWindowOptions(preload: string, devTools: boolean, icon?: string): BrowserWindowConstructorOptions {
   return {
+    ...(icon ? { icon } : {}),
     width: 1360,
     height: 880,
     minWidth: 900,
@@ -29,8 +30,8 @@ export function mainWindowOptions(preload: string, devTools: boolean): BrowserWi
   };
 }
 
-export function createMainWindow(page: AppPage, preload: string, devTools: boolean, log: (line: string) => void): BrowserWindow {
-  const win = new BrowserWindow(mainWindowOptions(preload, devTools));
+export function createMainWindow(page: AppPage, preload: string, devTools: boolean, log: (line: string) => void, icon?: string): BrowserWindow {
+  const win = new BrowserWindow(mainWindowOptions(preload, devTools, icon));
   win.once('ready-to-show', () => win.show());
   const loaded = page.kind === 'dev' ? win.loadURL(page.url) : win.loadFile(page.indexHtml);
   loaded.catch((error: unknown) => log(`error: the window could not load ${page.url}: ${error instanceof Error ? error.message : String(error)}`));

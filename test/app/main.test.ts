@@ -35,6 +35,7 @@ describe('startApp', () => {
     expect(win.options).toMatchObject({ webPreferences: { preload: path.join(mainDir, '../preload/index.js'), sandbox: true, contextIsolation: true } });
     expect([...fake.ipcMain.handlers.keys()].sort()).toEqual([IPC_IMPORT_DIALOG_CHANNEL, IPC_INVOKE_CHANNEL].sort());
     expect(fake.Menu.setApplicationMenu).toHaveBeenCalled();
+    expect(fake.app.setAboutPanelOptions).toHaveBeenCalledWith(expect.objectContaining({ applicationName: 'Epochlab', applicationVersion: '0.1.0' }));
     expect(fake.session.defaultSession.permissionRequestHandler).not.toBeNull();
   });
 

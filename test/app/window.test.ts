@@ -25,6 +25,11 @@ describe('mainWindowOptions', () => {
       devTools: false,
     });
   });
+
+  it('sets the window icon only when there is one to set', () => {
+    expect(mainWindowOptions('/p.js', false, '/opt/Epochlab/resources/icon.png').icon).toBe('/opt/Epochlab/resources/icon.png');
+    expect(mainWindowOptions('/p.js', false)).not.toHaveProperty('icon');
+  });
 });
 
 describe('createMainWindow', () => {
