@@ -2,6 +2,7 @@
  * A fake of the parts of `electron` the app shell uses, for `vi.mock('electron', …)`: Electron cannot be
  * launched here, and these tests are about what the shell asks of Electron, not about Electron itself.
  */
+import { pathToFileURL } from 'node:url';
 import { vi } from 'vitest';
 
 type Listener = (...args: unknown[]) => unknown;
@@ -86,7 +87,7 @@ export class FakeBrowserWindow extends FakeEmitter {
   }
   loadFile(file: string): Promise<void> {
     this.loadedFile = file;
-    this.webContents.mainFrame.url = `file://${file}`;
+    this.webContents.mainFrame.url = pathToFileURL(file).href;
     return Promise.resolve();
   }
   isDestroyed(): boolean {
