@@ -104,7 +104,9 @@ export function electronVersion(root = ROOT) {
  * { ok: false, line } with the one line to print.
  */
 export async function preflight({ args = [], env = process.env, config = readBuilderConfig(), version = electronVersion(), host, cacheRoot, timeoutMs = CHECK_TIMEOUT_MS, fetchImpl = fetch } = {}) {
-  if (config.electronDist) return { ok: true, notes: [`electronDist is set (${config.electronDist}): nothing to download`] };
+  // `npm run dist -- -c.electronDist=DIR` packages a local Electron: an offline build.
+  const localDist = args.map((a) => /^(?:-c|--config)\.electronDist=(.+)$/.exec(a)?.[1]).find(Boolean) ?? config.electronDist;
+  if (localDist) return { ok: true, notes: [`electronDist is set (${localDist}): nothing to download`] };
   // Node's fetch does not go through @electron/get's proxy agent, so it cannot tell what a proxy allows.
   if (env.ELECTRON_GET_USE_PROXY || env.GLOBAL_AGENT_HTTPS_PROXY) return { ok: true, notes: ['Electron downloads go through a proxy: not checked'] };
   const download = config.electronDownload ?? {};

@@ -1,4 +1,11 @@
-// Types for rebuild-native.mjs (electron-builder's beforeBuild hook).
-export const SHIPPED_NATIVE_MODULES: string[];
-export function beforeBuild(context: { appDir: string; electronVersion?: string; platform?: { nodeName: string }; arch: string }): Promise<false>;
-export default beforeBuild;
+// Types for rebuild-native.mjs (electron-builder's beforePack hook).
+export const SHIPPED_NATIVE_MODULES: Record<string, string>;
+export const ARCH_NAMES: string[];
+export interface PackContext {
+  packager: { info: { appDir: string }; config: { electronVersion?: string } };
+  electronPlatformName: string;
+  arch: number;
+}
+export function builtAbi(file: string): number | null;
+export function beforePack(context: PackContext): Promise<void>;
+export default beforePack;

@@ -109,6 +109,7 @@ describe('preflight', () => {
   it('does not check what it cannot see: a local electronDist, or downloads through a proxy agent', async () => {
     const failing = vi.fn(async () => { throw new Error('no network'); });
     expect((await preflight({ config: { ...config, electronDist: '/opt/electron' }, version, host: linux, cacheRoot: cache, fetchImpl: failing })).ok).toBe(true);
+    expect(await preflight({ args: ['--dir', '-c.electronDist=/opt/electron-45'], config, version, host: linux, cacheRoot: cache, fetchImpl: failing })).toEqual({ ok: true, notes: ['electronDist is set (/opt/electron-45): nothing to download'] });
     expect((await preflight({ config, version, host: linux, cacheRoot: cache, env: { ELECTRON_GET_USE_PROXY: '1' }, fetchImpl: failing })).ok).toBe(true);
     expect(failing).not.toHaveBeenCalled();
   });
