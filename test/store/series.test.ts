@@ -64,19 +64,13 @@ describe('getIterationSeries', () => {
     }
   });
 
-  test('reading a 10k-iteration run takes well under 20 ms', () => {
+  test('reads a 10k-iteration run down to its point budget (its speed is measured by npm run bench, store section)', () => {
     const rows = seedExampleRows(910); // 10,010 iterations
     for (let i = 0; i < rows.length; i += 500) store.appendIterations(runId, rows.slice(i, i + 500));
-    store.getIterationSeries(runId, 'loss', 2000); // warm the statement
-    const times: number[] = [];
-    for (let i = 0; i < 9; i++) {
-      const started = performance.now();
-      store.getIterationSeries(runId, 'loss', 2000);
-      times.push(performance.now() - started);
-    }
-    const median = times.sort((a, b) => a - b)[4];
-    console.log(`getIterationSeries, 10k iterations → 2000 points: median ${median.toFixed(2)} ms`);
-    // Loose bound against a loaded CI machine; the target (well under 20 ms) shows in the printout.
-    expect(median).toBeLessThan(100);
+    const points = store.getIterationSeries(runId, 'loss', 2000);
+    expect(points.length).toBeLessThanOrEqual(2000);
+    expect(points.length).toBeGreaterThan(1000);
+    expect(points[0].step).toBe(1);
+    expect(points.at(-1)!.step).toBe(10_010);
   });
 });
