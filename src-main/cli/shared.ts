@@ -1,7 +1,7 @@
 /** What every CLI command shares: global options, argument parsers, the services' lifetime, printing. */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { BACKEND_NAMES, FINISHED_STATUSES, parseApiInput, type BackendChoice, type ExperimentSpec, type RunSummary } from '../contract';
+import { BACKEND_NAMES, FINISHED_STATUSES, canBeBest, parseApiInput, type BackendChoice, type ExperimentSpec, type RunSummary } from '../contract';
 import { createServices, type Services } from '../services/create-services';
 import { resolveDataDir } from '../services/data-dir';
 import { varyingParams } from './format';
@@ -83,7 +83,7 @@ export function print(json: boolean, value: unknown, text: () => string): void {
 }
 
 export function bestLine(runs: RunSummary[]): string {
-  const done = runs.filter((r) => FINISHED_STATUSES.has(r.status) && r.bestValLoss !== null);
+  const done = runs.filter((r) => FINISHED_STATUSES.has(r.status) && canBeBest(r.status) && r.bestValLoss !== null);
   if (!done.length) return '';
   const best = done.reduce((a, b) => (b.bestValLoss! < a.bestValLoss! ? b : a));
   const epoch = best.bestEpoch ?? 0;

@@ -26,6 +26,16 @@ export function isResumable(run: { status: RunStatus; error: string | null }): b
   return run.status === 'failed' && run.error !== null && run.error.startsWith(DISK_FULL_FAILURE);
 }
 
+/**
+ * Statuses whose best epoch is no result: a diverged run is never named the best of anything (its early
+ * epochs may look good, but the setting blew up). Every ranking — the store's experiment best, the CLI's
+ * best line, the Compare table — leaves them out.
+ */
+export const NEVER_BEST_STATUSES: ReadonlySet<RunStatus> = new Set(['diverged']);
+export function canBeBest(status: RunStatus): boolean {
+  return !NEVER_BEST_STATUSES.has(status);
+}
+
 /** `interrupted`: the process stopped while it ran; what is left can be resumed. */
 export type ExperimentStatus = 'running' | 'finished' | 'interrupted';
 
@@ -102,7 +112,7 @@ export interface RunSummary {
   finalValLoss: number | null;
   finalValAccuracy: number | null;
   finalTrainLoss: number | null;
-  /** Step at which the loss stopped being finite, for diverged runs. */
+  /** Last step a diverged run trained: where its divergence rule fired (the rule and its numbers are in `error`). */
   divergedAtStep: number | null;
   seconds: number | null;
 }

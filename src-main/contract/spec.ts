@@ -187,6 +187,32 @@ export const scheduleOptionsSchema = z.strictObject({
 });
 export type ScheduleOptions = z.infer<typeof scheduleOptionsSchema>;
 
+/**
+ * When a run counts as diverged besides a non-finite loss (always) or non-finite weights (checked after each
+ * epoch, before anything is evaluated or saved): its smoothed loss stays above `lossFactor` × its reference loss
+ * for `patience` consecutive steps, or for a whole epoch when epochs are shorter. The smoothing is the
+ * debiased EMA the charts draw (weight `smoothing`); the reference is the first step's loss, or chance level
+ * ln(classes) when that is higher. The defaults never fire on the examples, even at learning rates 10–30× too
+ * high with loss spikes in the first steps; losses that grow 100× and stay there do. `lossFactor: null`
+ * keeps only the non-finite checks.
+ */
+export const divergenceSchema = z.strictObject({
+  lossFactor: z
+    .number({ error: 'loss factor must be a number greater than 1, or null' })
+    .gt(1, 'loss factor must be greater than 1')
+    .max(1e30, 'loss factor must be at most 1e30')
+    .nullable()
+    .default(100),
+  patience: positiveInt('patience', 1_000_000).default(20),
+  smoothing: z
+    .number({ error: 'smoothing must be a number from 0 to 0.999' })
+    .min(0, 'smoothing must be from 0 to 0.999')
+    .max(0.999, 'smoothing must be from 0 to 0.999')
+    .default(0.9),
+});
+export type DivergenceSpec = z.infer<typeof divergenceSchema>;
+export const DEFAULT_DIVERGENCE: DivergenceSpec = divergenceSchema.parse({});
+
 export const trainingSchema = z.strictObject({
   dropLastBatch: z.boolean().default(false),
   shuffle: z.boolean().default(true),
@@ -194,6 +220,7 @@ export const trainingSchema = z.strictObject({
   plateau: plateauSchema.optional(),
   scheduleOptions: scheduleOptionsSchema.default(() => scheduleOptionsSchema.parse({})),
   checkpoints: z.enum(['best-and-last', 'none']).default('best-and-last'),
+  divergence: divergenceSchema.default(() => divergenceSchema.parse({})),
 });
 export type TrainingSpec = z.infer<typeof trainingSchema>;
 

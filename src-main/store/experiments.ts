@@ -1,6 +1,6 @@
 /** Experiments: creation with their runs, summaries, status, deletion. */
 import type Database from 'better-sqlite3';
-import type { ExperimentSpec, ExperimentStatus, ExperimentSummary, RunStatus } from '../contract';
+import { NEVER_BEST_STATUSES, type ExperimentSpec, type ExperimentStatus, type ExperimentSummary, type RunStatus } from '../contract';
 import type { NewRun } from './run-store';
 import { guard } from './errors';
 import { nowIso, parseJson } from './values';
@@ -37,10 +37,11 @@ const SUMMARY_SELECT = `
   FROM experiments e`;
 const COUNTS_SELECT = 'SELECT experiment_id, status, COUNT(*) AS n FROM runs';
 // SQLite returns the bare column run_id from the row holding the MIN: the run with the lowest best val loss.
+// Runs that can never be best (diverged) are left out; the statuses are fixed words, inlined as literals.
 const BEST_SELECT = `
   SELECT r.experiment_id, r.id AS run_id, MIN(m.val_loss) AS val_loss
   FROM runs r JOIN epoch_metrics m ON m.run_id = r.id AND m.epoch = r.best_epoch
-  WHERE m.val_loss IS NOT NULL`;
+  WHERE m.val_loss IS NOT NULL AND r.status NOT IN (${[...NEVER_BEST_STATUSES].map((s) => `'${s}'`).join(', ')})`;
 
 export class ExperimentQueries {
   private readonly insertExperiment;

@@ -57,6 +57,19 @@ describe('experiments', () => {
     expect(store.getExperiment(experimentId)?.summary).toEqual(first);
   });
 
+  test('a diverged run is never the experiment best, even with the lowest validation loss (docs/reliability.md F1)', () => {
+    const spec = makeSpec();
+    const { experimentId, runIds } = store.createExperiment(spec, makeRuns(spec, [32, 100]));
+    for (const [runId, valLoss, status] of [[runIds[0], 0.2, 'diverged'], [runIds[1], 0.7, 'completed']] as const) {
+      store.markRunStarted(runId, backend);
+      store.appendEpoch(runId, epochRow(1, { valLoss }), 1);
+      store.markRunEnded(runId, { status, error: status === 'diverged' ? 'loss exploded' : null, bestEpoch: 1, divergedAtStep: status === 'diverged' ? 11 : null });
+    }
+    const { summary } = store.getExperiment(experimentId)!;
+    expect(summary).toMatchObject({ bestRunId: runIds[1], bestValLoss: 0.7 });
+    expect(store.listExperiments().find((e) => e.id === experimentId)).toMatchObject({ bestRunId: runIds[1] });
+  });
+
   test('setExperimentStatus changes the stored status and refuses an unknown experiment', () => {
     const { experimentId } = store.createExperiment(makeSpec(), []);
     store.setExperimentStatus(experimentId, 'finished');

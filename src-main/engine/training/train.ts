@@ -13,6 +13,8 @@ import type { TrialEnd } from '../../contract/worker';
 import { createRng, deriveSeed, permutation } from '../random';
 import { loadResumePoint, readWeightTensors, saveResumePoint, saveWeights } from './checkpoint';
 import { removeResumePoints, weightsRefOf } from './checkpoint-layout';
+import { DivergenceWatch, type Divergence } from './divergence';
+import { firstNonFiniteWeight } from './finite-weights';
 import { buildModel, decayedWeights } from './model';
 import { createOptimizer, setLearningRate } from './optimizer';
 import { learningRateAt } from './schedules';
@@ -72,6 +74,8 @@ async function trainLoop(options: TrainOptions): Promise<TrialEnd> {
     iterationsPerEpoch: acc.iterationsPerEpoch, totalIterations: acc.totalIterations,
   };
   const judge = new EpochJudge(training.earlyStopping, training.plateau, data.val !== null);
+  const watch = new DivergenceWatch(training.divergence, { numClasses: data.numClasses, iterationsPerEpoch: acc.iterationsPerEpoch });
+  const diverged = (d: Divergence): TrialEnd => ({ status: 'diverged', reason: d.reason, bestEpoch: judge.bestEpoch, divergedAtStep: d.step });
   const saveFiles = options.checkpoints !== null && training.checkpoints === 'best-and-last';
   const restoreBest = training.earlyStopping?.restoreBest ?? false;
 
@@ -139,14 +143,10 @@ async function trainLoop(options: TrainOptions): Promise<TrialEnd> {
           step, epoch, batch, batchSize: size, loss: finite ? loss : null, accuracy: correct / size,
           learningRate: lr, elapsedMs: Math.round(performance.now() - started),
         });
-        if (!finite) {
+        const divergence = watch.observeLoss(loss, { step, epoch, batch, learningRate: lr });
+        if (divergence) {
           flush();
-          return {
-            status: 'diverged',
-            reason: `loss became ${String(loss)} at step ${step} (epoch ${epoch}, batch ${batch + 1}) with learning rate ${lr}`,
-            bestEpoch: judge.bestEpoch,
-            divergedAtStep: step,
-          };
+          return diverged(divergence);
         }
         lossSum += loss * size;
         correctSum += correct;
@@ -155,6 +155,9 @@ async function trainLoop(options: TrainOptions): Promise<TrialEnd> {
         if (performance.now() - lastFlush >= options.flushIntervalMs) flush();
       }
       flush();
+      // Before evaluating or saving anything: a checkpoint must never hold NaN weights.
+      const badWeights = watch.observeWeights(await firstNonFiniteWeight(model), epoch, step);
+      if (badWeights) return diverged(badWeights);
       const valStats = data.val ? await evaluate(model, data.val, data, featureSize) : null;
       const now = performance.now();
       const metric: EpochMetric = {

@@ -3,7 +3,7 @@
  * (e.g. which batch size) reached the lowest validation loss, at which epoch, after how many iterations
  * and samples. Runs are compared at their best epoch, not their last.
  */
-import type { EpochMetric, ParamName, RunSummary } from '../contract';
+import { canBeBest, type EpochMetric, type ParamName, type RunSummary } from '../contract';
 import { meanStd } from './aggregate';
 import { bestEpochOf } from './compare';
 import { groupRuns, runLabel, type GroupBy } from './runs';
@@ -53,7 +53,8 @@ export function bestEpochRows(
   const by = hasVal ? 'val' : 'train';
   const rows: BestEpochRow[] = groupRuns(runs, groupBy, varying).map((group) => {
     const bests = group.runs.map((r) => runBest(r, epochs[r.id], by));
-    const ranked = bests.filter((b) => b.value !== null && Number.isFinite(b.value)).sort((a, b) => (a.value as number) - (b.value as number));
+    // A diverged run is shown in its group but never ranked: its early epochs are no result.
+    const ranked = bests.filter((b) => canBeBest(b.run.status) && b.value !== null && Number.isFinite(b.value)).sort((a, b) => (a.value as number) - (b.value as number));
     const top = ranked[0] ?? null;
     const stats = meanStd(ranked.map((b) => b.value));
     const m = top?.metric ?? null;

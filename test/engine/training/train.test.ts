@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import { mkdtempSync, existsSync, rmSync } from 'node:fs';
+import { mkdtempSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDataset, splitDataset } from '../../../src-main/engine/datasets/catalog';
+import { expandTrials, parseSpec } from '../../../src-main/engine/search';
 import { describeFailure, trainTrial } from '../../../src-main/engine/training/train';
 import { resumeEpochsIn, weightsFiles } from '../../../src-main/engine/training/checkpoint-layout';
 import { data, RecordingSink, trialConfig } from './helpers';
@@ -94,7 +96,8 @@ describe('trainTrial', () => {
 
   it('ends as diverged at the first non-finite loss, with nothing trained after it', async () => {
     const sink = new RecordingSink();
-    const end = await run(trialConfig({ params: { batchSize: 16, epochs: 50, learningRate: 1e6, optimizer: 'sgd' } }), sink);
+    // The explosion rule off, so that this checks the non-finite one alone.
+    const end = await run(trialConfig({ params: { batchSize: 16, epochs: 50, learningRate: 1e6, optimizer: 'sgd' }, training: { divergence: { lossFactor: null } } }), sink);
     expect(end.status).toBe('diverged');
     if (end.status !== 'diverged') return;
     const last = sink.rows.at(-1)!;
@@ -102,6 +105,42 @@ describe('trainTrial', () => {
     expect(end.divergedAtStep).toBe(last.step);
     expect(sink.rows.slice(0, -1).every((r) => r.loss !== null)).toBe(true);
     expect(end.reason).toMatch(/loss became (NaN|Infinity) at step/);
+  });
+
+  it('ends as diverged when the loss explodes but stays finite, at the step the rule fired, naming its numbers', async () => {
+    const sink = new RecordingSink();
+    const end = await run(trialConfig({ params: { batchSize: 16, epochs: 50, learningRate: 1e6, optimizer: 'adam' } }), sink);
+    expect(end.status).toBe('diverged');
+    if (end.status !== 'diverged') return;
+    expect(sink.rows.every((r) => r.loss !== null)).toBe(true);
+    expect(end.divergedAtStep).toBe(sink.rows.at(-1)!.step);
+    expect(end.divergedAtStep).toBeLessThan(50 * 14);
+    // Recompute the rule's view from the rows: the reference, and the smoothed loss above 100× it for the last 14 steps (one epoch < 20).
+    const losses = sink.rows.map((r) => r.loss!);
+    const reference = Math.max(losses[0], Math.log(2));
+    let s = 0;
+    const smoothed = losses.map((v, i) => (s = 0.9 * s + 0.1 * v) / (1 - 0.9 ** (i + 1)));
+    expect(smoothed.slice(-14).every((v) => v > 100 * reference)).toBe(true);
+    expect(smoothed.at(-15)! > 100 * reference).toBe(false);
+    expect(end.reason).toMatch(/^loss exploded at step \d+ \(epoch \d+, batch \d+\) with learning rate 1000000: the smoothed loss \(EMA 0\.9\) stayed above 100 × the reference loss /);
+    expect(end.reason).toContain('for 14 consecutive step(s)');
+  });
+
+  it('the lr × optimizer example at lr 0.1 (rmsprop spikes 30× in its first steps) never fires the rule', async () => {
+    const spec = parseSpec(JSON.parse(readFileSync('examples/lr-optimizer-grid.json', 'utf8')));
+    const full = await loadDataset(spec.dataset, { dataDir });
+    const { train, val } = await splitDataset(full, spec.validation, { dataDir });
+    const ends = [];
+    // Its highest learning rate with each optimizer, for the first 4 of its 30 epochs: where the spikes are.
+    for (const params of expandTrials(spec).filter((p) => p.learningRate === 0.1)) {
+      const config = { params: { ...params, epochs: 4 }, model: spec.model, dataset: spec.dataset, validation: spec.validation, training: spec.training };
+      ends.push(await trainTrial({
+        config, data: { train, val, inputShape: train.info.inputShape, numClasses: train.info.numClasses },
+        sink: new RecordingSink(), isCancelled: () => false, flushIntervalMs: 0, checkpoints: null,
+      }));
+    }
+    expect(ends).toHaveLength(4);
+    expect(ends.filter((e) => e.status !== 'completed' && e.status !== 'early-stopped')).toEqual([]);
   });
 
   it('stops early when the monitored value stops improving, and saves best and last checkpoints', async () => {

@@ -30,6 +30,12 @@ describe('bestEpochRows', () => {
     expect(bs350).toMatchObject({ winner: false, runId: 3, bestValLoss: 0.47, epoch: 4, step: 12, samplesSeen: 4200, meanBest: null });
   });
 
+  it('never ranks a diverged run, even when its early epochs have the lowest validation loss', () => {
+    const pair = [makeRun(1, { batchSize: 100 }), makeRun(2, { batchSize: 350 }, { status: 'diverged' })];
+    const rows = bestEpochRows(pair, { 1: makeEpochs(pair[0], [1.0, 0.8]), 2: makeEpochs(pair[1], [0.3, 1e22]) }, 'batchSize', varyingParams(pair));
+    expect(rows.map((r) => [r.group, r.winner, r.runId, r.bestValLoss])).toEqual([['bs=100', true, 1, 0.8], ['bs=350', false, null, null]]);
+  });
+
   it('falls back to the run summaries before epoch rows are loaded', () => {
     const summarized = [makeRun(7, { batchSize: 64 }, { bestValLoss: 0.3, bestEpoch: 5, bestTrainLoss: 0.2 })];
     const [row] = bestEpochRows(summarized, {}, 'run', []);
