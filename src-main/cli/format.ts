@@ -107,7 +107,7 @@ export function systemInfoText(info: SystemInfo): string {
   const lines = [
     `Epochlab ${info.version}`,
     `data folder: ${info.dataDir}`,
-    `cores: ${info.cores}; trials trained at once by default: ${info.defaultConcurrency}`,
+    `cores: ${info.cores}; trials trained at once by default: ${info.defaultConcurrency}, in ${info.isolation === 'process' ? 'a process each' : 'worker threads'}`,
     'backends, in the order auto picks them:',
   ];
   for (const b of info.backends) {

@@ -73,6 +73,12 @@ export interface BackendInfo {
 export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 export type BackendChoice = BackendName | 'auto';
+/**
+ * Where trials train: worker threads of this process (light), or one process each (a native crash, a
+ * CUDA abort or an out-of-memory kill ends only that process and its trial). Both speak the worker messages.
+ */
+export const ISOLATIONS = ['thread', 'process'] as const;
+export type Isolation = (typeof ISOLATIONS)[number];
 export interface BackendProbe {
   name: BackendName;
   available: boolean;
@@ -194,6 +200,8 @@ export interface SystemInfo {
   cores: number;
   backends: BackendProbe[];
   defaultConcurrency: number;
+  /** How this process runs its trials. */
+  isolation: Isolation;
 }
 
 export interface ExportFile {

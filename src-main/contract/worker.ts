@@ -1,4 +1,4 @@
-/** Messages between the worker pool (main thread) and a training worker thread. */
+/** Messages between the worker pool (main thread) and a trainer: a worker thread or a training process. */
 import type { BackendChoice, BackendInfo, BackendProbe, CheckpointInfo, EpochMetric, IterationMetric } from './records';
 import type { TrialConfig } from './spec';
 
@@ -24,12 +24,18 @@ export interface ProbeReply {
   probes: BackendProbe[];
 }
 
-/** Given to each worker at start. Cancellation is a shared cell, not a message: a training loop that
+/** Given to each worker thread at start. Cancellation is a shared cell, not a message: a training loop that
  * never yields to its event loop still sees it between batches. */
 export interface WorkerData {
   /** Int32Array over a SharedArrayBuffer; holds the id of the run to cancel. */
   cancelCell: Int32Array;
 }
+
+/**
+ * A training process gets the same cell as a 4-byte file (processes share no memory): this argument names
+ * it, and the training loop reads it between batches (a pread, ~1 µs) for the same reason as above.
+ */
+export const CANCEL_FILE_ARG = '--epochlab-cancel-file';
 
 export type TrialEnd =
   | { status: 'completed' | 'early-stopped' | 'cancelled'; reason: string | null; bestEpoch: number | null }

@@ -4,16 +4,17 @@
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { BACKEND_NAMES, type BackendChoice, type DatasetImportSource, type EpochlabServices, type SystemInfo } from '../contract';
+import { BACKEND_NAMES, type BackendChoice, type DatasetImportSource, type EpochlabServices, type Isolation, type SystemInfo } from '../contract';
 import { importDataset } from '../engine/datasets/catalog';
-import { TrainingPool } from '../engine/pool/pool';
-import { probeBackendsInWorker } from '../engine/pool/probe';
+import { TrainingPool, trainerKind, type PoolOptions } from '../engine/pool/pool';
+import type { ProcessLauncher } from '../engine/pool/process-trainer';
+import { probeBackendsIn } from '../engine/pool/probe';
 import { abandonRuns, openDataFolder } from './data-folder';
 import { showingTrueStatuses } from './stale-view';
 import { createApi } from './api';
 import { EventHub } from './events';
 import { ExperimentRunner } from './runner';
-import { appVersion, defaultConcurrency } from './system';
+import { appVersion, defaultConcurrency, defaultIsolation } from './system';
 
 export interface ServiceOptions {
   dataDir: string;
@@ -30,6 +31,12 @@ export interface ServiceOptions {
   workerScript?: string;
   flushIntervalMs?: number;
   stallTimeoutMs?: number;
+  /** Threads or processes; default: processes for native backends, threads otherwise (see defaultIsolation). */
+  isolation?: Isolation;
+  /** How training processes start: child_process.fork by default, Electron's utilityProcess in the app. */
+  launchProcess?: ProcessLauncher;
+  /** Test hooks for the trainers (heap limits, Node options of the processes). */
+  trainers?: Pick<PoolOptions, 'threads' | 'processes'>;
   /** See OpenOptions.nativeBinding. */
   sqliteNativeBinding?: string;
 }
@@ -54,23 +61,28 @@ export async function createServices(options: ServiceOptions): Promise<Services>
   const backend = options.backend ?? 'auto';
   const concurrency = options.concurrency ?? defaultConcurrency(backend);
   const workerScript = options.workerScript ?? join(__dirname, 'worker.js');
-  const pool = new TrainingPool({
+  const isolation = options.isolation ?? defaultIsolation(backend);
+  const poolOptions: PoolOptions = {
     workerScript,
     concurrency,
+    isolation,
     stallTimeoutMs: options.stallTimeoutMs,
-  });
+    threads: options.trainers?.threads,
+    processes: options.launchProcess ? { ...options.trainers?.processes, launch: options.launchProcess } : options.trainers?.processes,
+  };
+  const pool = new TrainingPool(poolOptions);
   const events = new EventHub();
   const runner = new ExperimentRunner(store, pool, events, { dataDir, backend, flushIntervalMs: options.flushIntervalMs ?? 250 });
   // Probed once, in a worker, on first request (concurrent callers share it); a failed probe is reported,
   // not thrown: the rest of the system info is still true, and the UI uses it to know it is connected.
   let probes: Promise<SystemInfo['backends']> | null = null;
   const systemInfo = async (): Promise<SystemInfo> => {
-    probes ??= probeBackendsInWorker(workerScript).catch((error: unknown) => {
+    probes ??= probeWith(trainerKind(poolOptions)).catch((error: unknown) => {
       probes = null;
       const reason = error instanceof Error ? error.message : String(error);
       return BACKEND_NAMES.map((name) => ({ name, available: false, reason }));
     });
-    return { version: appVersion(), dataDir, cores: availableParallelism(), backends: await probes, defaultConcurrency: concurrency };
+    return { version: appVersion(), dataDir, cores: availableParallelism(), backends: await probes, defaultConcurrency: concurrency, isolation };
   };
   // The training process shows runs whose end it could not write with the end it saw.
   const shown = lock
@@ -107,3 +119,11 @@ export async function createServices(options: ServiceOptions): Promise<Services>
   };
 }
 
+/** Probes in a trainer of the pool's kind (a native crash while probing stays in it), then releases the kind. */
+async function probeWith(kind: ReturnType<typeof trainerKind>): Promise<SystemInfo['backends']> {
+  try {
+    return await probeBackendsIn(kind);
+  } finally {
+    kind.dispose();
+  }
+}

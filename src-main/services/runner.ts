@@ -3,7 +3,7 @@
  * and publishes live events. The only place where training results meet SQLite.
  */
 import type { FromWorker, RunSummary, TrialEnd, BackendChoice } from '../contract';
-import type { TrainingPool } from '../engine/pool/pool';
+import type { TrialRunner } from '../engine/pool/trial-runner';
 import { checkpointDirOf } from '../engine/training/checkpoint-layout';
 import type { RunEndInfo, RunStore } from '../store';
 import type { EventHub } from './events';
@@ -32,7 +32,7 @@ export class ExperimentRunner {
 
   constructor(
     private readonly store: RunStore,
-    private readonly pool: TrainingPool,
+    private readonly pool: TrialRunner,
     private readonly events: EventHub,
     private readonly options: RunnerOptions,
   ) {}

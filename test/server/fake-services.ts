@@ -22,6 +22,7 @@ export const FAKE_SYSTEM_INFO: SystemInfo = {
   cores: 2,
   backends: [{ name: 'cpu', available: true, version: '4.22.0', device: 'cpu' }],
   defaultConcurrency: 1,
+  isolation: 'thread',
 };
 
 export function fakeDataset(name: string): DatasetInfo {

@@ -1,20 +1,30 @@
 /**
- * A pool of worker threads that train trials; the main thread never trains. Each worker trains one trial
- * at a time and is reused for the next (its backend and dataset cache stay warm). A worker that throws,
- * exits or stops reporting is replaced, and only its current trial fails.
+ * The local trial runner: a pool of trainers — worker threads or training processes (./trainer.ts) — that
+ * train trials; the main thread never trains. Each trainer trains one trial at a time and is reused for the
+ * next (its backend and dataset cache stay warm). A trainer that crashes, exits or stops reporting is
+ * replaced, and only its current trial fails (docs/reliability.md F5, E4); one that ran out of memory or
+ * asks to be recycled is replaced after its trial (F2).
  */
-import { Worker } from 'node:worker_threads';
-import type { FromWorker, TrainJob, TrialEnd, ToWorker, WorkerData } from '../../contract';
+import type { FromWorker, Isolation, ProbeReply, TrainJob, TrialEnd } from '../../contract';
+import { describeDeath } from './death';
+import { processTrainers, type ProcessTrainerOptions } from './process-trainer';
+import { threadTrainers, type ThreadTrainerOptions } from './thread-trainer';
+import type { Trainer, TrainerDeath, TrainerKind } from './trainer';
+import type { TrialRunner, WorkerMessageHandler } from './trial-runner';
+
+export type { WorkerMessageHandler } from './trial-runner';
 
 export interface PoolOptions {
-  /** The bundled worker entry (out/.../worker.js). */
+  /** The bundled worker entry (out/.../worker.js); threads and processes run the same one. */
   workerScript: string;
   concurrency: number;
+  /** Default 'thread'. */
+  isolation?: Isolation;
   /** A running trial that sends nothing for this long is ended as failed (stalled). */
   stallTimeoutMs?: number;
+  threads?: ThreadTrainerOptions;
+  processes?: ProcessTrainerOptions;
 }
-
-export type WorkerMessageHandler = (message: FromWorker) => void;
 
 interface Job {
   job: TrainJob;
@@ -23,24 +33,34 @@ interface Job {
 }
 
 interface Slot {
-  worker: Worker;
-  /** Shared with the worker, which reads it between batches: the id of the run to cancel. */
-  cancelCell: Int32Array;
+  trainer: Trainer;
   current: Job | null;
   stallTimer: NodeJS.Timeout | null;
 }
 
-export class TrainingPool {
+export function trainerKind(options: PoolOptions): TrainerKind {
+  return options.isolation === 'process'
+    ? processTrainers(options.workerScript, options.processes)
+    : threadTrainers(options.workerScript, options.threads);
+}
+
+export class TrainingPool implements TrialRunner {
   private readonly queue: Job[] = [];
   private readonly slots: Slot[] = [];
+  private readonly kind: TrainerKind;
   private closed = false;
 
   constructor(private readonly options: PoolOptions) {
     if (!Number.isInteger(options.concurrency) || options.concurrency < 1) throw new RangeError('concurrency must be a positive integer');
+    this.kind = trainerKind(options);
   }
 
   get concurrency(): number {
     return this.options.concurrency;
+  }
+
+  get isolation(): Isolation {
+    return this.kind.isolation;
   }
 
   /** Queues a trial; resolves with how it ended (never rejects). */
@@ -62,7 +82,7 @@ export class TrainingPool {
     }
     const slot = this.slots.find((s) => s.current?.job.runId === runId);
     if (!slot) return false;
-    Atomics.store(slot.cancelCell, 0, runId);
+    slot.trainer.requestCancel(runId);
     return true;
   }
 
@@ -74,7 +94,7 @@ export class TrainingPool {
     return this.queue.map((j) => j.job.runId);
   }
 
-  /** Cancels everything, waits up to `graceMs` for running trials to end, then terminates the workers. */
+  /** Cancels everything, waits up to `graceMs` for running trials to end, then stops the trainers. */
   async close(graceMs = 5000): Promise<void> {
     this.closed = true;
     for (const job of this.queue.splice(0)) job.resolve({ status: 'cancelled', reason: 'the application is shutting down', bestEpoch: null });
@@ -84,6 +104,7 @@ export class TrainingPool {
     while (this.slots.some((s) => s.current) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     await Promise.all(this.slots.map((s) => this.retire(s, 'the application is shutting down')));
     this.slots.length = 0;
+    this.kind.dispose();
   }
 
   private pump(): void {
@@ -93,27 +114,27 @@ export class TrainingPool {
       if (!slot) return;
       const job = this.queue.shift()!;
       slot.current = job;
-      // A run cancelled earlier and now queued again (resumed) must not find its old cancel in the cell.
-      Atomics.store(slot.cancelCell, 0, 0);
+      slot.trainer.clearCancel();
       this.armStallTimer(slot);
-      slot.worker.postMessage({ type: 'train', job: job.job } satisfies ToWorker);
+      slot.trainer.train(job.job);
     }
   }
 
   private spawn(): Slot {
-    const cancelCell = new Int32Array(new SharedArrayBuffer(4));
-    const worker = new Worker(this.options.workerScript, { workerData: { cancelCell } satisfies WorkerData });
-    const slot: Slot = { worker, cancelCell, current: null, stallTimer: null };
-    worker.on('message', (message: FromWorker) => this.onMessage(slot, message));
-    worker.on('error', (error) => this.onDeath(slot, `the worker crashed: ${error.message}`));
-    worker.on('exit', (code) => this.onDeath(slot, `the worker exited with code ${code}`));
+    // A trainer reports asynchronously, never from inside start(): the slot exists by then.
+    let slot: Slot | null = null;
+    const trainer = this.kind.start({
+      message: (message) => slot && this.onMessage(slot, message),
+      death: (death) => slot && this.onDeath(slot, death),
+    });
+    slot = { trainer, current: null, stallTimer: null };
     this.slots.push(slot);
     return slot;
   }
 
-  private onMessage(slot: Slot, message: FromWorker): void {
+  private onMessage(slot: Slot, message: FromWorker | ProbeReply): void {
     const job = slot.current;
-    if (!job || message.runId !== job.job.runId) return;
+    if (!job || message.type === 'probes' || message.runId !== job.job.runId) return;
     this.armStallTimer(slot);
     try {
       job.onMessage(message);
@@ -123,7 +144,7 @@ export class TrainingPool {
     if (message.type === 'finished') this.complete(slot, message.end, message.recycle === true);
   }
 
-  /** A trial ended. A worker that asks to be recycled leaves the pool; the next trial gets a fresh one. */
+  /** A trial ended. A trainer that asks to be recycled leaves the pool; the next trial gets a fresh one. */
   private complete(slot: Slot, end: TrialEnd, recycle = false): void {
     const job = slot.current;
     if (!job) return;
@@ -138,15 +159,19 @@ export class TrainingPool {
     this.pump();
   }
 
-  /** A worker died: fail its trial, forget it; the next trial gets a fresh worker. */
-  private onDeath(slot: Slot, reason: string): void {
+  private onDeath(slot: Slot, death: TrainerDeath): void {
+    this.fail(slot, describeDeath(death, this.kind.isolation).reason);
+  }
+
+  /** A trainer died or stalled: fail its trial, forget it; the next trial gets a fresh trainer. */
+  private fail(slot: Slot, reason: string): void {
     const index = this.slots.indexOf(slot);
     if (index < 0) return;
     const job = slot.current;
     slot.current = null;
     if (slot.stallTimer) clearTimeout(slot.stallTimer);
     this.slots.splice(index, 1);
-    void slot.worker.terminate().catch(() => undefined);
+    void slot.trainer.terminate().catch(() => undefined);
     if (job) job.resolve({ status: 'failed', reason, bestEpoch: null });
     if (!this.closed) this.pump();
   }
@@ -155,19 +180,17 @@ export class TrainingPool {
     if (slot.stallTimer) clearTimeout(slot.stallTimer);
     const timeout = this.options.stallTimeoutMs ?? 180_000;
     slot.stallTimer = setTimeout(() => {
-      this.onDeath(slot, `stalled: the trial sent no progress for ${Math.round(timeout / 1000)} s and was stopped`);
+      this.fail(slot, `stalled: the trial sent no progress for ${Math.round(timeout / 1000)} s and was stopped`);
     }, timeout);
     slot.stallTimer.unref();
   }
 
   private async retire(slot: Slot, reason: string): Promise<void> {
     if (slot.stallTimer) clearTimeout(slot.stallTimer);
-    slot.worker.removeAllListeners('exit');
-    slot.worker.removeAllListeners('error');
     if (slot.current) {
       slot.current.resolve({ status: 'cancelled', reason, bestEpoch: null });
       slot.current = null;
     }
-    await slot.worker.terminate();
+    await slot.trainer.terminate();
   }
 }

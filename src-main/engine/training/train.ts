@@ -10,6 +10,7 @@ import {
   batchSizeAt, iterationAccounting, type CheckpointInfo, type EpochMetric, type IterationMetric, type TrialConfig,
 } from '../../contract';
 import type { TrialEnd } from '../../contract/worker';
+import { describeFailure } from '../out-of-memory';
 import { createRng, deriveSeed, permutation } from '../random';
 import { loadResumePoint, readWeightTensors, saveResumePoint, saveWeights } from './checkpoint';
 import { removeResumePoints, weightsRefOf } from './checkpoint-layout';
@@ -275,12 +276,4 @@ async function finish(
     epoch = judge.bestEpoch;
   }
   if (saveFiles) await writeCheckpoint(model, options, 'last', epoch, sink);
-}
-
-export function describeFailure(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  if (/out of memory|OOM|allocat|Cannot enlarge memory|Array buffer allocation failed|Invalid typed array length/i.test(message)) {
-    return `out of memory: ${message} — reduce the batch size or the model size`;
-  }
-  return message;
 }

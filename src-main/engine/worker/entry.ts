@@ -1,29 +1,37 @@
-/** The worker thread's entry: receives jobs, trains them one at a time, posts results back; also probes backends. */
-import { parentPort, workerData } from 'node:worker_threads';
-import type { FromWorker, ProbeReply, ToWorker, TrialEnd, WorkerData } from '../../contract';
+/**
+ * The trainer's entry, in a worker thread or a training process (the same bundle): receives jobs, trains
+ * them one at a time, posts results back; also probes backends.
+ */
+import type { FromWorker, ProbeReply, ToWorker, TrialEnd } from '../../contract';
 import { backendMemoryBytes, probeBackends } from '../backends/select';
+import { isOutOfMemoryReason } from '../out-of-memory';
+import { connectToPool } from './pool-link';
 import { runJob } from './run-job';
+import { crash, crashPlan, TEST_CRASH_ENV } from './test-crash';
 
-const port = parentPort;
-if (!port) throw new Error('the training worker must run in a worker thread');
-const { cancelCell } = workerData as WorkerData;
+const link = connectToPool();
+const crashes = crashPlan(process.env[TEST_CRASH_ENV]);
 
 /** Above this, a worker asks to be replaced: a wasm heap keeps its peak size for the life of the thread. */
 const RECYCLE_BACKEND_BYTES = 1 * 2 ** 30;
 
 function shouldRecycle(end: TrialEnd): boolean {
   // After running out of memory a wasm module may be left unusable; a big heap is only worth keeping briefly.
-  return (end.status === 'failed' && /out of memory/.test(end.reason)) || backendMemoryBytes() > RECYCLE_BACKEND_BYTES;
+  return (end.status === 'failed' && isOutOfMemoryReason(end.reason)) || backendMemoryBytes() > RECYCLE_BACKEND_BYTES;
 }
 
-port.on('message', (message: ToWorker) => {
+link.onMessage((message: ToWorker) => {
   if (message.type === 'probe') {
-    void probeBackends().then((probes) => port.postMessage({ type: 'probes', probes } satisfies ProbeReply));
+    void probeBackends().then((probes) => link.post({ type: 'probes', probes } satisfies ProbeReply));
     return;
   }
   const { runId } = message.job;
-  const post = (m: FromWorker) => port.postMessage(m);
-  void runJob(message.job, post, () => Atomics.load(cancelCell, 0) === runId).then((end) => {
+  const crashMode = crashes.get(runId);
+  const post = (m: FromWorker) => {
+    link.post(m);
+    if (crashMode && m.type === 'iterations') crash(crashMode);
+  };
+  void runJob(message.job, post, () => link.isCancelled(runId)).then((end) => {
     post({ type: 'finished', runId, end, recycle: shouldRecycle(end) });
   });
 });

@@ -6,7 +6,8 @@
 import type { BackendInfo, FromWorker, TrainJob, TrialEnd } from '../../contract';
 import { initBackend } from '../backends/select';
 import { assertTrainable, fingerprint, loadDataset, splitDataset, type Dataset } from '../datasets/catalog';
-import { describeFailure, trainTrial } from '../training/train';
+import { describeFailure } from '../out-of-memory';
+import { trainTrial } from '../training/train';
 
 interface PreparedData {
   key: string;

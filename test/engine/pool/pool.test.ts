@@ -62,7 +62,7 @@ describe('TrainingPool', () => {
   });
 
   it('ends a stalled trial as failed and goes on', async () => {
-    const pool = new TrainingPool({ workerScript: script, concurrency: 1, stallTimeoutMs: 300 });
+    const pool = new TrainingPool({ workerScript: script, concurrency: 1, stallTimeoutMs: 3000 });
     const ends = await Promise.all([pool.submit(job(1, 4), () => undefined), pool.submit(job(2, 1), () => undefined)]);
     expect(ends[0]).toMatchObject({ status: 'failed' });
     expect(ends[0].reason).toMatch(/stalled/);

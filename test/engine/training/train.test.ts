@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset, splitDataset } from '../../../src-main/engine/datasets/catalog';
 import { expandTrials, parseSpec } from '../../../src-main/engine/search';
-import { describeFailure, trainTrial } from '../../../src-main/engine/training/train';
+import { trainTrial } from '../../../src-main/engine/training/train';
 import { resumeEpochsIn, weightsFiles } from '../../../src-main/engine/training/checkpoint-layout';
 import { data, RecordingSink, trialConfig } from './helpers';
 
@@ -213,14 +213,5 @@ describe('trainTrial', () => {
       await run(trialConfig({ params: { batchSize: 64, epochs: 2, schedule, learningRate: 0.1 }, training: { scheduleOptions: { stepEpochs: 1 } } }), sink);
       expect(new Set(sink.rows.map((r) => r.learningRate)).size, schedule).toBeGreaterThan(1);
     }
-  });
-});
-
-describe('describeFailure', () => {
-  it('turns out-of-memory errors into a hint to reduce the batch size, and leaves others as they are', () => {
-    expect(describeFailure(new RangeError('Array buffer allocation failed'))).toMatch(/^out of memory: .* reduce the batch size/);
-    expect(describeFailure(new Error('Aborted(Cannot enlarge memory arrays to size 4294967296 bytes)'))).toMatch(/reduce the batch size/);
-    expect(describeFailure(new Error('shapes do not match'))).toBe('shapes do not match');
-    expect(describeFailure('plain text')).toBe('plain text');
   });
 });

@@ -119,7 +119,7 @@ describe('experiments store', () => {
 
 describe('connection store', () => {
   it('counts reconnections of the live channel so views can resync', async () => {
-    client.handlers.getSystemInfo = () => ({ version: '0.1.0', dataDir: '/d', cores: 2, backends: [], defaultConcurrency: 2 });
+    client.handlers.getSystemInfo = () => ({ version: '0.1.0', dataDir: '/d', cores: 2, backends: [], defaultConcurrency: 2, isolation: 'thread' });
     const store = useConnectionStore();
     store.watchEvents();
     expect(store.events).toBe('open');

@@ -50,7 +50,7 @@ export async function startMockServer(staticDir: string, options: { api: boolean
   };
 
   const handlers: { [M in ApiMethod]: (input: never) => unknown } = {
-    getSystemInfo: () => ({ version: 'mock', dataDir: '/mock', cores: 2, backends: [], defaultConcurrency: 2 }),
+    getSystemInfo: () => ({ version: 'mock', dataDir: '/mock', cores: 2, backends: [], defaultConcurrency: 2, isolation: 'thread' }),
     listDatasets: () => DATASETS,
     previewExperiment: ({ spec }: { spec: Parameters<typeof preview>[0] }) => preview(spec),
     createExperiment: ({ spec }: { spec: Parameters<typeof preview>[0] }) => {
