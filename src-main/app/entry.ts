@@ -4,10 +4,19 @@ import { createServices } from '../services/create-services';
 import { resolveDataDir } from '../services/data-dir';
 import { startApp, type AppDependencies } from './main';
 import { electronSqliteBinding } from './native';
+import { readAppSettings } from './settings';
 import { smokeTestRequest } from './smoke-request';
+import { launchUtilityProcess } from './utility-process';
 
 const deps: AppDependencies = {
-  createServices: (options) => createServices({ ...options, sqliteNativeBinding: electronSqliteBinding(__dirname) }),
+  createServices: (options) =>
+    createServices({
+      ...options,
+      isolation: readAppSettings(options.dataDir, (line) => console.error(line)).isolation,
+      // Training processes, when isolated, are Electron utility processes (no separate Node is shipped).
+      launchProcess: launchUtilityProcess,
+      sqliteNativeBinding: electronSqliteBinding(__dirname),
+    }),
   resolveDataDir: () => resolveDataDir(),
   mainDir: __dirname,
 };

@@ -1,7 +1,7 @@
 /** What every CLI command shares: global options, argument parsers, the services' lifetime, printing. */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { BACKEND_NAMES, FINISHED_STATUSES, canBeBest, parseApiInput, type BackendChoice, type ExperimentSpec, type RunSummary } from '../contract';
+import { BACKEND_NAMES, FINISHED_STATUSES, ISOLATIONS, canBeBest, parseApiInput, type BackendChoice, type ExperimentSpec, type Isolation, type RunSummary } from '../contract';
 import { createServices, type Services } from '../services/create-services';
 import { resolveDataDir } from '../services/data-dir';
 import { varyingParams } from './format';
@@ -29,6 +29,8 @@ export const idArg = (what: string) => (value: string) => {
   return n;
 };
 export const backendOption = () => new Option('--backend <name>', 'force a backend').choices(['auto', ...BACKEND_NAMES]).default('auto');
+export const isolationOption = () =>
+  new Option('--isolation <how>', 'train trials in worker threads or in a process each (default: process for tensorflow backends, thread otherwise)').choices([...ISOLATIONS]);
 
 export function readSpecFile(path: string): ExperimentSpec {
   let text: string;
@@ -51,6 +53,7 @@ export interface ServicesFor {
   trains: boolean;
   concurrency?: number;
   backend?: BackendChoice;
+  isolation?: Isolation;
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { vi } from 'vitest';
+import { forkUtilityProcess } from './fake-utility-process';
 
 type Listener = (...args: unknown[]) => unknown;
 
@@ -193,6 +194,7 @@ export function createFakeElectron() {
       buildFromTemplate: vi.fn((template: unknown[]) => ({ template })),
       setApplicationMenu: vi.fn(),
     },
+    utilityProcess: { fork: forkUtilityProcess },
   };
 }
 

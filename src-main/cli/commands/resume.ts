@@ -1,6 +1,7 @@
 /** `epochlab resume EXPERIMENT`: train what an experiment has left. */
+import type { BackendChoice, Isolation } from '../../contract';
 import { runsTable } from '../format';
-import { commandLine, idArg, positiveInt, withServices, type CommandContext } from '../shared';
+import { backendOption, commandLine, idArg, isolationOption, positiveInt, withServices, type CommandContext } from '../shared';
 
 export function registerResume({ program, globals }: CommandContext): void {
   program
@@ -8,8 +9,10 @@ export function registerResume({ program, globals }: CommandContext): void {
     .description('train what an experiment has left: queued runs, interrupted or cancelled ones from their last consistent resume point, and runs that failed for a full disk')
     .argument('<experiment>', 'experiment id', idArg('experiment'))
     .option('--concurrency <n>', 'trials trained at once', positiveInt('concurrency'))
-    .action(async (experimentId: number, opts: { concurrency?: number }) => {
-      await withServices(globals(), { trains: true, concurrency: opts.concurrency }, async (services, stopping) => {
+    .addOption(backendOption())
+    .addOption(isolationOption())
+    .action(async (experimentId: number, opts: { concurrency?: number; backend: BackendChoice; isolation?: Isolation }) => {
+      await withServices(globals(), { trains: true, concurrency: opts.concurrency, backend: opts.backend, isolation: opts.isolation }, async (services, stopping) => {
         const { queued, notes } = await services.api.resumeExperiment({ experimentId });
         for (const note of notes) process.stderr.write(`note: ${note}\n`);
         process.stderr.write(`experiment ${experimentId}: ${queued} run(s) to train\n`);

@@ -1,9 +1,9 @@
 /** `epochlab run SPEC`: train every trial of a spec and print the run table. */
-import type { BackendChoice, RunSummary } from '../../contract';
+import type { BackendChoice, Isolation, RunSummary } from '../../contract';
 import { CliError } from '../errors';
 import { plain, runsTable, varyingParams } from '../format';
 import { createProgress } from '../progress';
-import { backendOption, bestLine, commandLine, positiveInt, print, readSpecFile, withServices, type CommandContext } from '../shared';
+import { backendOption, bestLine, commandLine, isolationOption, positiveInt, print, readSpecFile, withServices, type CommandContext } from '../shared';
 
 export function registerRun({ program, globals }: CommandContext): void {
   program
@@ -12,10 +12,11 @@ export function registerRun({ program, globals }: CommandContext): void {
     .argument('<spec>', 'experiment spec file (see examples/)')
     .option('--concurrency <n>', 'trials trained at once (default: cores for CPU backends, 1 for GPU)', positiveInt('concurrency'))
     .addOption(backendOption())
+    .addOption(isolationOption())
     .option('--json', 'print the result as JSON (no progress bars)')
-    .action(async (specPath: string, opts: { concurrency?: number; backend: BackendChoice; json?: boolean }) => {
+    .action(async (specPath: string, opts: { concurrency?: number; backend: BackendChoice; isolation?: Isolation; json?: boolean }) => {
       const spec = readSpecFile(specPath);
-      await withServices(globals(), { trains: true, concurrency: opts.concurrency, backend: opts.backend }, async (services, stopping) => {
+      await withServices(globals(), { trains: true, concurrency: opts.concurrency, backend: opts.backend, isolation: opts.isolation }, async (services, stopping) => {
         if (services.readOnlyBecause) throw new CliError(services.readOnlyBecause, 1);
         const experiment = await services.api.createExperiment({ spec });
         const detail = await services.api.getExperiment({ experimentId: experiment.id });

@@ -2,16 +2,17 @@
 import { InvalidArgumentError } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BackendChoice } from '../../contract';
+import type { BackendChoice, Isolation } from '../../contract';
 import { startServer } from '../../server/server';
 import { CliError } from '../errors';
-import { backendOption, positiveInt, withServices, type CommandContext, type GlobalOptions } from '../shared';
+import { backendOption, isolationOption, positiveInt, withServices, type CommandContext, type GlobalOptions } from '../shared';
 
 interface ServeOptions {
   host: string;
   port: number;
   concurrency?: number;
   backend: BackendChoice;
+  isolation?: Isolation;
 }
 
 export function registerServe({ program, globals }: CommandContext): void {
@@ -26,6 +27,7 @@ export function registerServe({ program, globals }: CommandContext): void {
     }, 7717)
     .option('--concurrency <n>', 'trials trained at once', positiveInt('concurrency'))
     .addOption(backendOption())
+    .addOption(isolationOption())
     .action(async (opts: ServeOptions) => serve(globals(), opts));
 }
 
@@ -39,7 +41,7 @@ async function serve(global: GlobalOptions, opts: ServeOptions): Promise<void> {
   if (!existsSync(join(staticDir, 'index.html'))) {
     throw new CliError(`the UI is not built (${staticDir} has no index.html): run \`npm run build\` first`, 1);
   }
-  await withServices(global, { trains: true, concurrency: opts.concurrency, backend: opts.backend }, async (services, stopping) => {
+  await withServices(global, { trains: true, concurrency: opts.concurrency, backend: opts.backend, isolation: opts.isolation }, async (services, stopping) => {
     if (services.readOnlyBecause) process.stderr.write(`warning: ${services.readOnlyBecause}; serving read-only\n`);
     let server: Awaited<ReturnType<typeof startServer>>;
     try {
