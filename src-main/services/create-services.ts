@@ -9,6 +9,7 @@ import { importDataset } from '../engine/datasets/catalog';
 import { TrainingPool, trainerKind, type PoolOptions } from '../engine/pool/pool';
 import type { ProcessLauncher } from '../engine/pool/process-trainer';
 import { probeBackendsIn } from '../engine/pool/probe';
+import type { TrialRunner } from '../engine/pool/trial-runner';
 import { abandonRuns, openDataFolder } from './data-folder';
 import { showingTrueStatuses } from './stale-view';
 import { createApi } from './api';
@@ -37,6 +38,10 @@ export interface ServiceOptions {
   launchProcess?: ProcessLauncher;
   /** Test hooks for the trainers (heap limits, Node options of the processes). */
   trainers?: Pick<PoolOptions, 'threads' | 'processes'>;
+  /** What trains the trials instead of the local pool (a remote queue; tests replaying recorded trials). */
+  trialRunner?: TrialRunner;
+  /** Where failures that reach no caller are reported; default: stderr. */
+  log?: (line: string) => void;
   /** See OpenOptions.nativeBinding. */
   sqliteNativeBinding?: string;
 }
@@ -70,9 +75,10 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     threads: options.trainers?.threads,
     processes: options.launchProcess ? { ...options.trainers?.processes, launch: options.launchProcess } : options.trainers?.processes,
   };
-  const pool = new TrainingPool(poolOptions);
+  const pool: TrialRunner = options.trialRunner ?? new TrainingPool(poolOptions);
   const events = new EventHub();
-  const runner = new ExperimentRunner(store, pool, events, { dataDir, backend, flushIntervalMs: options.flushIntervalMs ?? 250 });
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const runner = new ExperimentRunner(store, pool, events, { dataDir, backend, flushIntervalMs: options.flushIntervalMs ?? 250, report: log });
   // Probed once, in a worker, on first request (concurrent callers share it); a failed probe is reported,
   // not thrown: the rest of the system info is still true, and the UI uses it to know it is connected.
   let probes: Promise<SystemInfo['backends']> | null = null;

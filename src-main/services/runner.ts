@@ -14,6 +14,8 @@ export interface RunnerOptions {
   backend: BackendChoice;
   /** How often workers send iteration rows (and the UI gets progress). */
   flushIntervalMs: number;
+  /** Where failures that reach no caller are reported (the store refusing a run's end or an experiment's status). */
+  report: (line: string) => void;
 }
 
 interface ActiveRun {
@@ -50,29 +52,37 @@ export class ExperimentRunner {
     if (!runs.length) return;
     this.store.setExperimentStatus(experimentId, 'running');
     this.events.emit({ type: 'experiment-status', experimentId, status: 'running' });
-    for (const run of runs) {
-      const state: ActiveRun = {
-        experimentId, totalSteps: run.accounting.totalIterations, storeError: null,
-        lastProgress: { step: 0, elapsedMs: 0, samples: 0 }, done: Promise.resolve(),
-      };
-      this.active.set(run.id, state);
-      this.unsavedEnds.delete(run.id);
-      state.done = this.pool
-        .submit(
-          {
-            runId: run.id,
-            config: this.store.getRun(run.id)!.config,
-            backend: this.options.backend,
-            dataDir: this.options.dataDir,
-            checkpointDir: checkpointDirOf(run.id),
-            flushIntervalMs: this.options.flushIntervalMs,
-            // A run queued again with epochs already stored continues from its resume point.
-            resume: run.epochsDone > 0,
-          },
-          (message) => this.onWorkerMessage(run.id, state, message),
-        )
-        .then((end) => this.onEnd(run.id, state, end));
+    try {
+      for (const run of runs) this.submit(experimentId, run);
+    } catch (error) {
+      // A store read failed (docs/reliability.md D4): what was submitted trains on, the rest stays queued
+      // (resumable); with nothing training, the experiment is not running.
+      if (!this.isActive(experimentId)) this.settle(experimentId);
+      throw error;
     }
+  }
+
+  private submit(experimentId: number, run: RunSummary): void {
+    // Read before the run is registered: a failing read must not leave a run that never ends.
+    const config = this.store.getRun(run.id)?.config;
+    if (!config) throw new RangeError(`there is no run ${run.id}`);
+    const state: ActiveRun = {
+      experimentId, totalSteps: run.accounting.totalIterations, storeError: null,
+      lastProgress: { step: 0, elapsedMs: 0, samples: 0 }, done: Promise.resolve(),
+    };
+    this.active.set(run.id, state);
+    this.unsavedEnds.delete(run.id);
+    const job = {
+      runId: run.id,
+      config,
+      backend: this.options.backend,
+      dataDir: this.options.dataDir,
+      checkpointDir: checkpointDirOf(run.id),
+      flushIntervalMs: this.options.flushIntervalMs,
+      // A run queued again with epochs already stored continues from its resume point.
+      resume: run.epochsDone > 0,
+    };
+    state.done = this.pool.submit(job, (message) => this.onWorkerMessage(run.id, state, message)).then((end) => this.onEnd(run.id, state, end));
   }
 
   unsavedEnd(runId: number): { status: RunEndInfo['status']; error: string | null } | undefined {
@@ -123,34 +133,47 @@ export class ExperimentRunner {
           break;
       }
     } catch (error) {
-      state.storeError = failureReason(`could not save the run's metrics: ${error instanceof Error ? error.message : String(error)}`, error);
+      state.storeError = failureReason(`could not save the run's metrics: ${describe(error)}`, error);
       this.pool.cancel(runId);
     }
   }
 
   private onEnd(runId: number, state: ActiveRun, end: TrialEnd): void {
     const status = state.storeError ? 'failed' : end.status;
-    const error = state.storeError ?? (end.status === 'failed' ? failureReason(end.reason) : end.reason);
+    let error = state.storeError ?? (end.status === 'failed' ? failureReason(end.reason) : end.reason);
     try {
       this.store.markRunEnded(runId, {
         // After a failed write the worker's best epoch may name an epoch row that was never stored.
         status, error, bestEpoch: state.storeError ? null : end.bestEpoch, divergedAtStep: end.status === 'diverged' && !state.storeError ? end.divergedAtStep : null,
       });
-    } catch {
+    } catch (failure) {
       // The store cannot write (disk full): the run stays `running` in the file and becomes `interrupted` at
-      // the next start, which is the truth as far as the database can tell; until then this process says how it ended.
+      // the next start, which is the truth as far as the database can tell; until then this process says how
+      // it ended, and says now that it could not be saved (docs/reliability.md D4).
       this.unsavedEnds.set(runId, { status, error });
+      const why = `the database could not record that run ${runId} ended ${status} (${describe(failure)})`;
+      error = error ? `${error}; ${why}` : why;
+      this.options.report(`warning: ${why}`);
     }
     this.active.delete(runId);
     this.events.emit({ type: 'run-status', experimentId: state.experimentId, runId, status, error });
-    if (!this.isActive(state.experimentId)) {
-      const status = this.store.queuedRuns(state.experimentId).length ? 'interrupted' : 'finished';
-      try {
-        this.store.setExperimentStatus(state.experimentId, status);
-      } catch {
-        // As above: the next start repairs the status.
-      }
-      this.events.emit({ type: 'experiment-status', experimentId: state.experimentId, status });
-    }
+    if (!this.isActive(state.experimentId)) this.settle(state.experimentId);
   }
+
+  /** Nothing of the experiment trains any more: it is finished, or interrupted when runs are left queued. */
+  private settle(experimentId: number): void {
+    let status: 'interrupted' | 'finished' = 'interrupted';
+    try {
+      status = this.store.queuedRuns(experimentId).length ? 'interrupted' : 'finished';
+      this.store.setExperimentStatus(experimentId, status);
+    } catch (failure) {
+      // The store cannot read or write (disk full…): the next start repairs the status from the runs.
+      this.options.report(`warning: the database could not record that experiment ${experimentId} is ${status} (${describe(failure)})`);
+    }
+    this.events.emit({ type: 'experiment-status', experimentId, status });
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
