@@ -89,40 +89,43 @@ class ReplayRunner implements TrialRunner {
 class StatementFaults {
   private readonly proto: Record<string, (...args: unknown[]) => unknown>;
   private readonly originals = new Map<string, (...args: unknown[]) => unknown>();
-  calls = 0;
-  fired = 0;
-  private failAt = Infinity;
-  private persistent = false;
-  private code = '';
+  private readonly state = { calls: 0, fired: 0, failAt: Infinity, persistent: false, code: '' };
 
   constructor() {
     const db = new Database(':memory:');
     this.proto = Object.getPrototypeOf(db.prepare('SELECT 1')) as Record<string, (...args: unknown[]) => unknown>;
     db.close();
+    const state = this.state;
     for (const method of ['run', 'get', 'all', 'iterate']) {
       const original = this.proto[method];
       this.originals.set(method, original);
-      const faults = this;
       this.proto[method] = function (this: { source: string }, ...args: unknown[]) {
-        faults.calls++;
+        state.calls++;
         // A rollback is never refused: SQLite can always undo (a full disk included).
         const isRollback = this.source.startsWith('ROLLBACK');
-        if (!isRollback && (faults.calls === faults.failAt || (faults.persistent && faults.calls > faults.failAt))) {
-          faults.fired++;
-          throw new Database.SqliteError(`injected ${faults.code} at statement ${faults.calls}`, faults.code);
+        if (!isRollback && (state.calls === state.failAt || (state.persistent && state.calls > state.failAt))) {
+          state.fired++;
+          throw new Database.SqliteError(`injected ${state.code} at statement ${state.calls}`, state.code);
         }
         return original.apply(this, args);
       };
     }
   }
 
+  get calls(): number {
+    return this.state.calls;
+  }
+
+  get fired(): number {
+    return this.state.fired;
+  }
+
   arm(failAt: number, code: string, persistent: boolean): void {
-    Object.assign(this, { calls: 0, fired: 0, failAt, code, persistent });
+    Object.assign(this.state, { calls: 0, fired: 0, failAt, code, persistent });
   }
 
   disarm(): void {
-    this.failAt = Infinity;
-    this.persistent = false;
+    Object.assign(this.state, { failAt: Infinity, persistent: false });
   }
 
   restore(): void {
