@@ -74,6 +74,9 @@ export async function saveResumePoint(model: tf.LayersModel, optimizer: tf.Optim
     ...optimizerWeights.map(({ name, tensor }) => ({ name: portableName(name, variableIndex), tensor })),
   ];
   const arrays = await Promise.all(entries.map((e) => e.tensor.data()));
+  // getWeights() makes a fresh scalar for the iteration count (the moments are the optimizer's own
+  // variables): left alone, one tensor leaked per epoch (docs/reliability.md F7).
+  tf.dispose(optimizerWeights.filter((w) => !(w.tensor instanceof tf.Variable)).map((w) => w.tensor));
   const data = new Float32Array(arrays.reduce((n, a) => n + a.length, 0));
   const table: TensorEntry[] = [];
   let offset = 0;

@@ -27,3 +27,13 @@ export function setLearningRate(optimizer: tf.Optimizer, learningRate: number): 
   if (typeof target.setLearningRate === 'function') target.setLearningRate(learningRate);
   else target.learningRate = learningRate;
 }
+
+/**
+ * Frees an optimizer. tfjs' MomentumOptimizer.dispose() does not call SGD's, so the learning-rate scalar
+ * it inherits stays behind: one tensor leaked per momentum trial (docs/reliability.md F7).
+ */
+export function disposeOptimizer(optimizer: tf.Optimizer): void {
+  optimizer.dispose();
+  const c = (optimizer as unknown as { c?: tf.Tensor }).c;
+  if (c && !c.isDisposed) c.dispose();
+}

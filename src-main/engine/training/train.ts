@@ -17,7 +17,7 @@ import { removeResumePoints, weightsRefOf } from './checkpoint-layout';
 import { DivergenceWatch, type Divergence } from './divergence';
 import { firstNonFiniteWeight } from './finite-weights';
 import { buildModel, decayedWeights } from './model';
-import { createOptimizer, setLearningRate } from './optimizer';
+import { createOptimizer, disposeOptimizer, setLearningRate } from './optimizer';
 import { learningRateAt } from './schedules';
 import { EpochJudge } from './stopping';
 
@@ -196,7 +196,7 @@ async function trainLoop(options: TrainOptions): Promise<TrialEnd> {
     return { status: 'failed', reason: describeFailure(error), bestEpoch: judge.bestEpoch };
   } finally {
     bestWeights?.forEach((w) => w.dispose());
-    optimizer.dispose();
+    disposeOptimizer(optimizer);
     model.dispose();
   }
 }

@@ -3,6 +3,7 @@ import { mkdtempSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OPTIMIZERS } from '../../../src-main/contract';
 import { loadDataset, splitDataset } from '../../../src-main/engine/datasets/catalog';
 import { expandTrials, parseSpec } from '../../../src-main/engine/search';
 import { trainTrial } from '../../../src-main/engine/training/train';
@@ -200,6 +201,14 @@ describe('trainTrial', () => {
     const sink = new RecordingSink();
     await run(trialConfig({ params: { batchSize: 32, epochs: 3, weightDecay: 0.01, optimizer: 'adam' } }), sink);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('leaks no tensors with checkpoints and resume points on, for any optimizer', async () => {
+    for (const optimizer of OPTIMIZERS) {
+      const before = tf.memory().numTensors;
+      await run(trialConfig({ params: { batchSize: 64, epochs: 3, optimizer } }), new RecordingSink(), { checkpoints: true, relDir: `checkpoints/leak-${optimizer}` });
+      expect(tf.memory().numTensors, optimizer).toBe(before);
+    }
   });
 
   it('trains with every optimizer and schedule', async () => {
