@@ -48,4 +48,16 @@ export type FromWorker =
   | { type: 'epoch'; runId: number; row: EpochMetric; bestEpoch: number | null }
   | { type: 'checkpoint'; runId: number; checkpoint: CheckpointInfo }
   /** `recycle`: the worker's memory grew past what it should keep (wasm heaps never shrink): replace it. */
-  | { type: 'finished'; runId: number; end: TrialEnd; recycle?: boolean };
+  | { type: 'finished'; runId: number; end: TrialEnd; recycle?: boolean; memory?: TrainerMemory };
+
+/**
+ * A trainer's memory as a trial ends, after a full garbage collection where the runtime exposes one (tests
+ * run with --expose-gc): what leak checks and the bench read. `rss` is the whole process's for a thread.
+ */
+export interface TrainerMemory {
+  heapUsed: number;
+  external: number;
+  rss: number;
+  /** What the tfjs backend holds: the whole wasm heap for wasm (it never shrinks), live tensors elsewhere. */
+  backendBytes: number;
+}

@@ -1,16 +1,17 @@
 /**
  * Memory over a long grid (docs/reliability.md F7, H3): 50 trials through the real services, one after
- * the other, sampling after each trial ends. After a warm-up of 10 trials, the main process's JavaScript
- * heap (after a full GC) and resident size, and the training process's resident size, stay within ±10 % of
- * their level at the end of the warm-up. No clocks: only sizes.
+ * the other, sampling as each trial ends. After a warm-up of 10 trials, the main process's JavaScript heap
+ * (after a full GC), the trainer's heap (after a GC) and backend memory, and a training process's resident
+ * size stay within ±10 % of their level at the end of the warm-up. No clocks: only sizes.
+ * EPOCHLAB_MEMORY_TRIALS runs longer grids.
  */
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseApiInput, type Isolation } from '../../src-main/contract';
-import { moonsSpec, openServices, tempDataDir } from './harness';
+import { parseApiInput, type Isolation, type TrainerMemory } from '../../src-main/contract';
+import { TrainingPool } from '../../src-main/engine/pool/pool';
+import type { TrialRunner } from '../../src-main/engine/pool/trial-runner';
+import { moonsSpec, openServices, tempDataDir, WORKER_SCRIPT } from './harness';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -24,57 +25,48 @@ beforeEach(() => {
 });
 afterEach(() => data.cleanup());
 
-/** Resident size in bytes of a process, from /proc. */
-function rssOf(pid: number): number | null {
-  try {
-    const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) * 1024 : null;
-  } catch {
-    return null;
-  }
-}
-
-/** This process's training processes. */
-function trainerPids(): number[] {
-  const ps = spawnSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' });
-  return ps.stdout.split('\n').filter((l) => l.includes('--epochlab-cancel-file')).map((l) => Number.parseInt(l.trim(), 10));
-}
-
 interface Sample {
-  heap: number;
-  rss: number;
-  trainerRss: number | null;
+  mainHeap: number;
+  mainRss: number;
+  trainer: TrainerMemory;
+}
+
+/** Passes trials to a pool and samples memory as each ends: this process's, and what its trainer reports. */
+function sampling(pool: TrialRunner, samples: Sample[]): TrialRunner {
+  return {
+    concurrency: pool.concurrency,
+    submit: (job, onMessage) =>
+      pool.submit(job, (message) => {
+        onMessage(message);
+        if (message.type !== 'finished' || !message.memory) return;
+        gc();
+        samples.push({ mainHeap: process.memoryUsage().heapUsed, mainRss: process.memoryUsage().rss, trainer: message.memory });
+      }),
+    cancel: (runId) => pool.cancel(runId),
+    runningRunIds: () => pool.runningRunIds(),
+    queuedRunIds: () => pool.queuedRunIds(),
+    close: (graceMs) => pool.close(graceMs),
+  };
 }
 
 async function soak(isolation: Isolation): Promise<Sample[]> {
-  const services = await openServices(data.dir, { concurrency: 1, isolation, backend: 'wasm' });
   const samples: Sample[] = [];
+  // --expose-gc lets a training process collect before it reports; worker threads inherit the flag set above.
+  const pool = new TrainingPool({ workerScript: WORKER_SCRIPT, concurrency: 1, isolation, processes: { execArgv: ['--expose-gc'] } });
+  const services = await openServices(data.dir, { backend: 'wasm', trialRunner: sampling(pool, samples) });
   try {
-    const done = new Promise<void>((resolve) => {
-      services.subscribe((e) => {
-        if (e.type !== 'run-status' || e.status === 'running') return;
-        gc();
-        const trainers = trainerPids();
-        samples.push({
-          heap: process.memoryUsage().heapUsed,
-          rss: process.memoryUsage().rss,
-          trainerRss: trainers.length === 1 ? rssOf(trainers[0]) : null,
-        });
-        if (samples.length === TRIALS) resolve();
-      });
-    });
     // 50 distinct trials (seeds), checkpoints on: every kind of write and message each time.
     const seeds = Array.from({ length: TRIALS }, (_, i) => i + 1);
     await services.api.createExperiment(parseApiInput('createExperiment', {
       spec: moonsSpec({ batchSize: 16, epochs: 2, seed: seeds }, { dataset: { id: 'moons', size: 300, noise: 0.2, seed: 1 } }),
     }));
-    await done;
     await services.runner.idle();
     const { runs } = await services.api.getExperiment({ experimentId: 1 });
     expect(runs.every((r) => r.status === 'completed')).toBe(true);
   } finally {
     await services.close();
   }
+  expect(samples).toHaveLength(TRIALS);
   return samples;
 }
 
@@ -83,22 +75,19 @@ function expectFlat(values: number[], what: string): void {
   const base = values[WARM_UP - 1];
   const after = values.slice(WARM_UP);
   const worst = Math.max(...after.map((v) => Math.abs(v / base - 1)));
-  console.log(what, (worst * 100).toFixed(1), "%", values.map((v) => (v / 2 ** 20).toFixed(0)).join(" "));
-  expect(worst, `${what}: ${after.map((v) => (v / 2 ** 20).toFixed(1)).join(' ')} MB against ${(base / 2 ** 20).toFixed(1)}`).toBeLessThanOrEqual(0.1);
+  const series = values.map((v) => (v / 2 ** 20).toFixed(1)).join(' ');
+  console.log(`${what}: at most ${(worst * 100).toFixed(1)} % from ${(base / 2 ** 20).toFixed(1)} MB after warm-up`);
+  expect(worst, `${what} (MB): ${series}`).toBeLessThanOrEqual(0.1);
 }
 
 describe(`memory over a ${TRIALS}-trial grid`, () => {
-  it('worker threads: the main heap and the process (with its worker) stay flat after warm-up', async () => {
-    const samples = await soak('thread');
-    expect(samples).toHaveLength(TRIALS);
-    expectFlat(samples.map((s) => s.heap), 'main heap');
-    expectFlat(samples.map((s) => s.rss), 'process RSS (main + worker thread)');
-  }, 300_000);
-
-  it('training processes: the main heap and the training process stay flat after warm-up', async () => {
-    const samples = await soak('process');
-    expect(samples.every((s) => s.trainerRss !== null)).toBe(true);
-    expectFlat(samples.map((s) => s.heap), 'main heap');
-    expectFlat(samples.map((s) => s.trainerRss!), 'training process RSS');
+  it.each(['thread', 'process'] as const)('%s trainers: heaps, backend and resident sizes stay flat after warm-up', async (isolation) => {
+    const samples = await soak(isolation);
+    expectFlat(samples.map((s) => s.mainHeap), 'main heap');
+    expectFlat(samples.map((s) => s.trainer.heapUsed), `${isolation} trainer heap`);
+    expectFlat(samples.map((s) => s.trainer.backendBytes), `${isolation} trainer backend`);
+    // Resident sizes: this process (with its worker threads, in thread mode), and a training process's own.
+    expectFlat(samples.map((s) => s.mainRss), isolation === 'thread' ? 'main process RSS (with its worker thread)' : 'main process RSS');
+    if (isolation === 'process') expectFlat(samples.map((s) => s.trainer.rss), 'training process RSS');
   }, 300_000);
 });

@@ -2,7 +2,7 @@
  * The trainer's entry, in a worker thread or a training process (the same bundle): receives jobs, trains
  * them one at a time, posts results back; also probes backends.
  */
-import type { FromWorker, ProbeReply, ToWorker, TrialEnd } from '../../contract';
+import type { FromWorker, ProbeReply, ToWorker, TrainerMemory, TrialEnd } from '../../contract';
 import { backendMemoryBytes, probeBackends } from '../backends/select';
 import { isOutOfMemoryReason } from '../out-of-memory';
 import { connectToPool } from './pool-link';
@@ -20,6 +20,12 @@ function shouldRecycle(end: TrialEnd): boolean {
   return (end.status === 'failed' && isOutOfMemoryReason(end.reason)) || backendMemoryBytes() > RECYCLE_BACKEND_BYTES;
 }
 
+function memory(): TrainerMemory {
+  (globalThis as { gc?: () => void }).gc?.();
+  const { heapUsed, external, rss } = process.memoryUsage();
+  return { heapUsed, external, rss, backendBytes: backendMemoryBytes() };
+}
+
 link.onMessage((message: ToWorker) => {
   if (message.type === 'probe') {
     void probeBackends().then((probes) => link.post({ type: 'probes', probes } satisfies ProbeReply));
@@ -32,6 +38,6 @@ link.onMessage((message: ToWorker) => {
     if (crashMode && m.type === 'iterations') crash(crashMode);
   };
   void runJob(message.job, post, () => link.isCancelled(runId)).then((end) => {
-    post({ type: 'finished', runId, end, recycle: shouldRecycle(end) });
+    post({ type: 'finished', runId, end, recycle: shouldRecycle(end), memory: memory() });
   });
 });
