@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseApiInput, type BackendChoice, type ExperimentSpecInput, type RunStatus } from '../../src-main/contract';
-import { createServices } from '../../src-main/services/create-services';
+import { createServices, type ServiceOptions } from '../../src-main/services/create-services';
 
 export const WORKER_SCRIPT = resolve('out/node/worker.js');
 
@@ -37,8 +37,8 @@ export interface GridTiming {
 
 export type BenchServices = Awaited<ReturnType<typeof createServices>>;
 
-export function openBenchServices(dataDir: string, concurrency: number, backend: BackendChoice): Promise<BenchServices> {
-  return createServices({ dataDir, concurrency, backend, workerScript: WORKER_SCRIPT, flushIntervalMs: 250 });
+export function openBenchServices(dataDir: string, concurrency: number, backend: BackendChoice, extra: Partial<ServiceOptions> = {}): Promise<BenchServices> {
+  return createServices({ dataDir, concurrency, backend, workerScript: WORKER_SCRIPT, flushIntervalMs: 250, ...extra });
 }
 
 /** Trains a spec on a fresh set of services (cold workers) in a temporary data folder. */

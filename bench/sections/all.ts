@@ -5,5 +5,6 @@ import { ingestSection } from './ingest';
 import { storeSection } from './store';
 import { trackingSection } from './tracking';
 import { trainingSection } from './training';
+import { viewersSection } from './viewers';
 
-export const SECTIONS: Section[] = [trainingSection, trackingSection, gridSection, storeSection, ingestSection];
+export const SECTIONS: Section[] = [trainingSection, trackingSection, gridSection, storeSection, ingestSection, viewersSection];
