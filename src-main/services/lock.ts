@@ -30,6 +30,8 @@ export function acquireLock(dataDir: string): DataDirLock {
       const release = () => {
         if (released) return;
         released = true;
+        // One listener per lock taken: a process that opens and closes services many times must not pile them up.
+        process.off('exit', release);
         try {
           if (readFileSync(path, 'utf8').trim() === String(process.pid)) rmSync(path, { force: true });
         } catch {
