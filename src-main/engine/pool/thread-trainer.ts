@@ -33,9 +33,17 @@ function startThread(workerScript: string, options: ThreadTrainerOptions, events
   worker.on('message', (message: FromWorker | ProbeReply) => {
     if (!gone) events.message(message);
   });
-  // An 'error' is followed by an 'exit'; the error says more.
-  worker.on('error', (error) => die({ kind: 'error', error }));
-  worker.on('exit', (code) => die({ kind: 'exit', code, signal: null, output: '' }));
+  // An 'error' (an uncaught exception, a heap over its limit) says more than the 'exit' after it. What the
+  // worker posted before it threw may be dispatched just after the 'error' (another port, the same poll of
+  // the event loop), and those last rows belong to the trial: the death waits one turn (setImmediate) for
+  // them, no longer — with an uncaught-exception handler installed (emscripten's, in the wasm backend) the
+  // worker may train on for seconds before its 'exit', and nothing it sends then may count.
+  let error: Error | null = null;
+  worker.on('error', (thrown) => {
+    error ??= thrown;
+    setImmediate(() => die({ kind: 'error', error: thrown }));
+  });
+  worker.on('exit', (code) => die(error ? { kind: 'error', error } : { kind: 'exit', code, signal: null, output: '' }));
   return {
     train: (job) => worker.postMessage({ type: 'train', job } satisfies ToWorker),
     probe: () => worker.postMessage({ type: 'probe' } satisfies ToWorker),

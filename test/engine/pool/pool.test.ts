@@ -10,14 +10,16 @@ const dir = mkdtempSync(join(tmpdir(), 'epochlab-pool-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // A fake worker: its behaviour is chosen by the job's learning rate (1 = finish, 2 = throw, 3 = exit,
-// 4 = stall, 5 = loop until cancelled, 6 = finish and ask to be recycled). It reports its thread id.
+// 4 = stall, 5 = loop until cancelled, 6 = finish and ask to be recycled, 7 = post a large row, then
+// throw). It reports its thread id.
 const script = join(dir, 'fake-worker.cjs');
 writeFileSync(script, `
 const { parentPort, workerData } = require('node:worker_threads');
 parentPort.on('message', ({ job }) => {
   const mode = job.config.params.learningRate;
   const post = (m) => parentPort.postMessage({ runId: job.runId, ...m });
-  post({ type: 'iterations', rows: [{ step: 1, thread: require('node:worker_threads').threadId }] });
+  post({ type: 'iterations', rows: [{ step: 1, thread: require('node:worker_threads').threadId, pad: mode === 7 ? 'x'.repeat(1e6) : '' }] });
+  if (mode === 7) throw new Error('boom after its last rows');
   if (mode === 6) return post({ type: 'finished', end: { status: 'completed', reason: null, bestEpoch: 1 }, recycle: true });
   if (mode === 1) return post({ type: 'finished', end: { status: 'completed', reason: null, bestEpoch: 1 } });
   if (mode === 2) throw new Error('boom in the training loop');
@@ -44,6 +46,15 @@ describe('TrainingPool', () => {
     expect(ends[1].reason).toMatch(/worker crashed: boom in the training loop/);
     expect(ends[2].reason).toMatch(/exited with code 3/);
     expect(messages.filter((m) => m.type === 'iterations')).toHaveLength(4);
+    await pool.close();
+  });
+
+  it('delivers what a worker posted just before it threw: the error may overtake the rows, the exit never does', async () => {
+    const pool = new TrainingPool({ workerScript: script, concurrency: 2 });
+    const messages: FromWorker[] = [];
+    const ends = await Promise.all(Array.from({ length: 12 }, (_, i) => pool.submit(job(i + 1, 7), (m) => messages.push(m))));
+    expect(ends.every((e) => e.status === 'failed' && /boom after its last rows/.test(e.reason ?? ''))).toBe(true);
+    expect(messages.filter((m) => m.type === 'iterations').map((m) => m.runId).sort((a, b) => a - b)).toEqual(ends.map((_, i) => i + 1));
     await pool.close();
   });
 
