@@ -148,7 +148,7 @@ describe('services: training grids in worker threads', () => {
       expect(run.bestValLoss).not.toBeNull();
     }
     await services.close();
-  });
+  }, 240_000); // four CNN trials: a liveness bound for a loaded 2-core machine, not a speed check (npm run bench times training)
 
   it('resumes a cancelled run from its last finished epoch: earlier epochs kept, nothing duplicated', async () => {
     const services = await openServices(data.dir, { concurrency: 1 });
