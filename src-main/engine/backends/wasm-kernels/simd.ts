@@ -17,16 +17,19 @@ export interface SimdKernels {
   max_pool_grad: Fn<18>;
   avg_pool_grad: Fn<17>;
   sum_rows: Fn<5>;
+  relu_grad: Fn<4>;
+  sum_rows_relu: Fn<5>;
   depthwise_filter_grad: Fn<18>;
   depthwise_input_grad: Fn<18>;
   gemm: Fn<9>;
+  conv2d: Fn<20>;
   bias_act: Fn<5>;
   binary_rows: Fn<7>;
   adam_step: Fn<16>;
 }
 const NAMES: ReadonlyArray<keyof SimdKernels> = [
-  'im2col_t', 'col2im', 'max_pool_grad', 'avg_pool_grad', 'sum_rows', 'depthwise_filter_grad', 'depthwise_input_grad',
-  'gemm', 'bias_act', 'binary_rows', 'adam_step',
+  'im2col_t', 'col2im', 'max_pool_grad', 'avg_pool_grad', 'sum_rows', 'relu_grad', 'sum_rows_relu', 'depthwise_filter_grad', 'depthwise_input_grad',
+  'gemm', 'conv2d', 'bias_act', 'binary_rows', 'adam_step',
 ];
 
 let compiled: WasmModule | null = null;
