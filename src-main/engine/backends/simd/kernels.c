@@ -410,7 +410,12 @@ void depthwise_input_grad(const f32 *dy, const f32 *w, f32 *dx, int N, int H, in
  * 1 splatted A) fits the 16 SIMD registers V8 uses on x64 and runs at ~40 GFLOP/s on one core, where
  * wider tiles spill (~30) — XNNPACK's own kernel reaches ~30 with cached weights.
  */
+#ifdef EPOCHLAB_RELAXED_SIMD
+/* The relaxed-SIMD build: one fused multiply-add where the CPU has one (rounded once, not twice). */
+#define MADD(c, a, b) c = (v128_t)__builtin_wasm_relaxed_madd_f32x4((__f32x4)(a), (__f32x4)(b), (__f32x4)(c))
+#else
 #define MADD(c, a, b) c = wasm_f32x4_add(c, wasm_f32x4_mul(a, b))
+#endif
 
 static inline void tile_4x8(const f32 *a, const f32 *b, f32 *c, int K, int N, int ars, int aks, int acc) {
   v128_t c00, c01, c10, c11, c20, c21, c30, c31;
