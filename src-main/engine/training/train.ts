@@ -201,7 +201,7 @@ async function trainLoop(options: TrainOptions): Promise<TrialEnd> {
  * One parameter update on rows order[start … start + size) of the training set (rows start … in order
  * when order is null). Returns [mean data loss, correct count] as one tensor so it is read in one go.
  */
-function trainStep(
+export function trainStep(
   model: tf.LayersModel, optimizer: tf.Optimizer, kernels: tf.LayerVariable[], weightDecay: number,
   data: TrainingData, order: Uint32Array | null, start: number, size: number,
 ): tf.Tensor1D {
