@@ -396,7 +396,7 @@ export const trainingSection: Section = {
         peer = started.peer;
         const d: PeerDescription = started.description;
         log(`    torch ${d.torch}, ${d.threads} threads, BLAS: ${d.blas.join(', ') || 'none mapped'}`);
-        peerResult = { engine: 'pytorch', label: `PyTorch ${d.torch} CPU (${d.threads} threads, ${blasName(d)})`, version: d.torch, device: `CPU, ${d.threads} threads`, cells: [] };
+        peerResult = { engine: 'pytorch', label: `PyTorch ${d.torch} CPU (${d.threads} thread${d.threads === 1 ? '' : 's'}, ${blasName(d)})`, version: d.torch, device: `CPU, ${d.threads} threads`, cells: [] };
       } catch (err) {
         peerResult.skipped = `PyTorch peer failed to start: ${failure(err)}`;
       }
