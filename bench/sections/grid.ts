@@ -16,9 +16,9 @@ import type { BackendChoice } from '../../src-main/contract';
 import { referenceSpec, runThroughServices } from '../lib/epochlab';
 import { currentLoad, machineInfo } from '../lib/machine';
 import { benchDir } from '../lib/paths';
+import { peerEnv } from '../lib/pytorch';
 import type { BenchOptions, Section, SectionResult } from '../lib/section';
 import { compact, summarize, type Summary } from '../lib/stats';
-import { peerEnv } from './training';
 
 const SPEEDUP_TARGET = 0.55;
 const PEER_TARGET = 0.55;

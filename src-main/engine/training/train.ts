@@ -10,6 +10,7 @@ import {
   batchSizeAt, iterationAccounting, type CheckpointInfo, type EpochMetric, type IterationMetric, type TrialConfig,
 } from '../../contract';
 import type { TrialEnd } from '../../contract/worker';
+import { gatherRows, softmaxCrossEntropyWithStats } from '../backends/fused-ops';
 import { describeFailure } from '../out-of-memory';
 import { createRng, deriveSeed, permutation } from '../random';
 import { loadResumePoint, readWeightTensors, saveResumePoint, saveWeights } from './checkpoint';
@@ -20,6 +21,7 @@ import { buildModel, decayedWeights } from './model';
 import { createOptimizer, disposeOptimizer, setLearningRate } from './optimizer';
 import { learningRateAt } from './schedules';
 import { EpochJudge } from './stopping';
+import { applyForTraining } from './training-forward';
 
 export interface ArraySet {
   x: Float32Array;
@@ -85,9 +87,6 @@ async function trainLoop(options: TrainOptions): Promise<TrialEnd> {
   const kernels = params.weightDecay > 0 ? decayedWeights(model) : [];
   let bestWeights: tf.Tensor[] | null = null;
 
-  // Shuffled copies are laid out once per epoch so that every batch is one contiguous subarray.
-  const xEpoch = new Float32Array(nTrain * featureSize);
-  const yEpoch = new Int32Array(nTrain);
   let started = performance.now();
   let pending: IterationMetric[] = [];
   let lastFlush = started;
@@ -121,7 +120,8 @@ async function trainLoop(options: TrainOptions): Promise<TrialEnd> {
     }
     for (let epoch = firstEpoch; epoch <= params.epochs; epoch++) {
       const epochStart = performance.now();
-      layOutEpoch(data.train, featureSize, training.shuffle ? deriveSeed(params.seed, 104729, epoch) : null, xEpoch, yEpoch);
+      // Each batch is gathered from the dataset by this order, straight into the backend's memory.
+      const order = training.shuffle ? permutation(nTrain, createRng(deriveSeed(params.seed, 104729, epoch))) : null;
       let lossSum = 0;
       let correctSum = 0;
       let seen = 0;
@@ -135,7 +135,7 @@ async function trainLoop(options: TrainOptions): Promise<TrialEnd> {
         const start = batch * acc.effectiveBatchSize;
         lr = learningRateAt(scheduleCtx, step);
         setLearningRate(optimizer, lr);
-        const stats = trainStep(model, optimizer, kernels, params.weightDecay, data, xEpoch, yEpoch, start, size, featureSize);
+        const stats = trainStep(model, optimizer, kernels, params.weightDecay, data, order, start, size);
         const [loss, correct] = await stats.data();
         stats.dispose();
         step++;
@@ -201,35 +201,22 @@ async function trainLoop(options: TrainOptions): Promise<TrialEnd> {
   }
 }
 
-function layOutEpoch(set: ArraySet, featureSize: number, seed: number | null, xOut: Float32Array, yOut: Int32Array): void {
-  const n = set.y.length;
-  if (seed === null) {
-    xOut.set(set.x.subarray(0, n * featureSize));
-    yOut.set(set.y);
-    return;
-  }
-  const order = permutation(n, createRng(seed));
-  for (let i = 0; i < n; i++) {
-    const src = order[i];
-    xOut.set(set.x.subarray(src * featureSize, (src + 1) * featureSize), i * featureSize);
-    yOut[i] = set.y[src];
-  }
-}
-
-/** One parameter update. Returns [mean data loss, correct count] as one tensor so it is read in one go. */
-function trainStep(
+/**
+ * One parameter update on rows order[start … start + size) of the training set (rows start … in order
+ * when order is null). Returns [mean data loss, correct count] as one tensor so it is read in one go.
+ */
+export function trainStep(
   model: tf.LayersModel, optimizer: tf.Optimizer, kernels: tf.LayerVariable[], weightDecay: number,
-  data: TrainingData, xEpoch: Float32Array, yEpoch: Int32Array, start: number, size: number, featureSize: number,
+  data: TrainingData, order: Uint32Array | null, start: number, size: number,
 ): tf.Tensor1D {
   return tf.tidy(() => {
-    const xb = tf.tensor(xEpoch.subarray(start * featureSize, (start + size) * featureSize), [size, ...data.inputShape]);
-    const yb = tf.tensor1d(yEpoch.subarray(start, start + size), 'int32');
+    const xb = gatherRows(data.train.x, order, start, size, data.inputShape);
+    const yb = gatherRows(data.train.y, order, start, size, []) as tf.Tensor1D;
     let stats: tf.Tensor1D | null = null;
     optimizer.minimize(() => {
-      const logits = model.apply(xb, { training: true }) as tf.Tensor2D;
-      const dataLoss = tf.losses.softmaxCrossEntropy(tf.oneHot(yb, data.numClasses), logits) as tf.Scalar;
-      const correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), yb), 'float32'));
-      stats = tf.keep(tf.stack([dataLoss, correct]) as tf.Tensor1D);
+      const logits = applyForTraining(model, xb);
+      const { loss: dataLoss, stats: s } = softmaxCrossEntropyWithStats(logits, yb, data.numClasses);
+      stats = tf.keep(s);
       if (!kernels.length) return dataLoss;
       // L2 penalty ½·λ·Σw² adds λ·w to each kernel's gradient, as PyTorch's weight_decay does.
       const penalty = tf.addN(kernels.map((k) => tf.sum(tf.square(k.read()))));

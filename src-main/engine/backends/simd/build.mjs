@@ -1,8 +1,13 @@
 #!/usr/bin/env node
-// Rebuilds kernels.wasm and kernels-wasm.ts from kernels.c.
+// Rebuilds kernels.wasm, kernels-relaxed.wasm and kernels-wasm.ts from kernels.c.
 //   node src-main/engine/backends/simd/build.mjs
-// Needs clang and wasm-ld (Debian: apt-get install -y clang-14 lld-14). The binary is committed, so
-// nobody else needs them; a test checks that kernels-wasm.ts still embeds kernels.wasm.
+// Needs clang ≥ 16 and its wasm-ld (Debian: apt-get install -y clang-16 lld-16): 16 is the first with the
+// final relaxed-SIMD opcodes. The binaries are committed, so nobody else needs them; a test checks that
+// kernels-wasm.ts still embeds them.
+//
+// Two builds of the same source: SIMD128 (every runtime with WebAssembly SIMD), and relaxed SIMD, where
+// the multiply-adds of the products are f32x4.relaxed_madd (one fused multiply-add on CPUs with FMA).
+// The engine picks the relaxed build where the runtime validates it (simd.ts).
 //
 // The module shares tfjs' heap (see kernels.c), so the build refuses any binary that could write to
 // memory it does not own: a data segment, a call to an import, or code that touches a global (the
@@ -23,50 +28,67 @@ const find = (names) => {
       // try the next name
     }
   }
-  throw new Error(`none of ${names.join(', ')} found; apt-get install -y clang-14 lld-14`);
+  throw new Error(`none of ${names.join(', ')} found; apt-get install -y clang-16 lld-16`);
 };
-const clang = find(['clang-14', 'clang']);
-const objdump = find(['llvm-objdump-14', 'llvm-objdump']);
-// clang finds wasm-ld by that name; Debian only ships wasm-ld-14, so point -fuse-ld at it.
-const wasmLd = find(['wasm-ld', 'wasm-ld-14']);
+const versions = ['-19', '-18', '-17', '-16', ''];
+const clang = find(versions.map((v) => `clang${v}`));
+const suffix = clang.slice('clang'.length);
+const major = Number(/clang version (\d+)/.exec(execFileSync(clang, ['--version']).toString())?.[1]);
+if (!(major >= 16)) throw new Error(`${clang} is clang ${major}; the relaxed-SIMD build needs clang ≥ 16 (apt-get install -y clang-16 lld-16)`);
+const objdump = find([`llvm-objdump${suffix}`, 'llvm-objdump']);
+// clang finds wasm-ld by that name; Debian only ships wasm-ld-NN, so point -fuse-ld at it.
+const wasmLd = find([`wasm-ld${suffix}`, 'wasm-ld']);
 const wasmLdPath = execFileSync('sh', ['-c', `command -v ${wasmLd}`]).toString().trim();
 
-const out = join(here, 'kernels.wasm');
-execFileSync(clang, [
-  '--target=wasm32', '-O3', '-msimd128', '-mbulk-memory', '-nostdlib', '-ffreestanding',
-  '-Wall', '-Wextra', '-Werror', `-fuse-ld=${wasmLdPath}`,
-  '-Wl,--no-entry', '-Wl,--import-memory', '-Wl,--initial-memory=65536', '-Wl,-z,stack-size=0',
-  '-Wl,--strip-all',
-  '-o', out, join(here, 'kernels.c'),
-], { stdio: 'inherit' });
-
-const bytes = readFileSync(out);
-const mod = new WebAssembly.Module(bytes);
-const imports = WebAssembly.Module.imports(mod);
-if (imports.length !== 1 || imports[0].module !== 'env' || imports[0].name !== 'memory' || imports[0].kind !== 'memory') {
-  throw new Error(`unexpected imports: ${JSON.stringify(imports)}`);
-}
-// Section ids: 11 = data, 12 = data count.
-for (let p = 8; p < bytes.length; ) {
-  const id = bytes[p++];
-  let size = 0;
-  for (let shift = 0; ; shift += 7) {
-    const b = bytes[p++];
-    size |= (b & 0x7f) << shift;
-    if (!(b & 0x80)) break;
+function compile(out, flags) {
+  execFileSync(clang, [
+    '--target=wasm32', '-O3', '-msimd128', ...flags, '-mbulk-memory', '-nostdlib', '-ffreestanding',
+    '-Wall', '-Wextra', '-Werror', `-fuse-ld=${wasmLdPath}`,
+    '-Wl,--no-entry', '-Wl,--import-memory', '-Wl,--initial-memory=65536', '-Wl,-z,stack-size=0',
+    '-Wl,--strip-all',
+    '-o', out, join(here, 'kernels.c'),
+  ], { stdio: 'inherit' });
+  const bytes = readFileSync(out);
+  const mod = new WebAssembly.Module(validateOnly(bytes) ?? bytes);
+  const imports = WebAssembly.Module.imports(mod);
+  if (imports.length !== 1 || imports[0].module !== 'env' || imports[0].name !== 'memory' || imports[0].kind !== 'memory') {
+    throw new Error(`unexpected imports: ${JSON.stringify(imports)}`);
   }
-  if (id === 11 || id === 12) throw new Error('kernels.wasm has a data segment: it would overwrite the tfjs heap');
-  p += size;
+  // Section ids: 11 = data, 12 = data count.
+  for (let p = 8; p < bytes.length; ) {
+    const id = bytes[p++];
+    let size = 0;
+    for (let shift = 0; ; shift += 7) {
+      const b = bytes[p++];
+      size |= (b & 0x7f) << shift;
+      if (!(b & 0x80)) break;
+    }
+    if (id === 11 || id === 12) throw new Error(`${out} has a data segment: it would overwrite the tfjs heap`);
+    p += size;
+  }
+  const asm = execFileSync(objdump, ['-d', out]).toString();
+  const bad = asm.split('\n').filter((l) => /\bglobal\.(get|set)\b|\bcall\b|call_indirect/.test(l));
+  if (bad.length) throw new Error(`${out} touches globals or calls out:\n${bad.slice(0, 10).join('\n')}`);
+  return { bytes, sha: createHash('sha256').update(bytes).digest('hex'), exports: WebAssembly.Module.exports(mod).map((e) => e.name) };
 }
-const asm = execFileSync(objdump, ['-d', out]).toString();
-const bad = asm.split('\n').filter((l) => /\bglobal\.(get|set)\b|\bcall\b|call_indirect/.test(l));
-if (bad.length) throw new Error(`kernels.wasm touches globals or calls out:\n${bad.slice(0, 10).join('\n')}`);
 
-const sha = createHash('sha256').update(bytes).digest('hex');
+/**
+ * Node 20 compiles relaxed SIMD only behind a flag: check that build's imports and exports on the SIMD
+ * build's module instead (same source, same functions) when this runtime refuses it.
+ */
+function validateOnly(bytes) {
+  return WebAssembly.validate(bytes) ? null : readFileSync(join(here, 'kernels.wasm'));
+}
+
+const simd = compile(join(here, 'kernels.wasm'), []);
+const relaxed = compile(join(here, 'kernels-relaxed.wasm'), ['-mrelaxed-simd', '-DEPOCHLAB_RELAXED_SIMD']);
+if (simd.exports.join() !== relaxed.exports.join()) throw new Error('the two builds export different functions');
 writeFileSync(
   join(here, 'kernels-wasm.ts'),
-  `// Generated by build.mjs from kernels.c — do not edit.\n` +
-    `export const KERNELS_WASM_SHA256 = '${sha}';\n` +
-    `export const KERNELS_WASM_BASE64 =\n  '${bytes.toString('base64')}';\n`,
+  `// Generated by build.mjs from kernels.c (${clang}) — do not edit.\n` +
+    `export const KERNELS_WASM_SHA256 = '${simd.sha}';\n` +
+    `export const KERNELS_WASM_BASE64 =\n  '${simd.bytes.toString('base64')}';\n` +
+    `export const KERNELS_RELAXED_WASM_SHA256 = '${relaxed.sha}';\n` +
+    `export const KERNELS_RELAXED_WASM_BASE64 =\n  '${relaxed.bytes.toString('base64')}';\n`,
 );
-console.log(`kernels.wasm: ${bytes.length} bytes, sha256 ${sha}, exports ${WebAssembly.Module.exports(mod).map((e) => e.name).join(', ')}`);
+console.log(`kernels.wasm: ${simd.bytes.length} bytes, sha256 ${simd.sha}; kernels-relaxed.wasm: ${relaxed.bytes.length} bytes, sha256 ${relaxed.sha}; exports ${simd.exports.join(', ')}`);

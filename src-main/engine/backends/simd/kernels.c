@@ -271,6 +271,56 @@ void sum_rows(const f32 *x, f32 *out, int R, int C, f32 scale) {
 }
 
 /*
+ * The gradient through a fused ReLU, from the layer's output: out = dy where y > 0, else 0 (y > 0 exactly
+ * where the pre-activation was, which is what tfjs' Step-based ReLU gradient tests).
+ */
+EXPORT(relu_grad)
+void relu_grad(const f32 *dy, const f32 *y, f32 *out, int n) {
+  const v128_t z = wasm_f32x4_splat(0.f);
+  int i = 0;
+  for (; i + 4 <= n; i += 4)
+    wasm_v128_store(out + i, wasm_v128_and(wasm_v128_load(dy + i), wasm_f32x4_gt(wasm_v128_load(y + i), z)));
+  for (; i < n; i++) out[i] = y[i] > 0.f ? dy[i] : 0.f;
+}
+
+/*
+ * Column sums of dy where y > 0: the bias gradient of a layer with a fused ReLU, without materialising
+ * the masked gradient. Same blocking (and so the same rounding) as sum_rows.
+ */
+EXPORT(sum_rows_relu)
+void sum_rows_relu(const f32 *dy, const f32 *y, f32 *out, int R, int C) {
+  const v128_t z = wasm_f32x4_splat(0.f);
+  zero(out, C);
+  for (int r0 = 0; r0 < R; r0 += SUM_BLOCK) {
+    const int r1 = imin(R, r0 + SUM_BLOCK);
+    int c = 0;
+    for (; c + 8 <= C; c += 8) {
+      v128_t a0 = z, a1 = z;
+      const f32 *p = dy + r0 * C + c, *q = y + r0 * C + c;
+      for (int r = r0; r < r1; r++, p += C, q += C) {
+        a0 = wasm_f32x4_add(a0, wasm_v128_and(wasm_v128_load(p), wasm_f32x4_gt(wasm_v128_load(q), z)));
+        a1 = wasm_f32x4_add(a1, wasm_v128_and(wasm_v128_load(p + 4), wasm_f32x4_gt(wasm_v128_load(q + 4), z)));
+      }
+      wasm_v128_store(out + c, wasm_f32x4_add(wasm_v128_load(out + c), a0));
+      wasm_v128_store(out + c + 4, wasm_f32x4_add(wasm_v128_load(out + c + 4), a1));
+    }
+    for (; c + 4 <= C; c += 4) {
+      v128_t a0 = z;
+      const f32 *p = dy + r0 * C + c, *q = y + r0 * C + c;
+      for (int r = r0; r < r1; r++, p += C, q += C)
+        a0 = wasm_f32x4_add(a0, wasm_v128_and(wasm_v128_load(p), wasm_f32x4_gt(wasm_v128_load(q), z)));
+      wasm_v128_store(out + c, wasm_f32x4_add(wasm_v128_load(out + c), a0));
+    }
+    for (; c < C; c++) {
+      f32 a = 0.f;
+      const f32 *p = dy + r0 * C + c, *q = y + r0 * C + c;
+      for (int r = r0; r < r1; r++, p += C, q += C) a += *q > 0.f ? *p : 0.f;
+      out[c] += a;
+    }
+  }
+}
+
+/*
  * Depthwise convolution gradients (filter [KH, KW, C, Q], output channel c·Q + q). Not on the hot path
  * of the templates, so they are plain loops; they exist because the stock backend has none.
  */
@@ -360,7 +410,12 @@ void depthwise_input_grad(const f32 *dy, const f32 *w, f32 *dx, int N, int H, in
  * 1 splatted A) fits the 16 SIMD registers V8 uses on x64 and runs at ~40 GFLOP/s on one core, where
  * wider tiles spill (~30) — XNNPACK's own kernel reaches ~30 with cached weights.
  */
+#ifdef EPOCHLAB_RELAXED_SIMD
+/* The relaxed-SIMD build: one fused multiply-add where the CPU has one (rounded once, not twice). */
+#define MADD(c, a, b) c = (v128_t)__builtin_wasm_relaxed_madd_f32x4((__f32x4)(a), (__f32x4)(b), (__f32x4)(c))
+#else
 #define MADD(c, a, b) c = wasm_f32x4_add(c, wasm_f32x4_mul(a, b))
+#endif
 
 static inline void tile_4x8(const f32 *a, const f32 *b, f32 *c, int K, int N, int ars, int aks, int acc) {
   v128_t c00, c01, c10, c11, c20, c21, c30, c31;
@@ -421,6 +476,123 @@ void gemm(const f32 *A, const f32 *B, f32 *C, int R, int K, int N, int ars, int 
       f32 s = acc ? C[r * N + n] : 0.f;
       for (int k = 0; k < K; k++) s += a[k * aks] * B[k * N + n];
       C[r * N + n] = s;
+    }
+  }
+}
+
+/*
+ * Direct convolution, NHWC, filter [KH, KW, C, CO], with bias and activation applied on the way out
+ * (act: 0 linear, 1 relu; bias may be null). It is the forward pass of a convolution layer and, with the
+ * filter flipped and 'full' padding, the input gradient of a stride-1 one. Output pixels are taken four
+ * along a row at a time against eight output channels (the gemm's 4×8 register tile, with the implicit
+ * im2col row as A), for every filter tap whose four input pixels are all inside the image; pixels near
+ * a border go one at a time over their own valid taps. XNNPACK's convolution builds an operator and an
+ * indirection buffer for every new filter, which in training is every step.
+ */
+static inline v128_t act4(v128_t v, int act) { return act == 1 ? wasm_f32x4_max(v, wasm_f32x4_splat(0.f)) : v; }
+
+/* One output pixel, channels [co, co + 8): sum over the taps that land inside the image. */
+static inline void conv_px8(const f32 *x, const f32 *w, f32 *o, const f32 *bias, int n, int H, int W, int C,
+                            int KW, int CO, int ih0, int kh0, int kh1, int dH, int iw0, int kw0, int kw1, int dW,
+                            int co, int act) {
+  v128_t a0 = bias ? wasm_v128_load(bias + co) : wasm_f32x4_splat(0.f);
+  v128_t a1 = bias ? wasm_v128_load(bias + co + 4) : wasm_f32x4_splat(0.f);
+  for (int kh = kh0; kh < kh1; kh++) {
+    const f32 *xr = x + ((n * H + ih0 + kh * dH) * W) * C;
+    for (int kw = kw0; kw < kw1; kw++) {
+      const f32 *xp = xr + (iw0 + kw * dW) * C;
+      const f32 *wp = w + ((kh * KW + kw) * C) * CO + co;
+      for (int c = 0; c < C; c++, wp += CO) {
+        const v128_t v = wasm_v128_load32_splat(xp + c);
+        MADD(a0, v, wasm_v128_load(wp));
+        MADD(a1, v, wasm_v128_load(wp + 4));
+      }
+    }
+  }
+  wasm_v128_store(o + co, act4(a0, act));
+  wasm_v128_store(o + co + 4, act4(a1, act));
+}
+
+/* The same for one output channel (the remainder of CO modulo 8), scalar. */
+static inline f32 conv_px1(const f32 *x, const f32 *w, const f32 *bias, int n, int H, int W, int C, int KW,
+                           int CO, int ih0, int kh0, int kh1, int dH, int iw0, int kw0, int kw1, int dW, int co,
+                           int act) {
+  f32 s = bias ? bias[co] : 0.f;
+  for (int kh = kh0; kh < kh1; kh++) {
+    for (int kw = kw0; kw < kw1; kw++) {
+      const f32 *xp = x + ((n * H + ih0 + kh * dH) * W + iw0 + kw * dW) * C;
+      const f32 *wp = w + ((kh * KW + kw) * C) * CO + co;
+      for (int c = 0; c < C; c++) s += xp[c] * wp[c * CO];
+    }
+  }
+  return act == 1 && !(s > 0.f) ? 0.f : s;
+}
+
+/* Valid taps [k0, k1) for an output position whose first tap reads input i0 = o*stride − pad. */
+static inline int tap_lo(int i0, int d) { return i0 >= 0 ? 0 : (-i0 + d - 1) / d; }
+static inline int tap_hi(int i0, int d, int size, int K) {
+  if (i0 >= size) return 0;
+  return imin(K, (size - i0 + d - 1) / d);
+}
+
+EXPORT(conv2d)
+void conv2d(const f32 *x, const f32 *w, const f32 *bias, f32 *out, int N, int H, int W, int C, int KH, int KW,
+            int sH, int sW, int dH, int dW, int pT, int pL, int OH, int OW, int CO, int act) {
+  const int CO8 = CO - CO % 8;
+  /* Output columns whose taps all land inside the image: [owLo, owHi). */
+  int owLo = (pL + sW - 1) / sW;
+  int owHi = OW;
+  while (owHi > owLo && (owHi - 1) * sW - pL + (KW - 1) * dW >= W) owHi--;
+  if (owLo > owHi) owLo = owHi;
+  for (int n = 0; n < N; n++) {
+    for (int oh = 0; oh < OH; oh++) {
+      const int ih0 = oh * sH - pT;
+      const int kh0 = tap_lo(ih0, dH), kh1 = tap_hi(ih0, dH, H, KH);
+      f32 *orow = out + ((n * OH + oh) * OW) * CO;
+      for (int ow = 0; ow < OW;) {
+        const int iw0 = ow * sW - pL;
+        if (ow >= owLo && ow + 4 <= owHi) {
+          /* Four interior pixels against eight channels at a time. */
+          for (int co = 0; co < CO8; co += 8) {
+            v128_t c00, c01, c10, c11, c20, c21, c30, c31;
+            c00 = c10 = c20 = c30 = bias ? wasm_v128_load(bias + co) : wasm_f32x4_splat(0.f);
+            c01 = c11 = c21 = c31 = bias ? wasm_v128_load(bias + co + 4) : wasm_f32x4_splat(0.f);
+            const int px = sW * C;
+            for (int kh = kh0; kh < kh1; kh++) {
+              const f32 *xr = x + ((n * H + ih0 + kh * dH) * W + iw0) * C;
+              for (int kw = 0; kw < KW; kw++) {
+                const f32 *xp = xr + kw * dW * C;
+                const f32 *wp = w + ((kh * KW + kw) * C) * CO + co;
+                for (int c = 0; c < C; c++, wp += CO) {
+                  const v128_t b0 = wasm_v128_load(wp), b1 = wasm_v128_load(wp + 4);
+                  v128_t v;
+                  v = wasm_v128_load32_splat(xp + c);          MADD(c00, v, b0); MADD(c01, v, b1);
+                  v = wasm_v128_load32_splat(xp + px + c);     MADD(c10, v, b0); MADD(c11, v, b1);
+                  v = wasm_v128_load32_splat(xp + 2 * px + c); MADD(c20, v, b0); MADD(c21, v, b1);
+                  v = wasm_v128_load32_splat(xp + 3 * px + c); MADD(c30, v, b0); MADD(c31, v, b1);
+                }
+              }
+            }
+            f32 *o = orow + ow * CO + co;
+            wasm_v128_store(o, act4(c00, act)); wasm_v128_store(o + 4, act4(c01, act));
+            wasm_v128_store(o + CO, act4(c10, act)); wasm_v128_store(o + CO + 4, act4(c11, act));
+            wasm_v128_store(o + 2 * CO, act4(c20, act)); wasm_v128_store(o + 2 * CO + 4, act4(c21, act));
+            wasm_v128_store(o + 3 * CO, act4(c30, act)); wasm_v128_store(o + 3 * CO + 4, act4(c31, act));
+          }
+          for (int p = 0; p < 4; p++) {
+            for (int co = CO8; co < CO; co++) {
+              orow[(ow + p) * CO + co] = conv_px1(x, w, bias, n, H, W, C, KW, CO, ih0, kh0, kh1, dH, iw0 + p * sW, 0, KW, dW, co, act);
+            }
+          }
+          ow += 4;
+        } else {
+          const int kw0 = tap_lo(iw0, dW), kw1 = tap_hi(iw0, dW, W, KW);
+          f32 *o = orow + ow * CO;
+          for (int co = 0; co < CO8; co += 8) conv_px8(x, w, o, bias, n, H, W, C, KW, CO, ih0, kh0, kh1, dH, iw0, kw0, kw1, dW, co, act);
+          for (int co = CO8; co < CO; co++) o[co] = conv_px1(x, w, bias, n, H, W, C, KW, CO, ih0, kh0, kh1, dH, iw0, kw0, kw1, dW, co, act);
+          ow++;
+        }
+      }
     }
   }
 }

@@ -1,5 +1,5 @@
 /**
- * Convolution gradients for tfjs-backend-wasm (NHWC).
+ * Convolutions for tfjs-backend-wasm (NHWC).
  *
  * Conv2DBackpropFilter is missing from the stock backend, so convolutional nets cannot train on it at
  * all; Conv2DBackpropInput exists but is a scalar loop (~25 ms for one 3×3×8→16 layer at B = 128).
@@ -8,10 +8,11 @@
  *   dx            = col2im(dy[M × Cout] · Wᵀ[Cout × K])
  * The products are our register-tiled kernel (gemm): XNNPACK would repack an activation-sized operand
  * on every call. For stride 1 the input gradient is also a plain convolution of dy with the flipped
- * filter, which XNNPACK's own convolution does without materialising the columns; that path is the
- * default there (measured even with the im2col path for few channels, ahead with many — noisy).
- * The forward Conv2D stays XNNPACK's: im2col + gemm was no faster (3×3×1→8: 3.5 vs 1.4 ms at B = 128).
- * The batch is cut into chunks so the column buffer stays a few MB whatever the layer size.
+ * filter, which our direct convolution (conv2d in kernels.c) does without materialising the columns.
+ * The forward Conv2D and FusedConv2D (bias, linear or ReLU) are that direct convolution too: XNNPACK
+ * builds a new operator and indirection buffer for every new filter — in training, every step — and
+ * was 1.3–1.7× slower on the templates' layers at B = 128 (best of 100, both including bias and ReLU).
+ * The batch is cut into chunks so the column buffers stay a few MB whatever the layer size.
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type {
@@ -26,7 +27,7 @@ type ConvInfo = backend_util.Conv2DInfo;
 
 /** Tunables, exposed so that tests can force each path and the bench can compare them. */
 export const convOptions = {
-  /** 'auto' = XNNPACK convolution when stride is 1 and the padding allows it, im2col + matmul otherwise. */
+  /** 'auto' = direct convolution when stride is 1 and the padding allows it, im2col + matmul otherwise. */
   inputGrad: 'auto' as 'auto' | 'conv' | 'gemm',
   /** Upper bound on the floats of one column buffer (one batch chunk) of the input gradient. */
   chunkFloats: 1 << 20,
@@ -44,16 +45,40 @@ function batchChunk(info: ConvInfo, k: number, floats = convOptions.chunkFloats)
   return Math.max(1, Math.min(info.batchSize, Math.floor(floats / Math.max(1, k * info.outHeight * info.outWidth))));
 }
 
+/** The geometry of a convolution of x [N, H, W, C] with a filter [KH, KW, C, CO]. */
+export function convInfo(
+  xShape: number[], filterShape: number[], strides: number | [number, number], dilations: number | [number, number],
+  pad: Conv2DBackpropInputAttrs['pad'], dimRoundingMode?: 'floor' | 'round' | 'ceil',
+): ConvInfo {
+  return getTf().backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number], filterShape as [number, number, number, number], strides, dilations, pad, dimRoundingMode,
+  );
+}
+
+/** The direct convolution (plus bias and activation: 0 linear, 1 relu) into a new [N, OH, OW, CO] buffer. */
+export function convForward(backend: BackendWasm, x: TensorInfo, filter: TensorInfo, bias: TensorInfo | null, info: ConvInfo, act: number): TensorInfo {
+  const out = alloc(backend, [info.batchSize, info.outHeight, info.outWidth, info.outChannels]);
+  if (out.shape.some((d) => d === 0)) return out;
+  simdKernels(backend).conv2d(
+    ptr(backend, x), ptr(backend, filter), bias ? ptr(backend, bias) : 0, ptr(backend, out), info.batchSize, info.inHeight, info.inWidth,
+    info.inChannels, info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth, info.dilationHeight, info.dilationWidth,
+    info.padInfo.top, info.padInfo.left, info.outHeight, info.outWidth, info.outChannels, act,
+  );
+  return out;
+}
+
 function conv2DBackpropFilter(args: { inputs: { x: TensorInfo; dy: TensorInfo }; backend: BackendWasm; attrs: Conv2DBackpropFilterAttrs }): TensorInfo {
   const { inputs: { x, dy }, backend, attrs } = args;
   requireNhwc(attrs.dataFormat, 'Conv2DBackpropFilter');
-  const info = getTf().backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number], attrs.filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode,
-  );
+  return filterGradient(backend, x, dy, convInfo(x.shape, attrs.filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode));
+}
+
+/** dW [KH, KW, C, CO] of a convolution, from its input x and its output gradient dy. */
+export function filterGradient(backend: BackendWasm, x: TensorInfo, dy: TensorInfo, info: ConvInfo): TensorInfo {
   const { batchSize: N, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, outChannels: CO } = info;
   const K = info.filterHeight * info.filterWidth * C;
   const simd = simdKernels(backend);
-  const dw = alloc(backend, [...attrs.filterShape]);
+  const dw = alloc(backend, [info.filterHeight, info.filterWidth, C, CO]);
   f32View(backend, dw).fill(0); // chunks accumulate into it
   // Small chunks: the columns of one chunk are still in cache when the product reads them.
   const chunk = batchChunk(info, K, convOptions.filterChunkFloats);
@@ -106,14 +131,18 @@ function flippedFilter(backend: BackendWasm, filter: TensorInfo): TensorInfo {
 function conv2DBackpropInput(args: { inputs: { dy: TensorInfo; filter: TensorInfo }; backend: BackendWasm; attrs: Conv2DBackpropInputAttrs }): TensorInfo {
   const { inputs: { dy, filter }, backend, attrs } = args;
   requireNhwc(attrs.dataFormat, 'Conv2DBackpropInput');
-  const info = getTf().backend_util.computeConv2DInfo(
-    attrs.inputShape, filter.shape as [number, number, number, number], attrs.strides, 1, attrs.pad, attrs.dimRoundingMode,
-  );
+  return inputGradient(backend, dy, filter, convInfo(attrs.inputShape, filter.shape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode));
+}
+
+/** dx [N, H, W, C] of a convolution, from its output gradient dy and its filter. */
+export function inputGradient(backend: BackendWasm, dy: TensorInfo, filter: TensorInfo, info: ConvInfo): TensorInfo {
   const pad = convOptions.inputGrad === 'gemm' ? null : fullPadding(info);
   if (pad) {
     const w = flippedFilter(backend, filter);
     try {
-      return runStock('Conv2D', backend, { x: dy, filter: w }, { strides: 1, pad, dilations: 1, dataFormat: 'NHWC' });
+      const [KH, KW, C, CO] = filter.shape;
+      const flipped = convInfo(dy.shape, [KH, KW, CO, C], 1, 1, pad);
+      return convForward(backend, dy, w, null, flipped, 0);
     } finally {
       free(backend, w);
     }
@@ -124,7 +153,7 @@ function conv2DBackpropInput(args: { inputs: { dy: TensorInfo; filter: TensorInf
   const K = info.filterHeight * info.filterWidth * C;
   const simd = simdKernels(backend);
   const wt = runStock('Transpose', backend, { x: view(filter, [K, CO]) }, { perm: [1, 0] });
-  const dx = alloc(backend, [...attrs.inputShape]);
+  const dx = alloc(backend, [N, H, W, C]);
   const chunk = batchChunk(info, K);
   const cols = alloc(backend, [chunk * OH * OW, K]);
   try {

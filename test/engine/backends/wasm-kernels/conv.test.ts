@@ -31,6 +31,38 @@ function dyFor(c: (typeof CASES)[number]): TF.Tensor4D {
   return tensor(y.shape, 7) as TF.Tensor4D;
 }
 
+describe('Conv2D and FusedConv2D (our direct convolution)', () => {
+  for (const c of CASES) {
+    it(label(c), async () => {
+      const d = await both(`Conv2D ${label(c)}`, () => {
+        const x = tensor(c.x, 1) as TF.Tensor4D;
+        const f = tensor(c.f, 2) as TF.Tensor4D;
+        const bias = tensor([c.f[3]], 3);
+        return [
+          tf.conv2d(x, f, c.s, c.pad),
+          tf.fused.conv2d({ x, filter: f, strides: c.s, pad: c.pad, bias, activation: 'relu' }),
+          tf.fused.conv2d({ x, filter: f, strides: c.s, pad: c.pad, bias }),
+          tf.fused.conv2d({ x, filter: f, strides: c.s, pad: c.pad, activation: 'relu' }),
+        ];
+      });
+      expect(d.rel, `max abs diff ${d.maxAbs}`).toBeLessThan(2e-6);
+    });
+  }
+  it('dilated, and what stays with the stock kernel (elu, prelu)', async () => {
+    const d = await both('Conv2D dilated / stock fallbacks', () => {
+      const x = tensor([2, 9, 8, 3], 1) as TF.Tensor4D;
+      const f = tensor([3, 3, 3, 5], 2) as TF.Tensor4D;
+      return [
+        tf.conv2d(x, f, 1, 'same', 'NHWC', 2),
+        tf.fused.conv2d({ x, filter: f, strides: 1, pad: 'valid', dilations: [2, 1], bias: tensor([5], 3), activation: 'relu' }),
+        tf.fused.conv2d({ x, filter: f, strides: 1, pad: 'same', bias: tensor([5], 3), activation: 'elu' }),
+        tf.fused.conv2d({ x, filter: f, strides: 1, pad: 'same', activation: 'prelu', preluActivationWeights: tensor([5], 4) }),
+      ];
+    });
+    expect(d.rel, `max abs diff ${d.maxAbs}`).toBeLessThan(2e-6);
+  });
+});
+
 describe('Conv2DBackpropFilter (missing on stock wasm)', () => {
   for (const c of CASES) {
     for (const chunk of [1 << 16, 40]) {
