@@ -9,7 +9,7 @@ import { extname, join, normalize } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
-  ApiError, isApiMethod, parseApiInput, type ApiMethod, type EpochlabEvent, type ExperimentDetail, type RunDetail,
+  ApiError, isApiMethod, parseApiInput, type ApiMethod, type EpochlabEvent, type ExperimentDetail, type RunDetail, type RunSummary,
 } from '../../../src-renderer/src/contract';
 import { previewExperiment, specIssues } from '../../../src-main/engine/search';
 import { DATASETS, makeExperiment, makeMockRun, mockSeries, type MockRun } from './mock-data';
@@ -92,6 +92,11 @@ export async function startMockServer(staticDir: string, options: { api: boolean
         epochs: r.epochs,
         checkpoints: [{ kind: 'best', epoch: r.summary.bestEpoch ?? 1, path: `checkpoints/run-${runId}/best`, bytes: 5000 }],
       };
+    },
+    getRuns: ({ runIds }: { runIds: number[] }) => {
+      const found = [...new Set(runIds)].map((id) => runs.get(id)?.summary).filter((r): r is RunSummary => r !== undefined);
+      const owners = [...new Set(found.map((r) => r.experimentId))].map((id) => experiments.get(id)).filter((e): e is ExperimentDetail => e !== undefined);
+      return { runs: found, experiments: owners.map(({ runs: _r, ...rest }) => rest), missing: runIds.filter((id) => !runs.has(id)) };
     },
     cancelRun: () => ({ cancelled: false }),
     getEpochMetrics: ({ runIds }: { runIds: number[] }) => Object.fromEntries(runIds.map((id) => [id, runs.get(id)?.epochs ?? []])),
