@@ -1,9 +1,11 @@
 /**
  * Metric caches shared by the experiment, compare and run views: epoch rows per run (kept live by
- * run-epoch events) and downsampled iteration series per run (refetched, throttled, while runs train).
+ * run-epoch events) and downsampled iteration series per run. Each series is fetched once: a request
+ * already in flight is shared, and a series already held is not asked for again unless the caller wants
+ * it refreshed (a run still training).
  */
 import { defineStore } from 'pinia';
-import { shallowRef, triggerRef } from 'vue';
+import { ref, shallowRef, triggerRef } from 'vue';
 import type { EpochMetric, EpochlabEvent, IterationSeriesName, SeriesPoint } from '../contract';
 import { apiClient } from './client';
 import { useConnectionStore } from './connection';
@@ -24,38 +26,106 @@ export function upsertEpoch(rows: readonly EpochMetric[], metric: EpochMetric): 
   return out.sort((a, b) => a.epoch - b.epoch);
 }
 
+export interface IterationLoadOptions {
+  /** Keep series already held with at least `maxPoints` points (finished runs do not change). */
+  cached?: boolean;
+}
+
 export const useMetricsStore = defineStore('metrics', () => {
   // Plain objects behind shallow refs: tens of thousands of points need no deep reactivity, only a
   // signal that something changed.
   const epochs = shallowRef<Record<number, EpochMetric[]>>({});
   const iterations = shallowRef<Record<string, Record<number, SeriesPoint[]>>>({});
+  /** Points asked for per series and run: a later, larger budget fetches again. */
+  const iterationBudgets: Record<string, Record<number, number>> = {};
+  /** Iteration requests in flight (a view shows a spinner meanwhile). */
+  const loadingIterations = ref(0);
+  const epochRequests = new Map<number, Promise<void>>();
+  const iterationRequests = new Map<string, Promise<void>>();
+  /**
+   * Epoch events that arrive while a run's rows are being fetched: the answer may have been read before
+   * they were stored, so they are merged into it (otherwise epoch 1 of a run that just started could be
+   * lost until the next reload).
+   */
+  const arrivedDuringLoad = new Map<number, EpochMetric[]>();
+
+  async function fetchEpochs(ids: number[]): Promise<void> {
+    for (const id of ids) arrivedDuringLoad.set(id, []);
+    try {
+      const got = await apiClient().call('getEpochMetrics', { runIds: ids });
+      const next = { ...epochs.value };
+      for (const id of ids) {
+        let rows = got[id] ?? [];
+        for (const m of arrivedDuringLoad.get(id) ?? []) rows = upsertEpoch(rows, m);
+        next[id] = rows;
+      }
+      epochs.value = next;
+    } finally {
+      for (const id of ids) arrivedDuringLoad.delete(id);
+    }
+  }
 
   async function loadEpochs(runIds: readonly number[], force = false): Promise<void> {
-    const wanted = force ? [...runIds] : runIds.filter((id) => !(id in epochs.value));
-    if (wanted.length === 0) return;
+    const waits: Promise<void>[] = [];
+    const wanted: number[] = [];
+    for (const id of new Set(runIds)) {
+      const pending = epochRequests.get(id);
+      if (pending && !force) waits.push(pending);
+      else if (force || !(id in epochs.value)) wanted.push(id);
+    }
+    for (const ids of chunks(wanted, MAX_RUN_IDS_PER_CALL)) {
+      const request = fetchEpochs(ids);
+      for (const id of ids) epochRequests.set(id, request);
+      waits.push(
+        request.finally(() => {
+          for (const id of ids) if (epochRequests.get(id) === request) epochRequests.delete(id);
+        }),
+      );
+    }
     try {
-      for (const ids of chunks(wanted, MAX_RUN_IDS_PER_CALL)) {
-        const got = await apiClient().call('getEpochMetrics', { runIds: ids });
-        const next = { ...epochs.value };
-        for (const id of ids) next[id] = got[id] ?? [];
-        epochs.value = next;
-      }
+      await Promise.all(waits);
     } catch (e) {
       useConnectionStore().reportError(e);
       throw e;
     }
   }
 
-  async function loadIterations(runIds: readonly number[], series: IterationSeriesName, maxPoints: number): Promise<void> {
-    if (runIds.length === 0) return;
+  async function fetchIterations(ids: number[], series: IterationSeriesName, maxPoints: number): Promise<void> {
+    loadingIterations.value++;
     try {
-      for (const ids of chunks(runIds, MAX_RUN_IDS_PER_CALL)) {
-        const got = await apiClient().call('getIterationSeries', { runIds: ids, series, maxPoints });
-        const current = iterations.value[series] ?? {};
-        const merged = { ...current };
-        for (const id of ids) merged[id] = got[id] ?? [];
-        iterations.value = { ...iterations.value, [series]: merged };
+      const got = await apiClient().call('getIterationSeries', { runIds: ids, series, maxPoints });
+      const merged = { ...(iterations.value[series] ?? {}) };
+      const budgets = (iterationBudgets[series] ??= {});
+      for (const id of ids) {
+        merged[id] = got[id] ?? [];
+        budgets[id] = maxPoints;
       }
+      iterations.value = { ...iterations.value, [series]: merged };
+    } finally {
+      loadingIterations.value--;
+    }
+  }
+
+  async function loadIterations(runIds: readonly number[], series: IterationSeriesName, maxPoints: number, options: IterationLoadOptions = {}): Promise<void> {
+    const waits: Promise<void>[] = [];
+    const wanted: number[] = [];
+    for (const id of new Set(runIds)) {
+      const pending = iterationRequests.get(`${series}:${maxPoints}:${id}`);
+      if (pending) waits.push(pending);
+      else if (!options.cached || (iterationBudgets[series]?.[id] ?? 0) < maxPoints || !(id in (iterations.value[series] ?? {}))) wanted.push(id);
+    }
+    for (const ids of chunks(wanted, MAX_RUN_IDS_PER_CALL)) {
+      const request = fetchIterations(ids, series, maxPoints);
+      const keys = ids.map((id) => `${series}:${maxPoints}:${id}`);
+      for (const key of keys) iterationRequests.set(key, request);
+      waits.push(
+        request.finally(() => {
+          for (const key of keys) if (iterationRequests.get(key) === request) iterationRequests.delete(key);
+        }),
+      );
+    }
+    try {
+      await Promise.all(waits);
     } catch (e) {
       useConnectionStore().reportError(e);
       throw e;
@@ -64,6 +134,8 @@ export const useMetricsStore = defineStore('metrics', () => {
 
   function handleEvent(event: EpochlabEvent): void {
     if (event.type !== 'run-epoch') return;
+    const arrived = arrivedDuringLoad.get(event.runId);
+    if (arrived) arrived.push(event.metric);
     // Only runs someone is looking at are cached; others load in full when opened.
     const rows = epochs.value[event.runId];
     if (!rows) return;
@@ -74,7 +146,8 @@ export const useMetricsStore = defineStore('metrics', () => {
   function forget(): void {
     epochs.value = {};
     iterations.value = {};
+    for (const key of Object.keys(iterationBudgets)) delete iterationBudgets[key];
   }
 
-  return { epochs, iterations, loadEpochs, loadIterations, handleEvent, forget };
+  return { epochs, iterations, loadingIterations, loadEpochs, loadIterations, handleEvent, forget };
 });
