@@ -103,10 +103,11 @@ export function yTicks(texts: readonly SvgText[], panelLeft: number): Array<{ va
   return labels.filter((t) => Math.abs(t.x - column) < 2).map((t) => ({ value: Number(t.text), pixel: t.y })).sort((p, q) => q.pixel - p.pixel);
 }
 
-/** The x tick labels under a panel (centred labels between its left and right edges, at its bottom). */
-export function xTicks(texts: readonly SvgText[], left: number, right: number, below: number): Array<{ value: number; pixel: number }> {
-  return texts
-    .filter((t) => t.anchor === 'middle' && t.x >= left - 2 && t.x <= right + 2 && t.y > below && t.y < below + 20 && t.text.trim() !== '' && Number.isFinite(Number(t.text)))
-    .map((t) => ({ value: Number(t.text), pixel: t.x }))
-    .sort((p, q) => p.pixel - q.pixel);
+/** The x tick labels between two x positions: the row of centred numeric labels that holds the most. */
+export function xTicks(texts: readonly SvgText[], left: number, right: number): Array<{ value: number; pixel: number }> {
+  const labels = texts.filter((t) => t.anchor === 'middle' && t.x >= left - 2 && t.x <= right + 2 && t.text.trim() !== '' && Number.isFinite(Number(t.text)));
+  const rows = new Map<number, SvgText[]>();
+  for (const t of labels) rows.set(Math.round(t.y), [...(rows.get(Math.round(t.y)) ?? []), t]);
+  const row = [...rows.values()].sort((a, b) => b.length - a.length)[0] ?? [];
+  return row.map((t) => ({ value: Number(t.text), pixel: t.x })).sort((p, q) => p.pixel - q.pixel);
 }

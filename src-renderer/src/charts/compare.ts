@@ -75,7 +75,7 @@ function stopLabel(set: RunSet, run: RunSummary, epoch: number, alone: boolean):
 }
 
 /** One line of epoch values: a run (with its stored best epoch) or a seed mean (with the mean's best epoch). */
-export function epochLineCurve(line: Line, set: RunSet, epochs: Epochs, key: EpochMetricKey, xAxis: XAxisKind, bands: boolean, smoothing: number): Curve {
+export function epochLineCurve(line: Line, set: RunSet, epochs: Epochs, key: EpochMetricKey, xAxis: XAxisKind, bands: boolean, smoothing: number, bestOf: (line: Line) => number | null = (l) => groupBestEpoch(l, set, epochs)): Curve {
   const members = line.runs.map((r) => epochs[r.id] ?? []);
   if (members.length === 1) {
     const run = line.runs[0];
@@ -94,7 +94,7 @@ export function epochLineCurve(line: Line, set: RunSet, epochs: Epochs, key: Epo
   const agg = aggregateAligned(keyed(key));
   const curve = finish(agg.map((p) => p.x), agg.map((p) => p.mean), bands ? agg.map((p) => p.std) : null, (i) => agg[i].n > 1, smoothing);
   const markers: Marker[] = [];
-  const best = groupBestEpoch(line, set, epochs);
+  const best = bestOf(line);
   if (best !== null) {
     const m = markerAt(curve, agg.findIndex((p) => p.key === best), {
       kind: 'group-best',
@@ -179,6 +179,12 @@ export function compareEpochPanels(input: CompareEpochInput): PanelsOptionInput 
   const trainKey: EpochMetricKey = input.metric === 'loss' ? 'trainLoss' : 'trainAccuracy';
   const valKey: EpochMetricKey = input.metric === 'loss' ? 'valLoss' : 'valAccuracy';
 
+  // Training and validation panels mark the same best epoch of a seed mean: judge it once per line.
+  const bests = new Map<string, number | null>();
+  const bestOf = (line: Line) => {
+    if (!bests.has(line.key)) bests.set(line.key, groupBestEpoch(line, set, input.epochs));
+    return bests.get(line.key)!;
+  };
   const series = (groups: readonly LegendGroup[], key: EpochMetricKey, suffix: string, legendSuffix: string, dashed: boolean): LineSeriesInput[] =>
     groups.flatMap((g) =>
       g.lines.map((line) => ({
@@ -187,7 +193,7 @@ export function compareEpochPanels(input: CompareEpochInput): PanelsOptionInput 
         label: `${line.label}${suffix}`,
         color: line.color,
         dashed,
-        ...epochLineCurve(line, set, input.epochs, key, input.xAxis, input.bands, smoothing),
+        ...epochLineCurve(line, set, input.epochs, key, input.xAxis, input.bands, smoothing, bestOf),
       })),
     );
 
@@ -233,17 +239,30 @@ export interface CompareIterationInput {
   zoom?: Zoom;
 }
 
+/** x and y of one run's per-iteration points, read straight off the series (100 runs × 2000 points: no objects in between). */
+function iterationXY(points: readonly SeriesPoint[], iterationsPerEpoch: number, axis: XAxisKind): { xs: number[]; ys: Array<number | null> } {
+  const ipe = Math.max(1, iterationsPerEpoch);
+  const xs = new Array<number>(points.length);
+  const ys = new Array<number | null>(points.length);
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i];
+    xs[i] = axis === 'iteration' ? p.step : axis === 'samples' ? p.samplesSeen : axis === 'time' ? p.elapsedMs / 1000 : p.step / ipe;
+    ys[i] = finite(p.value) ? p.value : null;
+  }
+  return { xs, ys };
+}
+
 /** One line of per-iteration values: a run, or a seed mean binned on the x axis (LTTB keeps different points per run). */
 function iterationLineCurve(line: Line, input: CompareIterationInput, set: RunSet): Curve {
-  const curves = line.runs.map((r) => iterationPoints(input.series[r.id] ?? [], r.accounting.iterationsPerEpoch).map((p) => ({ x: xOf(p, input.xAxis), y: p.value, epoch: p.epoch })));
+  const curves = line.runs.map((r) => iterationXY(input.series[r.id] ?? [], r.accounting.iterationsPerEpoch, input.xAxis));
   if (curves.length === 1) {
-    const raw = curves[0];
-    const curve = finish(raw.map((p) => p.x), raw.map((p) => p.y), null, () => false, input.smoothing);
+    const { xs, ys } = curves[0];
+    const curve = finish(xs, ys, null, () => false, input.smoothing);
     const run = line.runs[0];
-    const stop = run.status === 'early-stopped' && raw.length ? markerAt(curve, raw.length - 1, { kind: 'stop', label: `■ ${stopLabel(set, run, run.epochsDone, true)}` }) : null;
+    const stop = run.status === 'early-stopped' && xs.length ? markerAt(curve, xs.length - 1, { kind: 'stop', label: `■ ${stopLabel(set, run, run.epochsDone, true)}` }) : null;
     return { ...curve, ...(stop ? { markers: [stop] } : {}) };
   }
-  const agg = aggregateBinned(curves, 200);
+  const agg = aggregateBinned(curves.map(({ xs, ys }) => xs.map((x, i) => ({ x, y: ys[i] }))), 200);
   return finish(agg.map((p) => p.x), agg.map((p) => p.mean), input.bands ? agg.map((p) => p.std) : null, (i) => agg[i].n > 1, input.smoothing);
 }
 

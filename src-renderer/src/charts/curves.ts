@@ -8,6 +8,7 @@
  * clipped at the panel's smallest positive value.
  */
 import type { EChartsOption } from 'echarts';
+import { zrUtil } from 'echarts/core';
 import { X_AXIS_LABELS, formatX, type XAxisKind } from './axes';
 import { formatCountTick, formatLinearTick, formatLogTick, linearTicks, logTicks } from './ticks';
 import { asParams, tooltipLine, tooltipTitle } from './tooltip';
@@ -75,6 +76,17 @@ const GRID_HEIGHT = PANEL_ROW_HEIGHT - 74;
 const MAX_TOOLTIP_LINES = 12;
 const BAND_OPACITY = 0.16;
 const RAW_OPACITY = 0.22;
+/** Above this many lines in a panel the faint raw curves under smoothed ones are left out: noise, and twice the work. */
+export const MAX_RAW_LINES = 20;
+
+/**
+ * ECharts deep-copies every option it is given; a series' points are read, never changed, so they are
+ * marked to be taken as they are (100 runs × 2000 points would otherwise be copied on every update).
+ */
+function asIs<T extends object>(data: T): T {
+  zrUtil.setAsPrimitive(data);
+  return data;
+}
 
 export function panelsChartHeight(panelCount: number, columns: number): number {
   return LEGEND_HEIGHT + Math.max(1, Math.ceil(panelCount / Math.max(1, columns))) * PANEL_ROW_HEIGHT + 16;
@@ -116,6 +128,12 @@ export function yExtent(panels: readonly PanelInput[]): Extent | null {
     }
   }
   return Number.isFinite(min) ? { min, max, minPositive } : null;
+}
+
+function xMin(panels: readonly PanelInput[]): number | null {
+  let min = Infinity;
+  for (const panel of panels) for (const s of panel.series) for (const [x, y] of s.points) if (y !== null && x < min) min = x;
+  return Number.isFinite(min) ? min : null;
 }
 
 type YAxis = { type: 'value' | 'log'; min: number; max: number; interval?: number; formatter: (v: number) => string };
@@ -185,7 +203,7 @@ function bandSeries(s: LineSeriesInput, panel: number, floor: number | null): ob
       z: 1,
       tooltip: { show: false },
       emphasis: { disabled: true },
-      data: stretches.flat(),
+      data: asIs(stretches.flat()),
       encode: { x: 0, y: [1, 2] },
       // One polygon per stretch, drawn once (for the first data item) from every point of the stretch.
       renderItem: (params: { dataIndex: number }, api: RenderApi) => {
@@ -257,6 +275,8 @@ export function buildPanelsOption(input: PanelsOptionInput): EChartsOption {
   }));
   const counts = xAxis !== 'time';
   const xZoom = zoom?.x ? [Math.min(...zoom.x), Math.max(...zoom.x)] : null;
+  // Counts start at 0; epochs at 1 unless per-iteration data reaches into the first epoch.
+  const xStart = xAxis === 'epoch' ? Math.min(1, Math.floor(xMin(panels) ?? 1)) : 0;
   const xAxes = panels.map((_, i) => ({
     type: 'value' as const,
     gridIndex: i,
@@ -266,7 +286,7 @@ export function buildPanelsOption(input: PanelsOptionInput): EChartsOption {
     // Counts start at 0 and tick on whole numbers (no epoch 0.5); wall time starts where the data does.
     scale: !counts,
     ...(counts ? { minInterval: 1 } : {}),
-    ...(counts && !xZoom ? { min: 0 } : {}),
+    ...(counts && !xZoom ? { min: xStart } : {}),
     ...(xZoom ? { min: xZoom[0], max: xZoom[1] } : {}),
     axisLabel: { formatter: xFormatter(xAxis), hideOverlap: true },
   }));
@@ -296,8 +316,9 @@ export function buildPanelsOption(input: PanelsOptionInput): EChartsOption {
         name: s.name,
         xAxisIndex: i,
         yAxisIndex: i,
-        data: s.points.map(([x, y]) => [x, drop(y)]),
-        showSymbol: s.points.length <= 40,
+        data: asIs(s.points.map(([x, y]) => [x, drop(y)])),
+        // Dots only where points are few and each is a measurement (not a smoothed or binned curve).
+        showSymbol: s.points.length <= 30 && !s.raw && !s.band,
         symbolSize: 4,
         sampling: 'lttb',
         connectNulls: false,
@@ -308,14 +329,14 @@ export function buildPanelsOption(input: PanelsOptionInput): EChartsOption {
         z: 3,
         ...markPoint(s, logY),
       });
-      if (s.raw) {
+      if (s.raw && panel.series.length <= MAX_RAW_LINES) {
         series.push({
           type: 'line',
           id: `raw:${i}:${s.key}`,
           name: s.name,
           xAxisIndex: i,
           yAxisIndex: i,
-          data: s.points.map(([x], j) => [x, drop(s.raw![j] ?? null)]),
+          data: asIs(s.points.map(([x], j) => [x, drop(s.raw![j] ?? null)])),
           showSymbol: false,
           sampling: 'lttb',
           color: s.color,

@@ -119,7 +119,7 @@ export function buildReport(input: ReportInput): string {
     const body = chart.option && !chart.empty ? renderSvg(chart.option, SVG_WIDTH, chart.height) : `<p class="muted">${e(chart.empty ?? 'Nothing to draw.')}</p>`;
     return `<section class="chart" data-chart="${chart.id}">\n<h2>${e(chart.title)}</h2>\n${body}\n${chart.note ? `<p class="muted">${e(chart.note)}</p>` : ''}\n</section>`;
   });
-  const query = new URLSearchParams(stateToQuery(input.state)).toString();
+  const query = Object.entries(stateToQuery(input.state)).map(([k, v]) => `${k}=${v}`).join('&');
   return `<!doctype html>
 <html lang="en">
 <head>

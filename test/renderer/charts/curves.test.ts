@@ -31,7 +31,7 @@ describe('bands', () => {
     const band = option.series.find((s) => s.id.startsWith('band:'))!;
     expect(band.type).toBe('custom');
     expect(option.series.some((s) => 'stack' in s)).toBe(false);
-    expect(band.data).toEqual(mean.map((m, i) => [i + 1, m - std[i], m + std[i]]));
+    expect([...band.data]).toEqual(mean.map((m, i) => [i + 1, m - std[i], m + std[i]]));
   });
 
   it('enclose their line for negative values, as drawn (SVG)', () => {
@@ -88,13 +88,18 @@ describe('buildPanelsOption', () => {
 
   it('drops non-positive values on a log axis', () => {
     const option = build([panel('Loss', line('a', [[1, 0.02], [2, 0], [3, 3]]))], { logY: true });
-    expect(option.series[0].data).toEqual([[1, 0.02], [2, null], [3, 3]]);
+    expect([...option.series[0].data]).toEqual([[1, 0.02], [2, null], [3, 3]]);
+  });
+
+  it('hands series points to ECharts as they are (marked so they are not deep-copied on every update)', () => {
+    const option = build([panel('Loss', line('a', [[1, 1], [2, 0.8]]))]);
+    expect((option.series[0].data as unknown as Record<string, unknown>).__ec_primitive__).toBe(true);
   });
 
   it('draws smoothed lines over their raw values, and markers where asked', () => {
     const option = build([panel('Loss', line('a', [[1, 1], [2, 0.8]], { raw: [1, 0.6], markers: [{ kind: 'best', x: 2, y: 0.8, label: '◆ best epoch 2' }, { kind: 'stop', x: 2, y: 0.8, label: '■ stopped early at epoch 2' }] }))]);
     const raw = option.series.find((s) => s.id.startsWith('raw:'))!;
-    expect(raw.data).toEqual([[1, 1], [2, 0.6]]);
+    expect([...raw.data]).toEqual([[1, 1], [2, 0.6]]);
     expect(raw.lineStyle?.opacity).toBeLessThan(0.5);
     const drawn = option.series.find((s) => s.id.startsWith('line:'))!;
     expect(drawn.markPoint?.data.map((d) => [d.coord, d.name])).toEqual([[[2, 0.8], '◆ best epoch 2'], [[2, 0.8], '■ stopped early at epoch 2']]);

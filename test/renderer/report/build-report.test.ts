@@ -57,7 +57,7 @@ describe('buildReport', () => {
     expect(html).toContain('<td>epoch 2</td>');
     expect(html).toContain('Spec of experiment 2: second &lt;grid&gt;');
     expect(html).toContain('&quot;batchSize&quot;');
-    expect(html).toContain('Compare settings: runs=1%2C2%2C3%2C4%2C9');
+    expect(html).toContain('Compare settings: runs=1,2,3,4,9');
   });
 
   it('leaves out the panels the state hides', () => {

@@ -21,6 +21,8 @@ export interface MockServer {
   runs: Map<number, MockRun>;
   /** Adds a prepared experiment with its runs. */
   add(built: ReturnType<typeof makeExperiment>): void;
+  /** Milliseconds to wait before answering a method (to see what the page shows meanwhile). */
+  delays: Partial<Record<ApiMethod, number>>;
   emit(event: EpochlabEvent): void;
   close(): Promise<void>;
 }
@@ -31,6 +33,7 @@ export async function startMockServer(staticDir: string, options: { api: boolean
   const experiments = new Map<number, ExperimentDetail>();
   const runs = new Map<number, MockRun>();
   const calls: MockServer['calls'] = [];
+  const delays: MockServer['delays'] = {};
   let nextExperiment = 1;
   let nextRun = 1;
 
@@ -117,6 +120,7 @@ export async function startMockServer(staticDir: string, options: { api: boolean
       if (!isApiMethod(method)) throw new ApiError('not-found', `no API method ${method}`);
       const input = parseApiInput(method, JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'));
       calls.push({ method, input });
+      if (delays[method]) await new Promise((r) => setTimeout(r, delays[method]));
       send(res, 200, await (handlers[method] as (i: unknown) => unknown)(input));
     } catch (error) {
       const e = error instanceof ApiError ? error : new ApiError('failed', String(error));
@@ -171,6 +175,7 @@ export async function startMockServer(staticDir: string, options: { api: boolean
   return {
     url: `http://127.0.0.1:${port}/`,
     calls,
+    delays,
     experiments,
     runs,
     emit(event) {
