@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EpochMetric, ExperimentDetail, ExperimentSpecInput } from '../../src-main/contract';
 import { meanStd } from '../../src-renderer/src/charts/aggregate';
 import { axisScale, inside, parseSvg, yTicks } from '../renderer/svg-geometry';
+import { openOffline } from '../renderer/offline-report';
 import { launchBrowser, screenshot, startServe, type Served } from './serve-harness';
 
 let served: Served;
@@ -37,25 +38,6 @@ async function savedSvg(panel: string): Promise<string> {
   await page.locator('[data-test=compare][data-busy=false]').waitFor({ timeout: 60_000 });
   const [download] = await Promise.all([page.waitForEvent('download'), page.locator(`[data-test=panel-${panel}] [data-test=save-svg]`).click()]);
   return readFileSync((await download.path())!, 'utf8');
-}
-
-async function openOffline(path: string): Promise<{ charts: number[]; answer: string; requests: string[]; title: string }> {
-  const context = await browser.newContext({ offline: true });
-  const requests: string[] = [];
-  await context.route('**/*', (route) => {
-    const url = route.request().url();
-    if (url.startsWith('file:')) return route.continue();
-    requests.push(url);
-    return route.abort();
-  });
-  const p = await context.newPage();
-  await p.goto(`file://${path}`);
-  const sections = p.locator('section.chart');
-  const charts: number[] = [];
-  for (let i = 0; i < (await sections.count()); i++) charts.push(await sections.nth(i).locator('svg').count());
-  const result = { charts, answer: (await p.locator('#answer').innerText()).replace(/\s+/g, ' '), requests, title: await p.title() };
-  await context.close();
-  return result;
 }
 
 /** Waits (up to 5 minutes) for the services to train an experiment. */
@@ -142,15 +124,16 @@ describe('Compare against epochlab serve', () => {
     const dir = mkdtempSync(join(tmpdir(), 'epochlab-e2e-report-'));
     const fromApp = join(dir, download.suggestedFilename());
     await download.saveAs(fromApp);
-    const app = await openOffline(fromApp);
+    const app = await openOffline(browser, fromApp);
     expect(app.charts).toEqual([1, 1, 1, 1, 1]);
     expect(app.requests).toEqual([]);
+    expect(app.active).toBe(0);
     expect(app.title).toBe('Comparison: moons grid <b>3×2</b>');
 
     const fromCli = join(dir, 'cli-report.html');
     const cli = spawnSync(process.execPath, [resolve('out/node/cli.js'), '--data-dir', served.dataDir, 'report', String(grid.id), '--out', fromCli], { encoding: 'utf8', timeout: 120_000 });
     expect(cli.status, cli.stderr).toBe(0);
-    const report = await openOffline(fromCli);
+    const report = await openOffline(browser, fromCli);
     expect(report.charts).toEqual([1, 1, 1, 1, 1]);
     expect(report.requests).toEqual([]);
     // The same comparison, the same answer, whichever door made it.

@@ -7,9 +7,7 @@ import {
   MONITOR_LABELS, specBestEpochRule, type BestEpochRule, type EpochMetric, type ExperimentWithSpec, type Monitor, type ParamName,
   type RunSummary, type TrialConfig,
 } from '../contract';
-import { formatParamScalar } from './categories';
-import { paramValue, varyingParams } from './runs';
-import { shortParamLabel } from '../form/params';
+import { paramsText, varyingParams } from './runs';
 
 export interface ExperimentInfo {
   id: number;
@@ -92,10 +90,7 @@ export function storedBestValue(run: RunSummary, monitor: Monitor, epochs?: read
 
 /** Parameters named in labels, optionally leaving some out (the seed of a seed mean, a group's own parameter). */
 export function paramsLabel(set: RunSet, run: RunSummary, leaveOut: readonly ParamName[] = []): string {
-  return set.varying
-    .filter((name) => !leaveOut.includes(name))
-    .map((name) => `${shortParamLabel(name)}=${formatParamScalar(paramValue(run.params, name))}`)
-    .join(' · ');
+  return paramsText(run.params, set.varying.filter((name) => !leaveOut.includes(name)));
 }
 
 /** "mnist grid · bs=16 · lr=0.01 · seed=2", the experiment only when several are compared, or "run 16". */

@@ -26,6 +26,43 @@ export function upsertEpoch(rows: readonly EpochMetric[], metric: EpochMetric): 
   return out.sort((a, b) => a.epoch - b.epoch);
 }
 
+/**
+ * Asks for the runs that need it, in calls of at most MAX_RUN_IDS_PER_CALL, and joins requests already on
+ * the way for the same key (unless `force`); resolves when every run asked for has arrived.
+ */
+async function shareRequests(
+  requests: Map<string, Promise<void>>,
+  runIds: readonly number[],
+  keyOf: (id: number) => string,
+  needed: (id: number) => boolean,
+  fetch: (ids: number[]) => Promise<void>,
+  force = false,
+): Promise<void> {
+  const waits: Promise<void>[] = [];
+  const wanted: number[] = [];
+  for (const id of new Set(runIds)) {
+    const pending = requests.get(keyOf(id));
+    if (pending && !force) waits.push(pending);
+    else if (needed(id)) wanted.push(id);
+  }
+  for (const ids of chunks(wanted, MAX_RUN_IDS_PER_CALL)) {
+    const request = fetch(ids);
+    const keys = ids.map(keyOf);
+    for (const key of keys) requests.set(key, request);
+    waits.push(
+      request.finally(() => {
+        for (const key of keys) if (requests.get(key) === request) requests.delete(key);
+      }),
+    );
+  }
+  try {
+    await Promise.all(waits);
+  } catch (e) {
+    useConnectionStore().reportError(e);
+    throw e;
+  }
+}
+
 export interface IterationLoadOptions {
   /** Keep series already held with at least `maxPoints` points (finished runs do not change). */
   cached?: boolean;
@@ -40,7 +77,7 @@ export const useMetricsStore = defineStore('metrics', () => {
   const iterationBudgets: Record<string, Record<number, number>> = {};
   /** Iteration requests in flight (a view shows a spinner meanwhile). */
   const loadingIterations = ref(0);
-  const epochRequests = new Map<number, Promise<void>>();
+  const epochRequests = new Map<string, Promise<void>>();
   const iterationRequests = new Map<string, Promise<void>>();
   /**
    * Epoch events that arrive while a run's rows are being fetched: the answer may have been read before
@@ -66,28 +103,7 @@ export const useMetricsStore = defineStore('metrics', () => {
   }
 
   async function loadEpochs(runIds: readonly number[], force = false): Promise<void> {
-    const waits: Promise<void>[] = [];
-    const wanted: number[] = [];
-    for (const id of new Set(runIds)) {
-      const pending = epochRequests.get(id);
-      if (pending && !force) waits.push(pending);
-      else if (force || !(id in epochs.value)) wanted.push(id);
-    }
-    for (const ids of chunks(wanted, MAX_RUN_IDS_PER_CALL)) {
-      const request = fetchEpochs(ids);
-      for (const id of ids) epochRequests.set(id, request);
-      waits.push(
-        request.finally(() => {
-          for (const id of ids) if (epochRequests.get(id) === request) epochRequests.delete(id);
-        }),
-      );
-    }
-    try {
-      await Promise.all(waits);
-    } catch (e) {
-      useConnectionStore().reportError(e);
-      throw e;
-    }
+    await shareRequests(epochRequests, runIds, String, (id) => force || !(id in epochs.value), fetchEpochs, force);
   }
 
   async function fetchIterations(ids: number[], series: IterationSeriesName, maxPoints: number): Promise<void> {
@@ -107,29 +123,8 @@ export const useMetricsStore = defineStore('metrics', () => {
   }
 
   async function loadIterations(runIds: readonly number[], series: IterationSeriesName, maxPoints: number, options: IterationLoadOptions = {}): Promise<void> {
-    const waits: Promise<void>[] = [];
-    const wanted: number[] = [];
-    for (const id of new Set(runIds)) {
-      const pending = iterationRequests.get(`${series}:${maxPoints}:${id}`);
-      if (pending) waits.push(pending);
-      else if (!options.cached || (iterationBudgets[series]?.[id] ?? 0) < maxPoints || !(id in (iterations.value[series] ?? {}))) wanted.push(id);
-    }
-    for (const ids of chunks(wanted, MAX_RUN_IDS_PER_CALL)) {
-      const request = fetchIterations(ids, series, maxPoints);
-      const keys = ids.map((id) => `${series}:${maxPoints}:${id}`);
-      for (const key of keys) iterationRequests.set(key, request);
-      waits.push(
-        request.finally(() => {
-          for (const key of keys) if (iterationRequests.get(key) === request) iterationRequests.delete(key);
-        }),
-      );
-    }
-    try {
-      await Promise.all(waits);
-    } catch (e) {
-      useConnectionStore().reportError(e);
-      throw e;
-    }
+    const held = (id: number) => id in (iterations.value[series] ?? {}) && (iterationBudgets[series]?.[id] ?? 0) >= maxPoints;
+    await shareRequests(iterationRequests, runIds, (id) => `${series}:${maxPoints}:${id}`, (id) => !options.cached || !held(id), (ids) => fetchIterations(ids, series, maxPoints));
   }
 
   function handleEvent(event: EpochlabEvent): void {

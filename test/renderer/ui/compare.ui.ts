@@ -14,7 +14,8 @@ import { bestEpochTable } from '../../../src-renderer/src/charts/best-epoch';
 import { makeRunSet } from '../../../src-renderer/src/charts/run-set';
 import { iterationBudget } from '../../../src-renderer/src/charts/compare';
 import { axisScale, inside, parseSvg, xTicks, yTicks, type SvgLine, type SvgPolygon } from '../svg-geometry';
-import { launch, openPage, RENDERER_DIR, type PageGlobals, type WatchedPage } from './browser';
+import { launch, openPage, RENDERER_DIR, type WatchedPage } from './browser';
+import { openOffline } from '../offline-report';
 import { XSS_NAME, freshRun, makeExperiment, reshapeEpochs, type MockRun } from './mock-data';
 import { startMockServer, type MockServer } from './mock-server';
 
@@ -255,27 +256,13 @@ describe('Compare in the browser', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'epochlab-report-')), download.suggestedFilename());
     await download.saveAs(path);
 
-    const context = await browser.newContext({ offline: true });
-    const requests: string[] = [];
-    await context.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url.startsWith('file:')) return route.continue();
-      requests.push(url);
-      return route.abort();
-    });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`file://${path}`);
-    const charts = page.locator('section.chart');
-    expect(await charts.count()).toBe(5);
-    for (let i = 0; i < 5; i++) expect(await charts.nth(i).locator('svg').count()).toBe(1);
-    expect((await page.locator('#answer').innerText()).replace(/\s+/g, ' ')).toMatch(/^Lowest validation loss: .+ at epoch \d+, after [\d,]+ iterations/);
-    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.querySelectorAll('img, script').length)).toBe(0);
-    expect(await page.title()).toBe(`Comparison: ${XSS_NAME}`);
-    expect(requests).toEqual([]);
-    expect(errors).toEqual([]);
-    await context.close();
+    const report = await openOffline(browser, path);
+    expect(report.charts).toEqual([1, 1, 1, 1, 1]);
+    expect(report.answer).toMatch(/^Lowest validation loss: .+ at epoch \d+, after [\d,]+ iterations/);
+    expect(report.active).toBe(0);
+    expect(report.title).toBe(`Comparison: ${XSS_NAME}`);
+    expect(report.requests).toEqual([]);
+    expect(report.errors).toEqual([]);
   }, SLOW);
 
   it('says why no heatmap can be drawn when only one hyperparameter (and the seed) varies, and never puts one on both axes', async () => {
