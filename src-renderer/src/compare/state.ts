@@ -94,7 +94,8 @@ export const QUERY_KEYS = {
 } as const satisfies Record<keyof CompareState, string>;
 
 type Field = keyof CompareState;
-type Parsed<T> = { value: T } | { error: string };
+/** A value, an error, or both: what could be read of a value that was partly wrong (a list of run ids). */
+type Parsed<T> = { value: T; error?: string } | { error: string };
 type Parser<K extends Field> = (text: string) => Parsed<CompareState[K]>;
 
 const ok = <T>(value: T): Parsed<T> => ({ value });
@@ -113,12 +114,13 @@ const weight = (what: string) => (text: string): Parsed<number> => {
 const SUMMARY_KEYS = Object.keys(SUMMARY_METRICS) as SummaryMetric[];
 const CURVE_SERIES = ITERATION_SERIES.filter((s): s is 'loss' | 'accuracy' => s === 'loss' || s === 'accuracy');
 
+/** Run ids, deduplicated in order; ids that are not ids are reported and the others kept. */
 export function parseRunIds(text: string): Parsed<number[]> {
   const parts = text.split(',').map((s) => s.trim()).filter(Boolean);
-  const ids = parts.map(Number);
-  const bad = parts.filter((_, i) => !Number.isSafeInteger(ids[i]) || ids[i] < 1);
-  if (bad.length) return fail(`runs must be run ids like 3,4,9 (not ${bad.slice(0, 3).join(', ')})`);
-  return ok([...new Set(ids)]);
+  const good = (p: string) => Number.isSafeInteger(Number(p)) && Number(p) >= 1;
+  const bad = parts.filter((p) => !good(p));
+  const ids = [...new Set(parts.filter(good).map(Number))];
+  return bad.length ? { value: ids, error: `runs must be run ids like 3,4,9 (not ${bad.slice(0, 3).join(', ')})` } : ok(ids);
 }
 
 const PARSERS: { [K in Field]: Parser<K> } = {
@@ -167,10 +169,8 @@ export function parseState(query: Readonly<Record<string, unknown>>): ParsedStat
     if (Array.isArray(raw)) raw = raw[raw.length - 1];
     if (raw === undefined || raw === null) continue;
     const parsed = (PARSERS[field] as Parser<Field>)(String(raw));
-    if ('error' in parsed) {
-      issues.push({ key, message: parsed.error });
-      continue;
-    }
+    if (parsed.error !== undefined) issues.push({ key, message: parsed.error });
+    if (!('value' in parsed)) continue;
     (state as unknown as Record<Field, unknown>)[field] = parsed.value;
     given.add(field);
   }

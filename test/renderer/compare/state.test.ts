@@ -31,6 +31,8 @@ describe('Compare state in the URL', () => {
     expect(issues[4].message).toBe('smooth must be a number from 0 to 0.99');
     expect(state.groupBy).toBe('config');
     expect(state.xAxis).toBe('epoch');
+    // What can be read of a list is kept: the run ids that are ids.
+    expect(state.runs).toEqual([3]);
   });
 
   it('takes the last of repeated keys, and dedupes run ids keeping their order', () => {
