@@ -59,7 +59,7 @@ export function registerReport({ program, globals }: CommandContext): void {
   for (const [flag, , help] of FLAGS) command.option(`--${flag} <value>`, help);
   command.action(async (experimentId: number, opts: ReportOptions) => {
     const { state, given } = reportState(opts);
-    await withServices(globals(), {}, async (services) => {
+    await withServices(globals(), { trains: false }, async (services) => {
       const detail = await services.api.getExperiment({ experimentId });
       if (!given.has('runs')) state.runs = defaultSelection(detail.runs);
       if (state.runs.length === 0) throw new CliError(`experiment ${experimentId} has no run with data yet; name runs with --runs`, 2);

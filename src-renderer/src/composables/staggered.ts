@@ -2,7 +2,7 @@
  * Heavy chart work, one piece per browser task. Rebuilding every Compare panel for 100 runs at once (and
  * drawing each) would block the page for the sum of all; queued, each piece runs in its own task, so the
  * page answers between them and the first chart appears first. A queued piece that is asked for again
- * runs once, with the latest inputs.
+ * runs once, with the latest inputs (docs/reliability.md H4).
  */
 import { effect, onScopeDispose, ref, shallowRef, stop, type ShallowRef } from 'vue';
 
