@@ -44,7 +44,12 @@ export function iterationPoints(points: readonly SeriesPoint[], iterationsPerEpo
   return points.map((p) => ({ epoch: p.step / ipe, step: p.step, samplesSeen: p.samplesSeen, elapsedMs: p.elapsedMs, value: finite(p.value) ? p.value : null }));
 }
 
-type Curve = Pick<LineSeriesInput, 'points' | 'raw' | 'band' | 'markers'>;
+type Curve = Pick<LineSeriesInput, 'points' | 'raw' | 'band' | 'markers' | 'coverage'>;
+
+/** How many of a mean's runs had a value at each point, when somewhere not all of them did. */
+function coverageOf(agg: readonly AggregatePoint[], of: number): Pick<Curve, 'coverage'> {
+  return agg.some((p) => p.n < of) ? { coverage: { n: agg.map((p) => p.n), of } } : {};
+}
 
 /**
  * Smoothing with TensorBoard's debiased EMA, applied alike to a mean and to its std, so the band
@@ -92,7 +97,7 @@ export function epochLineCurve(line: Line, set: RunSet, epochs: Epochs, key: Epo
   }
   const keyed = (k: EpochMetricKey) => members.map((m) => epochPoints(m, k).map((p) => ({ key: p.epoch, x: xOf(p, xAxis), y: p.value })));
   const agg = aggregateAligned(keyed(key));
-  const curve = finish(agg.map((p) => p.x), agg.map((p) => p.mean), bands ? agg.map((p) => p.std) : null, (i) => agg[i].n > 1, smoothing);
+  const curve = { ...finish(agg.map((p) => p.x), agg.map((p) => p.mean), bands ? agg.map((p) => p.std) : null, (i) => agg[i].n > 1, smoothing), ...coverageOf(agg, members.length) };
   const markers: Marker[] = [];
   const best = bestOf(line);
   if (best !== null) {
@@ -263,7 +268,7 @@ function iterationLineCurve(line: Line, input: CompareIterationInput, set: RunSe
     return { ...curve, ...(stop ? { markers: [stop] } : {}) };
   }
   const agg = aggregateBinned(curves.map(({ xs, ys }) => xs.map((x, i) => ({ x, y: ys[i] }))), 200);
-  return finish(agg.map((p) => p.x), agg.map((p) => p.mean), input.bands ? agg.map((p) => p.std) : null, (i) => agg[i].n > 1, input.smoothing);
+  return { ...finish(agg.map((p) => p.x), agg.map((p) => p.mean), input.bands ? agg.map((p) => p.std) : null, (i) => agg[i].n > 1, input.smoothing), ...coverageOf(agg, curves.length) };
 }
 
 /** Per-iteration curves: each run drawn raw (faint) under its EMA-smoothed line; a seed mean binned, with a ± std band. */

@@ -44,6 +44,11 @@ export interface LineSeriesInput {
   raw?: ReadonlyArray<number | null>;
   /** Mean ± std around each point of a seed mean (null where fewer than two runs have a value). */
   band?: ReadonlyArray<BandPoint | null>;
+  /**
+   * A seed mean's runs with a value at each point, of how many (same length as points): where some stopped
+   * early or are still training, the mean is over the others, and the tooltip says so.
+   */
+  coverage?: { n: ReadonlyArray<number>; of: number };
   markers?: readonly Marker[];
   dashed?: boolean;
 }
@@ -376,6 +381,8 @@ function valueText(s: LineSeriesInput, index: number): string {
   if (band && y !== null) text += ` ± ${formatNumber((band.hi - band.lo) / 2, 2)}`;
   const raw = s.raw?.[index];
   if (s.raw && raw !== undefined) text += ` (raw ${formatNumber(raw)})`;
+  const n = s.coverage?.n[index];
+  if (s.coverage && n !== undefined && n < s.coverage.of) text += ` · ${n} of ${s.coverage.of} runs`;
   return text;
 }
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { compareEpochPanels, compareIterationPanels, epochValue, groupBestEpoch, iterationBudget, iterationPoints } from '../../../src-renderer/src/charts/compare';
 import { legendGroups } from '../../../src-renderer/src/charts/groups';
+import { bestEpochTable } from '../../../src-renderer/src/charts/best-epoch';
+import { buildPanelsOption } from '../../../src-renderer/src/charts/curves';
 import { makeRunSet } from '../../../src-renderer/src/charts/run-set';
 import { emaSmooth } from '../../../src-renderer/src/charts/ema';
 import { experimentSpecSchema } from '../../../src-renderer/src/contract';
@@ -122,6 +124,42 @@ describe('epoch curves', () => {
     expect(one.panels[1].series[0].band).toBeUndefined();
     const none = compareEpochPanels({ ...base, runs: [runs[0]], epochs: {}, metric: 'loss', groupBy: 'config' });
     expect(none.panels[1].series[0].points).toEqual([]);
+  });
+});
+
+describe('seed means with runs that have not got as far', () => {
+  // bs=350: seed 2 stopped early at epoch 3, seed 1 went on to epoch 4.
+  it('says at each point over how many of the seeds the mean is, and draws no band where only one has a value', () => {
+    const val = compareEpochPanels({ ...base, metric: 'loss', groupBy: 'config' }).panels[1].series;
+    const stopped = val.find((s) => s.key.includes('350'))!;
+    expect(stopped.coverage).toEqual({ n: [2, 2, 2, 1], of: 2 });
+    expect(stopped.points[3][1]).toBeCloseTo(0.8, 12);
+    expect(stopped.band?.[3]).toBeNull();
+    // Both seeds of bs=100 went the whole way: nothing to say.
+    expect(val.find((s) => s.key.includes('100'))!.coverage).toBeUndefined();
+    const option = buildPanelsOption(compareEpochPanels({ ...base, metric: 'loss', groupBy: 'config' }));
+    const formatter = (option.tooltip as { formatter: (p: unknown) => string }).formatter;
+    const id = `line:1:${stopped.key}`;
+    expect(formatter([{ seriesId: id, value: [4, 0.8], color: '#000', dataIndex: 3 }])).toContain('0.8 · 1 of 2 runs');
+    expect(formatter([{ seriesId: id, value: [3, 1], color: '#000', dataIndex: 2 }])).not.toContain('of 2 runs');
+  });
+
+  it('keeps a seed that is still training (or queued, no epoch yet) out of the mean without pretending it is in', () => {
+    const training = makeRun(5, { batchSize: 100, seed: 3 }, { status: 'running', epochsDone: 1, bestEpoch: 1, bestValLoss: 0.9 });
+    const queued = makeRun(6, { batchSize: 100, seed: 4 }, { status: 'queued', epochsDone: 0, stepsDone: 0, startedAt: null, endedAt: null });
+    const all = [...runs, training, queued];
+    const option = compareEpochPanels({ ...base, runs: all, epochs: { ...epochs, 5: makeEpochs(training, [0.9]) }, metric: 'loss', groupBy: 'config' });
+    const mean = option.panels[1].series.find((s) => s.key.includes('100'))!;
+    expect(mean.name).toContain('mean of 4 seeds');
+    expect(mean.coverage).toEqual({ n: [3, 2, 2, 2], of: 4 });
+    expect(mean.points[0][1]).toBeCloseTo((1.0 + 1.2 + 0.9) / 3, 12);
+    // The mean's best epoch is judged only where every seed has a value: none yet.
+    expect(mean.markers?.some((m) => m.kind === 'group-best') ?? false).toBe(false);
+    // The best-epoch table reads stored values only: the queued run counts as a member, without a value.
+    const table = bestEpochTable(makeRunSet(all), { ...epochs, 5: makeEpochs(training, [0.9]) }, 'config');
+    const row = table.rows.find((r) => r.group.includes('100'))!;
+    expect(row).toMatchObject({ runs: 4, value: 0.6, epoch: 2, runId: 1 });
+    expect(row.meanBest).toBeCloseTo((0.6 + 0.7 + 0.9) / 3, 12);
   });
 });
 
