@@ -88,8 +88,9 @@ export interface HeatmapOptionInput extends HeatmapData {
   lowerIsBetter: boolean;
 }
 
-// Light → dark; the best end of the metric is the dark one.
-const SCALE = ['#f1f5fe', '#b9cdf7', '#6f97ea', '#2f6fde', '#173f8c'];
+// Light → dark; the best end of the metric is the dark one. The light end stays visibly tinted, so the
+// worst cell never looks like an empty (blank) one on a white card.
+const SCALE = ['#cddcf8', '#a3bff3', '#6f97ea', '#2f6fde', '#173f8c'];
 
 export function buildHeatmapOption(input: HeatmapOptionInput): EChartsOption {
   const values = input.cells.map((c) => c.value);
@@ -134,6 +135,8 @@ export function buildHeatmapOption(input: HeatmapOptionInput): EChartsOption {
         name: input.metricLabel,
         data: input.cells.map((c) => [c.x, c.y, c.value]),
         label: { show: true, formatter: (p: { value?: unknown }) => (Array.isArray(p.value) && typeof p.value[2] === 'number' ? formatNumber(p.value[2], 3) : '') },
+        // A thin edge that reads on light and dark cards alike: a filled cell is a cell, whatever its colour.
+        itemStyle: { borderColor: 'rgba(128, 128, 128, 0.35)', borderWidth: 1 },
         emphasis: { itemStyle: { borderColor: '#222', borderWidth: 1 } },
       },
     ],

@@ -42,12 +42,27 @@ const seedsOnly = makeExperiment(12, 'seeds only', '', [1, 2, 3].map((seed) => (
 const live = makeExperiment(13, 'live', '', [{ batchSize: 32 }], 400);
 freshRun(live.runs[0]);
 live.detail.runs = live.runs.map((r) => r.summary);
+/** One configuration, 4 seeds that got unequally far: done, stopped early at 3, still training at 2, queued. */
+const partial = makeExperiment(14, 'partial', '', [1, 2, 3, 4].map((seed) => ({ seed, learningRate: 0.02, epochs: 6 })), 500);
+{
+  const [, stopped, training, queued] = partial.runs;
+  const cut = (run: MockRun, epochs: number, status: MockRun['summary']['status']) => {
+    run.epochs = run.epochs.slice(0, epochs);
+    reshapeEpochs(run, () => ({}));
+    run.summary = { ...run.summary, status, epochsDone: epochs, stepsDone: epochs * run.summary.accounting.iterationsPerEpoch };
+  };
+  cut(stopped, 3, 'early-stopped');
+  cut(training, 2, 'running');
+  freshRun(queued);
+  queued.summary = { ...queued.summary, status: 'queued', startedAt: null };
+  partial.detail.runs = partial.runs.map((r) => r.summary);
+}
 const big = makeExperiment(50, 'big', '', Array.from({ length: 100 }, (_, i) => ({ batchSize: 8, epochs: 100, learningRate: 0.001 * (1 + (i % 10)), seed: 1 + Math.floor(i / 10) })), 1000);
 
 beforeAll(async () => {
   browser = await launch();
   server = await startMockServer(RENDERER_DIR);
-  for (const e of [gridExperiment, otherExperiment, seedsOnly, live, big]) server.add(e);
+  for (const e of [gridExperiment, otherExperiment, seedsOnly, live, partial, big]) server.add(e);
 });
 afterAll(async () => {
   for (const w of pages) {
@@ -315,6 +330,33 @@ describe('Compare in the browser', () => {
     const [png] = await Promise.all([w.page.waitForEvent('download'), w.page.locator('[data-test=panel-curves] [data-test=save-png]').click()]);
     expect(png.suggestedFilename()).toMatch(/\.png$/);
     expect(readFileSync((await png.path())!).subarray(1, 4).toString()).toBe('PNG');
+  }, SLOW);
+
+  it('draws runs that got unequally far as they are: a seed mean over those with a value, a queued run without a curve, bad and unknown ids named', async () => {
+    const ids = partial.runs.map((r) => r.summary.id);
+    const w = await visit(`/compare?runs=${ids.join(',')},abc,99999`);
+    await w.page.locator('[data-test=url-issues]').getByText('not abc').waitFor({ timeout: 20_000 });
+    await w.page.locator('[data-test=missing-runs]').getByText('No run 99999').waitFor({ timeout: 20_000 });
+    await waitForAnswer(w.page);
+    await expect.poll(() => w.page.locator('[data-test=selection-summary]').innerText()).toMatch(/^4 runs from partial/);
+    // One configuration: one mean line per panel, named for all 4 seeds, drawn to the last epoch any seed reached.
+    const svg = await savedSvg(w.page, 'curves');
+    const drawn = linesAndBands(svg);
+    expect(drawn).toHaveLength(2);
+    expect(parseSvg(svg).texts.map((t) => t.text)).toContain('all runs (mean of 4 seeds)');
+    const line = drawn[0].line.points;
+    const left = Math.min(...line.map(([x]) => x));
+    const right = Math.max(...line.map(([x]) => x));
+    const toX = axisScale(xTicks(parseSvg(svg).texts, left, right), false);
+    const xs = line.map(([x]) => Math.round(toX(x)));
+    expect(Math.min(...xs)).toBe(1);
+    expect(Math.max(...xs)).toBe(6);
+    // The table counts every member and the stop; the best run is the one with the best stored value.
+    const table = w.page.locator('[data-test=best-epoch] tbody tr');
+    await expect.poll(() => table.count()).toBe(1);
+    const cells = await table.first().locator('td').allInnerTexts();
+    expect(cells[1]).toBe('4');
+    expect(cells).toContain('1 of 4');
   }, SLOW);
 
   it('fetches each series once, shows a spinner meanwhile, and draws 100 runs in full when grouped by run', async () => {
