@@ -4,7 +4,7 @@
  * experiment's runs were judged by (from its spec, through the contract's one rule).
  */
 import {
-  MONITOR_LABELS, specBestEpochRule, type BestEpochRule, type EpochMetric, type ExperimentWithSpec, type Monitor, type ParamName,
+  canBeBest, MONITOR_LABELS, specBestEpochRule, type BestEpochRule, type EpochMetric, type ExperimentWithSpec, type Monitor, type ParamName,
   type RunSummary, type TrialConfig,
 } from '../contract';
 import { paramsText, varyingParams } from './runs';
@@ -70,9 +70,10 @@ export function monitorLabel(monitor: Monitor): string {
   return MONITOR_LABELS[monitor];
 }
 
-/** A run's monitored value at its stored best epoch; null until the engine has judged one. */
+/** A run's monitored value at its stored best epoch; null until the engine has judged one, and for a run that can never be best. */
 export function storedBestValue(run: RunSummary, monitor: Monitor, epochs?: readonly EpochMetric[]): number | null {
-  if (run.bestEpoch === null) return null;
+  // A diverged run is never named the best of anything (contract: canBeBest); every ranking here reads this.
+  if (run.bestEpoch === null || !canBeBest(run.status)) return null;
   const value = (() => {
     switch (monitor) {
       case 'val_loss':

@@ -36,6 +36,12 @@ describe('bestEpochTable', () => {
     );
   });
 
+  it('never ranks a diverged run, even when its stored best value is the lowest', () => {
+    const pair = [makeRun(1, { batchSize: 100 }, { bestEpoch: 2, bestValLoss: 0.8 }), makeRun(2, { batchSize: 350 }, { status: 'diverged', bestEpoch: 1, bestValLoss: 0.3 })];
+    const table = bestEpochTable(makeRunSet(pair), { 1: makeEpochs(pair[0], [1.0, 0.8]), 2: makeEpochs(pair[1], [0.3, 1e22]) }, 'batchSize');
+    expect(table.rows.map((r) => [r.group, r.winner, r.runId, r.value])).toEqual([['bs=100', true, 1, 0.8], ['bs=350', false, null, null]]);
+  });
+
   it('reads the summaries alone before epoch rows are loaded', () => {
     const [row] = bestEpochTable(makeRunSet([runs[0]]), {}, 'run').rows;
     expect(row).toMatchObject({ value: 0.45, epoch: 3, step: null, winner: true, group: 'run 1' });
