@@ -1,5 +1,6 @@
 /** Every bench section, in the order `npm run bench` runs them. */
 import type { Section } from '../lib/section';
+import { compareSection } from './compare';
 import { gridSection } from './grid';
 import { ingestSection } from './ingest';
 import { storeSection } from './store';
@@ -7,4 +8,4 @@ import { trackingSection } from './tracking';
 import { trainingSection } from './training';
 import { viewersSection } from './viewers';
 
-export const SECTIONS: Section[] = [trainingSection, trackingSection, gridSection, storeSection, ingestSection, viewersSection];
+export const SECTIONS: Section[] = [trainingSection, trackingSection, gridSection, storeSection, ingestSection, viewersSection, compareSection];

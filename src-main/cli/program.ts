@@ -9,6 +9,7 @@ import { registerExport } from './commands/export';
 import { registerInfo } from './commands/info';
 import { registerLs } from './commands/ls';
 import { registerPreview } from './commands/preview';
+import { registerReport } from './commands/report';
 import { registerResume } from './commands/resume';
 import { registerRun } from './commands/run';
 import { registerServe } from './commands/serve';
@@ -18,7 +19,7 @@ import type { CommandContext, GlobalOptions } from './shared';
 
 /** In the order `epochlab --help` lists them. */
 const COMMANDS: Array<(context: CommandContext) => void> = [
-  registerRun, registerPreview, registerLs, registerShow, registerExport, registerResume, registerInfo, registerDatasets, registerServe,
+  registerRun, registerPreview, registerLs, registerShow, registerExport, registerReport, registerResume, registerInfo, registerDatasets, registerServe,
 ];
 
 export function buildProgram(): Command {

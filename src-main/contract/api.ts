@@ -10,7 +10,7 @@ import { ITERATION_SERIES } from './records';
 import type { EpochlabEvent } from './events';
 import type {
   DatasetInfo, ExperimentDetail, ExperimentPreview, ExperimentSummary, ExportFile, RunDetail,
-  EpochMetric, SeriesPoint, SystemInfo,
+  EpochMetric, RunsWithExperiments, SeriesPoint, SystemInfo,
 } from './records';
 
 const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
@@ -32,6 +32,8 @@ export const apiInputSchemas = {
   resumeExperiment: z.strictObject({ experimentId: id }),
   deleteExperiment: z.strictObject({ experimentId: id }),
   getRun: z.strictObject({ runId: id }),
+  /** Run summaries by id, from any experiments (cross-experiment compare, reports). */
+  getRuns: z.strictObject({ runIds }),
   cancelRun: z.strictObject({ runId: id }),
   getEpochMetrics: z.strictObject({ runIds }),
   getIterationSeries: z.strictObject({
@@ -60,6 +62,7 @@ export interface ApiOutputs {
   resumeExperiment: { queued: number; notes: string[] };
   deleteExperiment: { deleted: boolean };
   getRun: RunDetail;
+  getRuns: RunsWithExperiments;
   cancelRun: { cancelled: boolean };
   getEpochMetrics: Record<number, EpochMetric[]>;
   getIterationSeries: Record<number, SeriesPoint[]>;

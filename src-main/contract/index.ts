@@ -1,5 +1,6 @@
 export * from './iterations';
 export * from './param-values';
+export * from './best-epoch';
 export * from './spec';
 export * from './records';
 export * from './events';

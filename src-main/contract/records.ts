@@ -144,9 +144,22 @@ export interface ExperimentSummary {
   bestRunId: number | null;
 }
 
-export interface ExperimentDetail extends ExperimentSummary {
+export interface ExperimentWithSpec extends ExperimentSummary {
   spec: ExperimentSpec;
+}
+
+export interface ExperimentDetail extends ExperimentWithSpec {
   runs: RunSummary[];
+}
+
+/** Runs picked from any experiments, with the experiments they belong to (names for labels, specs for rules). */
+export interface RunsWithExperiments {
+  /** In the order asked for. */
+  runs: RunSummary[];
+  /** Each experiment that owns one of the runs, once. */
+  experiments: ExperimentWithSpec[];
+  /** Ids asked for that name no run (deleted, or never existed). */
+  missing: number[];
 }
 
 export interface DatasetInfo {

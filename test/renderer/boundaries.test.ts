@@ -53,6 +53,50 @@ describe('renderer sources', () => {
   });
 });
 
+/** Modules that run in Node too (the CLI's report) and so must stay free of the DOM, Vue and the app's state. */
+const PURE_DIRS = ['charts', 'compare', 'report'].map((d) => join('src', d));
+
+describe('DOM-free modules (charts/, compare/, report/)', () => {
+  const pure = sources.filter((f) => PURE_DIRS.some((d) => f.rel.startsWith(d + '/')));
+  it('are found', () => {
+    expect(pure.length).toBeGreaterThan(10);
+  });
+  it('import no Vue, no UI library, no store or component, and touch no window or document', () => {
+    const problems: string[] = [];
+    for (const f of pure) {
+      for (const m of f.text.matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]/g)) {
+        const spec = m[1];
+        if (/^(vue|pinia|naive-ui|vue-router|vue-echarts)(\/|$)/.test(spec) || spec.endsWith('.vue')) problems.push(`${f.rel} imports ${spec}`);
+        if (spec.startsWith('.')) {
+          const target = relative(src, resolve(dirname(f.path), spec));
+          if (/^(stores|components|views|composables|api)\//.test(target)) problems.push(`${f.rel} imports ${spec}`);
+        }
+      }
+      if (/\b(window|document|localStorage|navigator)\s*[.[]/.test(f.text)) problems.push(`${f.rel} touches the DOM`);
+    }
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('main-process code', () => {
+  const main = resolve(root, '../src-main');
+  const mainSources = files(main).map((path) => ({ path, rel: relative(main, path), text: readFileSync(path, 'utf8') }));
+  it('reaches into src-renderer only from the CLI, and only for its DOM-free modules (the report)', () => {
+    const problems: string[] = [];
+    for (const f of mainSources) {
+      for (const m of f.text.matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+        const spec = m[1] ?? m[2];
+        if (!spec.startsWith('.')) continue;
+        const target = resolve(dirname(f.path), spec);
+        if (!target.startsWith(root + '/')) continue;
+        const inside = relative(root, target);
+        if (!f.rel.startsWith('cli/') || !PURE_DIRS.some((d) => inside.startsWith(d + '/'))) problems.push(`${f.rel} imports ${spec}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+});
+
 describe('index.html', () => {
   const html = readFileSync(join(root, 'index.html'), 'utf8');
   it('carries a CSP without inline script or eval', () => {

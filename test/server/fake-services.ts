@@ -73,6 +73,7 @@ export function createFakeServices(): FakeServices {
       // An unexpected failure whose details must not reach a client.
       throw new Error(`database exploded at /home/secret/epochlab.db (run ${input.runId})`);
     },
+    async getRuns(input) { record('getRuns', input); return { runs: [], experiments: [], missing: input.runIds }; },
     async cancelRun(input) { record('cancelRun', input); return { cancelled: false }; },
     async getEpochMetrics(input) { record('getEpochMetrics', input); return {}; },
     async getIterationSeries(input) { record('getIterationSeries', input); return {}; },

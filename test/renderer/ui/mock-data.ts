@@ -95,3 +95,25 @@ export function makeExperiment(id: number, name: string, notes: string, grid: Ar
   };
   return { detail, runs };
 }
+
+/**
+ * Rewrites a mock run's epoch rows (e.g. a generalization gap that starts negative) and derives its summary
+ * from them as the engine would store it: best epoch = lowest validation loss.
+ */
+export function reshapeEpochs(run: MockRun, change: (epoch: EpochMetric) => Partial<EpochMetric>): MockRun {
+  run.epochs = run.epochs.map((e) => ({ ...e, ...change(e) }));
+  const best = run.epochs.reduce((a, b) => ((b.valLoss ?? Infinity) < (a.valLoss ?? Infinity) ? b : a));
+  const last = run.epochs[run.epochs.length - 1];
+  run.summary = {
+    ...run.summary, bestEpoch: best.epoch, bestValLoss: best.valLoss, bestValAccuracy: best.valAccuracy, bestTrainLoss: best.trainLoss,
+    finalValLoss: last.valLoss, finalValAccuracy: last.valAccuracy, finalTrainLoss: last.trainLoss,
+  };
+  return run;
+}
+
+/** A run that has just started: running, no epoch yet. */
+export function freshRun(run: MockRun): MockRun {
+  run.summary = { ...run.summary, status: 'running', epochsDone: 0, stepsDone: 0, bestEpoch: null, bestValLoss: null, bestValAccuracy: null, bestTrainLoss: null, finalValLoss: null, finalValAccuracy: null, finalTrainLoss: null, seconds: null };
+  run.epochs = [];
+  return run;
+}

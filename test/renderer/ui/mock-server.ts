@@ -9,7 +9,7 @@ import { extname, join, normalize } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
-  ApiError, isApiMethod, parseApiInput, type ApiMethod, type EpochlabEvent, type ExperimentDetail, type RunDetail,
+  ApiError, isApiMethod, parseApiInput, type ApiMethod, type EpochlabEvent, type ExperimentDetail, type RunDetail, type RunSummary,
 } from '../../../src-renderer/src/contract';
 import { previewExperiment, specIssues } from '../../../src-main/engine/search';
 import { DATASETS, makeExperiment, makeMockRun, mockSeries, type MockRun } from './mock-data';
@@ -21,6 +21,8 @@ export interface MockServer {
   runs: Map<number, MockRun>;
   /** Adds a prepared experiment with its runs. */
   add(built: ReturnType<typeof makeExperiment>): void;
+  /** Milliseconds to wait before answering a method (to see what the page shows meanwhile). */
+  delays: Partial<Record<ApiMethod, number>>;
   emit(event: EpochlabEvent): void;
   close(): Promise<void>;
 }
@@ -31,6 +33,7 @@ export async function startMockServer(staticDir: string, options: { api: boolean
   const experiments = new Map<number, ExperimentDetail>();
   const runs = new Map<number, MockRun>();
   const calls: MockServer['calls'] = [];
+  const delays: MockServer['delays'] = {};
   let nextExperiment = 1;
   let nextRun = 1;
 
@@ -93,6 +96,11 @@ export async function startMockServer(staticDir: string, options: { api: boolean
         checkpoints: [{ kind: 'best', epoch: r.summary.bestEpoch ?? 1, path: `checkpoints/run-${runId}/best`, bytes: 5000 }],
       };
     },
+    getRuns: ({ runIds }: { runIds: number[] }) => {
+      const found = [...new Set(runIds)].map((id) => runs.get(id)?.summary).filter((r): r is RunSummary => r !== undefined);
+      const owners = [...new Set(found.map((r) => r.experimentId))].map((id) => experiments.get(id)).filter((e): e is ExperimentDetail => e !== undefined);
+      return { runs: found, experiments: owners.map(({ runs: _r, ...rest }) => rest), missing: runIds.filter((id) => !runs.has(id)) };
+    },
     cancelRun: () => ({ cancelled: false }),
     getEpochMetrics: ({ runIds }: { runIds: number[] }) => Object.fromEntries(runIds.map((id) => [id, runs.get(id)?.epochs ?? []])),
     getIterationSeries: ({ runIds, maxPoints }: { runIds: number[]; maxPoints: number }) =>
@@ -112,6 +120,7 @@ export async function startMockServer(staticDir: string, options: { api: boolean
       if (!isApiMethod(method)) throw new ApiError('not-found', `no API method ${method}`);
       const input = parseApiInput(method, JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'));
       calls.push({ method, input });
+      if (delays[method]) await new Promise((r) => setTimeout(r, delays[method]));
       send(res, 200, await (handlers[method] as (i: unknown) => unknown)(input));
     } catch (error) {
       const e = error instanceof ApiError ? error : new ApiError('failed', String(error));
@@ -166,6 +175,7 @@ export async function startMockServer(staticDir: string, options: { api: boolean
   return {
     url: `http://127.0.0.1:${port}/`,
     calls,
+    delays,
     experiments,
     runs,
     emit(event) {
