@@ -1,7 +1,8 @@
 /**
  * The API: one interface, implemented by the services, called through IPC (desktop), HTTP (serve mode)
- * and directly (CLI). Every method takes at most one plain-object argument, validated against the schema
- * in `apiInputSchemas` at each front door before the service runs.
+ * and directly (CLI). Every method takes at most one plain-object argument. Whatever a front door passes on
+ * is validated against `apiInputSchemas` exactly once, by the services' API object (services/api.ts), before
+ * any service code runs; the code behind it is typed on the validated `ApiInput` and never parses again.
  */
 import { z } from 'zod';
 import { inputBoundsIssue } from './input-bounds';
@@ -66,8 +67,11 @@ export interface ApiOutputs {
   exportExperiment: ExportFile;
 }
 
-/** The service interface every front door calls. */
-export type EpochlabApi = { [M in ApiMethod]: (input: ApiInput<M>) => Promise<ApiOutputs[M]> };
+/**
+ * The service interface every front door calls. It takes what the caller sent (typed as the raw input for
+ * callers that build it in code; untrusted callers pass anything) and validates it itself.
+ */
+export type EpochlabApi = { [M in ApiMethod]: (input: ApiRawInput<M>) => Promise<ApiOutputs[M]> };
 
 /** The structured error every front door returns. `issues` maps a field path to its message. */
 export interface ApiErrorBody {

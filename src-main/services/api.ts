@@ -1,8 +1,11 @@
 /**
- * The service implementation of the contract's API, composed from one module per area. Front doors
- * validate; this validates again (cheap).
+ * The service implementation of the contract's API, composed from one module per area, behind the one
+ * place where API input is validated (docs/architecture.md, "Validation"). Front doors — IPC, HTTP, the
+ * CLI — all call the object `createApi` returns; the area modules are typed on `ApiInput` and never parse.
  */
-import { parseApiInput, type ApiMethod, type EpochlabApi, type SystemInfo } from '../contract';
+import {
+  parseApiInput, type ApiInput, type ApiMethod, type ApiOutputs, type EpochlabApi, type SystemInfo,
+} from '../contract';
 import type { RunStore } from '../store';
 import { datasetsApi } from './datasets-api';
 import { experimentsApi } from './experiments-api';
@@ -18,22 +21,24 @@ export interface ApiDeps {
   trainingRefusal: string | null;
 }
 
+/** What an area module implements: methods on input that has already been validated. */
+export type ApiImplementation = { [M in ApiMethod]: (input: ApiInput<M>) => Promise<ApiOutputs[M]> };
+
 export function createApi(deps: ApiDeps): EpochlabApi {
-  const api: EpochlabApi = {
+  return validated({
     getSystemInfo: () => deps.systemInfo(),
     ...datasetsApi(deps),
     ...experimentsApi(deps),
     ...runsApi(deps),
-  };
-  return validating(api);
+  });
 }
 
-/** Every method parses its input against the contract schema first, whoever calls it. */
-function validating(api: EpochlabApi): EpochlabApi {
-  const wrapped = {} as Record<ApiMethod, (input: unknown) => Promise<unknown>>;
-  for (const method of Object.keys(api) as ApiMethod[]) {
-    const impl = api[method] as (input: unknown) => Promise<unknown>;
-    wrapped[method] = async (input: unknown) => impl(parseApiInput(method, input));
+/** The front door of the services: each method parses its input against the contract schema, once. */
+function validated(implementation: ApiImplementation): EpochlabApi {
+  const api = {} as Record<ApiMethod, (input: unknown) => Promise<unknown>>;
+  for (const method of Object.keys(implementation) as ApiMethod[]) {
+    const run = implementation[method] as (input: unknown) => Promise<unknown>;
+    api[method] = async (input: unknown) => run(parseApiInput(method, input));
   }
-  return wrapped as unknown as EpochlabApi;
+  return api as unknown as EpochlabApi;
 }

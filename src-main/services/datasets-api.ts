@@ -1,9 +1,9 @@
 /** The dataset methods of the API: what can be trained on, described for a spec. */
-import { ApiError, type DatasetInfo, type EpochlabApi, type ExperimentSpec } from '../contract';
+import { ApiError, type DatasetInfo, type ExperimentSpec } from '../contract';
 import { DatasetError, describeDataset, listDatasets } from '../engine/datasets/catalog';
-import type { ApiDeps } from './api';
+import type { ApiDeps, ApiImplementation } from './api';
 
-export function datasetsApi({ dataDir }: Pick<ApiDeps, 'dataDir'>): Pick<EpochlabApi, 'listDatasets'> {
+export function datasetsApi({ dataDir }: Pick<ApiDeps, 'dataDir'>): Pick<ApiImplementation, 'listDatasets'> {
   return { listDatasets: async () => listDatasets({ dataDir }) };
 }
 

@@ -1,10 +1,10 @@
 /** The run methods of the API: one run, its metrics, cancelling it. */
-import { ApiError, type EpochlabApi } from '../contract';
-import type { ApiDeps } from './api';
+import { ApiError } from '../contract';
+import type { ApiDeps, ApiImplementation } from './api';
 
 type RunMethods = 'getRun' | 'cancelRun' | 'getEpochMetrics' | 'getIterationSeries';
 
-export function runsApi({ store, runner }: Pick<ApiDeps, 'store' | 'runner'>): Pick<EpochlabApi, RunMethods> {
+export function runsApi({ store, runner }: Pick<ApiDeps, 'store' | 'runner'>): Pick<ApiImplementation, RunMethods> {
   return {
     getRun: async ({ runId }) => {
       const found = store.getRun(runId);
