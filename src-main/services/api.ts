@@ -25,7 +25,7 @@ export interface ApiDeps {
 export type ApiImplementation = { [M in ApiMethod]: (input: ApiInput<M>) => Promise<ApiOutputs[M]> };
 
 export function createApi(deps: ApiDeps): EpochlabApi {
-  return validated({
+  return validatedApi({
     getSystemInfo: () => deps.systemInfo(),
     ...datasetsApi(deps),
     ...experimentsApi(deps),
@@ -34,7 +34,7 @@ export function createApi(deps: ApiDeps): EpochlabApi {
 }
 
 /** The front door of the services: each method parses its input against the contract schema, once. */
-function validated(implementation: ApiImplementation): EpochlabApi {
+export function validatedApi(implementation: ApiImplementation): EpochlabApi {
   const api = {} as Record<ApiMethod, (input: unknown) => Promise<unknown>>;
   for (const method of Object.keys(implementation) as ApiMethod[]) {
     const run = implementation[method] as (input: unknown) => Promise<unknown>;

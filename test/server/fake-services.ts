@@ -8,6 +8,7 @@ import {
   type ApiMethod, type DatasetImportSource, type DatasetInfo, type EpochlabApi, type EpochlabEvent,
   type EpochlabServices, type ExperimentSummary, type SystemInfo,
 } from '../../src-main/contract';
+import { validatedApi } from '../../src-main/services/api';
 
 export interface FakeServices extends EpochlabServices {
   calls: Array<{ method: ApiMethod | 'importDataset' | 'close'; input: unknown }>;
@@ -51,7 +52,8 @@ export function createFakeServices(): FakeServices {
     calls.push({ method, input });
   };
 
-  const api: EpochlabApi = {
+  // Validated by the same front door as the real services, so the server is tested with what it really calls.
+  const api: EpochlabApi = validatedApi({
     async getSystemInfo(input) { record('getSystemInfo', input); return FAKE_SYSTEM_INFO; },
     async listDatasets(input) { record('listDatasets', input); return [fakeDataset('iris')]; },
     async previewExperiment(input) { record('previewExperiment', input); return unsupported('previewExperiment'); },
@@ -77,7 +79,7 @@ export function createFakeServices(): FakeServices {
     async getEpochMetrics(input) { record('getEpochMetrics', input); return {}; },
     async getIterationSeries(input) { record('getIterationSeries', input); return {}; },
     async exportExperiment(input) { record('exportExperiment', input); return { filename: 'x.csv', mime: 'text/csv', content: 'a,b\n' }; },
-  };
+  });
 
   const services: FakeServices = {
     api,
