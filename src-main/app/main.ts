@@ -4,8 +4,9 @@
  * the services end running trials as `cancelled` and close the store (docs/reliability.md E2).
  */
 import { app, dialog, shell, type BrowserWindow } from 'electron';
-import type { DatasetImportFormat, EpochlabServices } from '../contract/api';
+import type { EpochlabServices } from '../contract/api';
 import { ApiError } from '../contract/api';
+import { describeSkipped, type DatasetImportFormat } from '../contract/dataset-formats';
 import { describeError } from '../services/dispatch';
 import { setAboutPanel, showAbout, windowIconPath } from './identity';
 import { chooseImportSource } from './import-dialog';
@@ -90,10 +91,11 @@ export async function startApp(deps: AppDependencies): Promise<void> {
   const importFromMenu = async (format: DatasetImportFormat): Promise<void> => {
     const [parent] = windows;
     try {
-      const source = await chooseImportSource(format, null, parent ?? null);
+      const source = await chooseImportSource(format, null, {}, parent ?? null);
       if (!source) return;
-      const info = await services.importDataset(source);
-      await dialog.showMessageBox({ type: 'info', title: 'Epochlab', message: `Imported “${info.name}”`, detail: `${info.rows} rows, ${info.numClasses} classes.` });
+      const { dataset, skipped } = await services.importDataset(source);
+      const detail = [`${dataset.rows} rows, ${dataset.numClasses} classes.`, describeSkipped(skipped)].filter(Boolean).join('\n');
+      await dialog.showMessageBox({ type: 'info', title: 'Epochlab', message: `Imported “${dataset.name}”`, detail });
     } catch (error) {
       if (!(error instanceof ApiError)) log(`error: import failed: ${describeError(error)}`);
       dialog.showErrorBox('Import failed', error instanceof Error ? error.message : String(error));

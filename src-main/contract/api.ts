@@ -6,8 +6,10 @@
  */
 import { z } from 'zod';
 import { inputBoundsIssue } from './input-bounds';
+import { importUploadSchema, uploadIdSchema } from './dataset-formats';
 import { experimentSpecSchema } from './spec';
 import { ITERATION_SERIES } from './records';
+import type { DatasetImportSource, ImportProgress, ImportReport, UploadReceipt } from './dataset-formats';
 import type { EpochlabEvent } from './events';
 import type {
   DatasetInfo, ExperimentDetail, ExperimentPreview, ExperimentSummary, ExportFile, RunDetail,
@@ -41,6 +43,10 @@ export const apiInputSchemas = {
     maxPoints: z.number().int().min(10).max(100_000).default(2000),
   }),
   exportExperiment: z.strictObject({ experimentId: id, format: z.enum(['csv', 'json']) }),
+  /** Serve mode: imports the files a browser uploaded (by their upload ids, never paths), then discards them. */
+  importUpload: importUploadSchema,
+  /** Serve mode: drops an upload the user abandoned. */
+  discardUpload: z.strictObject({ uploadId: uploadIdSchema }),
 } as const;
 
 export type ApiMethod = keyof typeof apiInputSchemas;
@@ -65,6 +71,8 @@ export interface ApiOutputs {
   getEpochMetrics: Record<number, EpochMetric[]>;
   getIterationSeries: Record<number, SeriesPoint[]>;
   exportExperiment: ExportFile;
+  importUpload: ImportReport;
+  discardUpload: { discarded: boolean };
 }
 
 /**
@@ -73,9 +81,11 @@ export interface ApiOutputs {
  */
 export type EpochlabApi = { [M in ApiMethod]: (input: ApiRawInput<M>) => Promise<ApiOutputs[M]> };
 
+/** `too-large`: an upload (or a chunk of one) over its limit. */
+export const API_ERROR_CODES = ['invalid', 'not-found', 'conflict', 'too-large', 'failed'] as const;
 /** The structured error every front door returns. `issues` maps a field path to its message. */
 export interface ApiErrorBody {
-  error: { code: 'invalid' | 'not-found' | 'conflict' | 'failed'; message: string; issues?: FieldIssue[] };
+  error: { code: (typeof API_ERROR_CODES)[number]; message: string; issues?: FieldIssue[] };
 }
 export interface FieldIssue {
   path: string;
@@ -148,16 +158,6 @@ export function isApiMethod(name: string): name is ApiMethod {
   return Object.prototype.hasOwnProperty.call(apiInputSchemas, name);
 }
 
-/**
- * Where an imported dataset comes from. Paths are only ever chosen in an OS dialog (desktop) or named on
- * the command line (CLI/serve): this type is never accepted from a renderer or an HTTP client.
- */
-export type DatasetImportFormat = 'idx' | 'csv' | 'npy';
-export type DatasetImportSource =
-  | { format: 'idx'; name: string; images: string; labels: string }
-  | { format: 'csv'; name: string; path: string; labelColumn?: string | number; header?: boolean }
-  | { format: 'npy'; name: string; x: string; y: string };
-
 export type EventListener = (event: EpochlabEvent) => void;
 
 /** What the front doors (app, server, CLI) get from the services layer. */
@@ -165,8 +165,16 @@ export interface EpochlabServices {
   api: EpochlabApi;
   /** Live events; returns the unsubscribe function. */
   subscribe(listener: EventListener): () => void;
-  /** Trusted callers only (OS dialog, command line). */
-  importDataset(source: DatasetImportSource): Promise<DatasetInfo>;
+  /**
+   * Trusted callers only (OS dialog, command line): the source is validated against the registry's schema
+   * here; a file the reader refuses is an `invalid` ApiError naming the file and the row, column or entry.
+   */
+  importDataset(source: DatasetImportSource, onProgress?: (progress: ImportProgress) => void): Promise<ImportReport>;
+  /**
+   * Serve mode: one chunk of a browser's upload, streamed into the data folder (see HTTP_UPLOADS_PATH). The
+   * query is the request's, unchecked: it is validated against `uploadChunkSchema` here.
+   */
+  receiveUpload(query: Record<string, string>, body: AsyncIterable<Uint8Array>): Promise<UploadReceipt>;
   /** Cancels running trials (they end `cancelled`), waits for workers to exit, closes the store. */
   close(): Promise<void>;
 }

@@ -8,9 +8,11 @@ import {
 } from '../contract';
 import type { RunStore } from '../store';
 import { datasetsApi } from './datasets-api';
+import type { EventHub } from './events';
 import { experimentsApi } from './experiments-api';
 import type { ExperimentRunner } from './runner';
 import { runsApi } from './runs-api';
+import type { UploadArea } from './uploads';
 
 export interface ApiDeps {
   store: RunStore;
@@ -19,6 +21,9 @@ export interface ApiDeps {
   systemInfo: () => Promise<SystemInfo>;
   /** Why this process may not start, resume or delete experiments (it only reads, or another owns the folder); null when it may. */
   trainingRefusal: string | null;
+  events: EventHub;
+  /** Serve-mode uploads; null when this process may not write to the data folder. */
+  uploads: UploadArea | null;
 }
 
 /** What an area module implements: methods on input that has already been validated. */

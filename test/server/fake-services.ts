@@ -11,7 +11,7 @@ import {
 import { validatedApi } from '../../src-main/services/api';
 
 export interface FakeServices extends EpochlabServices {
-  calls: Array<{ method: ApiMethod | 'importDataset' | 'close'; input: unknown }>;
+  calls: Array<{ method: ApiMethod | 'importDataset' | 'receiveUpload' | 'close'; input: unknown }>;
   emit(event: EpochlabEvent): void;
   listenerCount(): number;
   closed: boolean;
@@ -79,6 +79,8 @@ export function createFakeServices(): FakeServices {
     async getEpochMetrics(input) { record('getEpochMetrics', input); return {}; },
     async getIterationSeries(input) { record('getIterationSeries', input); return {}; },
     async exportExperiment(input) { record('exportExperiment', input); return { filename: 'x.csv', mime: 'text/csv', content: 'a,b\n' }; },
+    async importUpload(input) { record('importUpload', input); return { dataset: fakeDataset(input.name), skipped: { total: 0, byReason: {}, examples: [] } }; },
+    async discardUpload(input) { record('discardUpload', input); return { discarded: false }; },
   });
 
   const services: FakeServices = {
@@ -91,7 +93,11 @@ export function createFakeServices(): FakeServices {
     },
     async importDataset(source: DatasetImportSource) {
       calls.push({ method: 'importDataset', input: source });
-      return fakeDataset(source.name);
+      return { dataset: fakeDataset(source.name), skipped: { total: 0, byReason: {}, examples: [] } };
+    },
+    async receiveUpload(query) {
+      calls.push({ method: 'receiveUpload', input: query });
+      throw new ApiError('conflict', 'the fake keeps no uploads');
     },
     async close() {
       calls.push({ method: 'close', input: undefined });

@@ -1,5 +1,6 @@
 /** One subscription to live events, fanned out to the stores that care. */
 import type { ApiClient } from '../api/client';
+import { useDatasetsStore } from './datasets';
 import { useExperimentStore } from './experiment';
 import { useExperimentsStore } from './experiments';
 import { useMetricsStore } from './metrics';
@@ -10,10 +11,12 @@ export function connectEvents(client: ApiClient): () => void {
   const experiment = useExperimentStore();
   const metrics = useMetricsStore();
   const run = useRunStore();
+  const datasets = useDatasetsStore();
   return client.onEvent((event) => {
     experiments.handleEvent(event);
     experiment.handleEvent(event);
     metrics.handleEvent(event);
     run.handleEvent(event);
+    datasets.handleEvent(event);
   });
 }
