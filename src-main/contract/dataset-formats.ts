@@ -86,10 +86,34 @@ export const DATASET_FORMATS = {
     ],
     options: {},
   },
+  'image-folder': {
+    label: 'Image folder',
+    help: 'one sub-folder per class of PNG or JPEG images (as Keras and torchvision read them), or a .zip of such a folder',
+    inputs: [
+      { key: 'folder', label: 'image folder (or .zip)', kind: 'folder', cliFlag: 'folder', extensions: ['zip'], upload: { extensions: ['zip'], maxBytes: 4 * GiB }, example: 'flowers/' },
+    ],
+    options: {
+      width: { type: 'integer', min: 4, max: 512, default: 32, label: 'Width', cliFlag: 'width', help: 'pixels; every image is resized to width × height' },
+      height: { type: 'integer', min: 4, max: 512, default: 32, label: 'Height', cliFlag: 'height', help: 'pixels' },
+      color: { type: 'choice', choices: ['rgb', 'grayscale'], default: 'rgb', label: 'Colour', cliFlag: 'color', help: 'rgb keeps 3 channels, grayscale 1 (alpha is dropped)' },
+    },
+  },
 } as const satisfies Record<string, DatasetFormat>;
 
 export type DatasetImportFormat = keyof typeof DATASET_FORMATS;
 export const DATASET_IMPORT_FORMATS = Object.keys(DATASET_FORMATS) as DatasetImportFormat[];
+
+/** Limits the image-folder reader applies to each image and to a .zip (docs/reliability.md G3). */
+export const IMAGE_FOLDER_LIMITS = {
+  /** Width × height read from an image's header, before it is decoded: above it, a decompression bomb. */
+  maxPixels: 40_000_000,
+  /** Bytes of one image file. */
+  maxFileBytes: 64 * MiB,
+  /** A .zip: entries, the sum of the sizes its entries declare, and one entry's size over its compressed size. */
+  maxZipEntries: 300_000,
+  maxZipBytes: 16 * GiB,
+  maxZipRatio: 200,
+} as const;
 
 export const datasetNameSchema = z
   .string({ error: 'give the dataset a name' })

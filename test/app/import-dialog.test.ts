@@ -40,6 +40,16 @@ describe('chooseImportSource', () => {
     expect(await chooseImportSource('npy', null, {}, null)).toEqual({ format: 'npy', name: 'x', x: '/d/x.npy', y: '/d/y.npy' });
   });
 
+  it('asks for a folder for an image folder, with the options the form gave', async () => {
+    picks('/d/flowers');
+    expect(await chooseImportSource('image-folder', null, { width: 64, color: 'grayscale' }, null)).toEqual({
+      format: 'image-folder', name: 'flowers', folder: '/d/flowers', width: 64, color: 'grayscale',
+    });
+    const options = fake.dialog.showOpenDialog.mock.calls[0][0] as { properties: string[]; title: string };
+    expect(options.properties).toEqual(['openDirectory']);
+    expect(options.title).toBe('Choose the image folder (or .zip)');
+  });
+
   it('numbers the steps of a two-file format', async () => {
     picks('/d/x.npy', '/d/y.npy');
     await chooseImportSource('npy', null, {}, null);
@@ -55,6 +65,7 @@ describe('datasetNameFromPath', () => {
     expect(datasetNameFromPath('C:/data/iris.csv')).toBe('iris');
     expect(datasetNameFromPath('/d/.csv')).toBe('imported');
     expect(datasetNameFromPath(`/d/${'n'.repeat(300)}.npy`)).toHaveLength(120);
+    expect(datasetNameFromPath('/d/flowers.zip')).toBe('flowers');
     expect(datasetNameFromPath('/d/flowers')).toBe('flowers');
   });
 });

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import type { DatasetImportFormat, DatasetImportSource, ImportProgress, ImportReport, ImportSourceOf } from '../../contract/dataset-formats';
 import { readCsvImport } from './csv';
 import { readIdxImport } from './idx';
+import { readImageFolder } from './image-folder';
 import { storeImport, type ImportJob, type NewImport } from './imported';
 import { readNpyImport } from './npy';
 import type { DatasetContext } from './types';
@@ -21,6 +22,7 @@ const READERS: { [F in DatasetImportFormat]: Reader<F> } = {
   csv: readCsvImport,
   idx: readIdxImport,
   npy: readNpyImport,
+  'image-folder': readImageFolder,
 };
 
 const SCRATCH = /^\.import-/;
