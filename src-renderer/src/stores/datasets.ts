@@ -37,6 +37,11 @@ export const useDatasetsStore = defineStore('datasets', () => {
     return byId(id)?.name ?? id;
   }
 
+  /** For views that only show names: loads the list once. */
+  function ensureLoaded(): void {
+    if (!loaded.value && !loading.value) void load();
+  }
+
   function added(report: ImportReport): ImportReport {
     items.value = [...items.value.filter((d) => d.id !== report.dataset.id), report.dataset];
     return report;
@@ -91,5 +96,5 @@ export const useDatasetsStore = defineStore('datasets', () => {
     return importCommandLine(format, 'My data', dataDir);
   }
 
-  return { items, loaded, loading, error, canImportWithDialog, canUpload, activity, load, byId, nameOf, importWithDialog, importUploads, handleEvent, commandLine };
+  return { items, loaded, loading, error, canImportWithDialog, canUpload, activity, load, ensureLoaded, byId, nameOf, importWithDialog, importUploads, handleEvent, commandLine };
 });
