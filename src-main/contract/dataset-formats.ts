@@ -90,7 +90,7 @@ export const DATASET_FORMATS = {
     label: 'Image folder',
     help: 'one sub-folder per class of PNG or JPEG images (as Keras and torchvision read them), or a .zip of such a folder',
     inputs: [
-      { key: 'folder', label: 'image folder (or .zip)', kind: 'folder', cliFlag: 'folder', extensions: ['zip'], upload: { extensions: ['zip'], maxBytes: 4 * GiB }, example: 'flowers/' },
+      { key: 'folder', label: 'image folder', kind: 'folder', cliFlag: 'folder', extensions: ['zip'], upload: { extensions: ['zip'], maxBytes: 4 * GiB }, example: 'flowers/' },
     ],
     options: {
       width: { type: 'integer', min: 4, max: 512, default: 32, label: 'Width', cliFlag: 'width', help: 'pixels; every image is resized to width × height' },

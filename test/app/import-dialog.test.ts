@@ -47,7 +47,7 @@ describe('chooseImportSource', () => {
     });
     const options = fake.dialog.showOpenDialog.mock.calls[0][0] as { properties: string[]; title: string };
     expect(options.properties).toEqual(['openDirectory']);
-    expect(options.title).toBe('Choose the image folder (or .zip)');
+    expect(options.title).toBe('Choose the image folder');
   });
 
   it('numbers the steps of a two-file format', async () => {

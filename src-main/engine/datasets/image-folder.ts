@@ -8,7 +8,7 @@
 import { promises as fs, type Dirent } from 'node:fs';
 import { basename, join, sep } from 'node:path';
 import {
-  DATASET_FORMATS, IMAGE_FOLDER_LIMITS, SKIP_REASONS,
+  DATASET_FORMATS, describeSkipped, IMAGE_FOLDER_LIMITS, SKIP_REASONS,
   type ImportProgress, type ImportReport, type ImportSourceOf, type SkipReason,
 } from '../../contract/dataset-formats';
 import { GrowableArray } from './growable';
@@ -41,9 +41,10 @@ class Skips {
     if (this.report.examples.length < MAX_EXAMPLES) this.report.examples.push({ file, reason, detail });
   }
 
+  /** '; 3 files skipped: …' for the dataset's description, '' when none was. */
   summary(): string {
-    const parts = Object.entries(this.report.byReason).map(([reason, n]) => `${n} ${SKIP_REASONS[reason as SkipReason]}`);
-    return parts.length ? `; ${this.report.total} files skipped (${parts.join(', ')})` : '';
+    const said = describeSkipped(this.report);
+    return said ? `; ${said}` : '';
   }
 }
 
