@@ -1,10 +1,11 @@
 /** Every bench section, in the order `npm run bench` runs them. */
 import type { Section } from '../lib/section';
 import { gridSection } from './grid';
+import { imageFolderSection } from './image-folder';
 import { ingestSection } from './ingest';
 import { storeSection } from './store';
 import { trackingSection } from './tracking';
 import { trainingSection } from './training';
 import { viewersSection } from './viewers';
 
-export const SECTIONS: Section[] = [trainingSection, trackingSection, gridSection, storeSection, ingestSection, viewersSection];
+export const SECTIONS: Section[] = [trainingSection, trackingSection, gridSection, storeSection, ingestSection, viewersSection, imageFolderSection];
