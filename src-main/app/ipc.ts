@@ -4,7 +4,7 @@
  * nothing is thrown across IPC, where Electron would strip it to a bare message anyway.
  */
 import { ipcMain, BrowserWindow, type IpcMainInvokeEvent, type WebContents } from 'electron';
-import { ApiError, fieldIssues, type ApiErrorBody, type EpochlabServices } from '../contract/api';
+import { parseUntrusted, type ApiErrorBody, type EpochlabServices } from '../contract/api';
 import { dialogImportSchema, type DatasetImportFormat, type DatasetImportSource, type ImportReport } from '../contract/dataset-formats';
 import { IPC_EVENT_CHANNEL, IPC_IMPORT_DIALOG_CHANNEL, IPC_INVOKE_CHANNEL, type EpochlabBridge, type InvokeResult } from '../contract/transport';
 import { describeError, errorResult, invokeApi } from '../services/dispatch';
@@ -39,10 +39,7 @@ function refused(): { ok: false; error: ApiErrorBody['error'] } {
 
 /** The renderer's request, checked against the format registry before any dialog opens. */
 function parseImportRequest(format: unknown, name: unknown, options: unknown) {
-  const parsed = dialogImportSchema.safeParse({ format, name, options: options ?? {} });
-  if (parsed.success) return parsed.data;
-  const issues = fieldIssues(parsed.error);
-  throw new ApiError('invalid', `invalid import: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
+  return parseUntrusted(dialogImportSchema, { format, name, options: options ?? {} }, 'invalid import');
 }
 
 export function setupIpc(services: EpochlabServices, options: IpcOptions): () => void {

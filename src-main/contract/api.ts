@@ -141,17 +141,24 @@ function specific(issue: AnyIssue): { path: PropertyKey[]; message: string } {
   return { path: issue.path, message: issue.message };
 }
 
-/** Validate a method's input; throws `ApiError('invalid')` with one message per field. */
-export function parseApiInput<M extends ApiMethod>(method: M, raw: unknown): ApiInput<M> {
+/**
+ * Checks an untrusted input against a schema: its size and shape bounded first, then parsed. Throws
+ * `ApiError('invalid')` with one issue per field, the message starting with `what`.
+ */
+export function parseUntrusted<S extends z.ZodType>(schema: S, raw: unknown, what: string): z.infer<S> {
   const oversize = inputBoundsIssue(raw);
-  if (oversize) throw new ApiError('invalid', `invalid input for ${method}: ${oversize.path}: ${oversize.message}`, [oversize]);
-  const schema = apiInputSchemas[method];
-  const result = schema.safeParse(raw ?? {});
+  if (oversize) throw new ApiError('invalid', `${what}: ${oversize.path}: ${oversize.message}`, [oversize]);
+  const result = schema.safeParse(raw);
   if (!result.success) {
     const issues = fieldIssues(result.error);
-    throw new ApiError('invalid', `invalid input for ${method}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
+    throw new ApiError('invalid', `${what}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
   }
-  return result.data as ApiInput<M>;
+  return result.data;
+}
+
+/** Validate a method's input; throws `ApiError('invalid')` with one message per field. */
+export function parseApiInput<M extends ApiMethod>(method: M, raw: unknown): ApiInput<M> {
+  return parseUntrusted(apiInputSchemas[method], raw ?? {}, `invalid input for ${method}`) as ApiInput<M>;
 }
 
 export function isApiMethod(name: string): name is ApiMethod {

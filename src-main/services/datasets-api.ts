@@ -4,7 +4,7 @@
  * source against the registry's schema, the engine's reader, progress as events.
  */
 import {
-  ApiError, datasetImportSourceSchema, fieldIssues,
+  ApiError, datasetImportSourceSchema, parseUntrusted,
   type DatasetImportSource, type DatasetInfo, type ExperimentSpec, type ImportProgress, type ImportReport,
 } from '../contract';
 import { DatasetError, describeDataset, importDataset, listDatasets } from '../engine/datasets/catalog';
@@ -15,13 +15,9 @@ type ImportDeps = Pick<ApiDeps, 'dataDir' | 'events'>;
 
 /** Checks a trusted caller's source and imports it; a file the reader refuses is `invalid` input. */
 export async function importFromSource(deps: ImportDeps, source: unknown, onProgress?: (progress: ImportProgress) => void): Promise<ImportReport> {
-  const parsed = datasetImportSourceSchema.safeParse(source);
-  if (!parsed.success) {
-    const issues = fieldIssues(parsed.error);
-    throw new ApiError('invalid', `invalid import: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
-  }
+  const checked = parseUntrusted(datasetImportSourceSchema, source, 'invalid import');
   try {
-    return await importDataset(parsed.data, { dataDir: deps.dataDir }, (progress) => {
+    return await importDataset(checked, { dataDir: deps.dataDir }, (progress) => {
       onProgress?.(progress);
       deps.events.emit({ type: 'dataset-import', progress });
     });

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, promises as fs, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  ApiError, DATASET_FORMATS, fieldIssues, MAX_UPLOAD_CHUNK_BYTES, UPLOAD_IDLE_MS, uploadChunkSchema,
+  ApiError, DATASET_FORMATS, MAX_UPLOAD_CHUNK_BYTES, parseUntrusted, UPLOAD_IDLE_MS, uploadChunkSchema,
   type DatasetFormat, type DatasetImportFormat, type UploadReceipt,
 } from '../contract';
 
@@ -50,12 +50,7 @@ export class UploadArea {
 
   /** Stores one chunk; `body` is read to its end or to the first byte over a limit. */
   async receive(query: unknown, body: AsyncIterable<Uint8Array>): Promise<UploadReceipt> {
-    const parsed = uploadChunkSchema.safeParse(query);
-    if (!parsed.success) {
-      const issues = fieldIssues(parsed.error);
-      throw new ApiError('invalid', `invalid upload: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
-    }
-    const chunk = parsed.data;
+    const chunk = parseUntrusted(uploadChunkSchema, query, 'invalid upload');
     const upload = 'uploadId' in chunk ? this.resume(chunk.uploadId, chunk.offset) : await this.start(chunk);
     upload.busy = true;
     const start = upload.received;
