@@ -98,3 +98,10 @@ export const useDatasetsStore = defineStore('datasets', () => {
 
   return { items, loaded, loading, error, canImportWithDialog, canUpload, activity, load, ensureLoaded, byId, nameOf, importWithDialog, importUploads, handleEvent, commandLine };
 });
+
+/** For views that show dataset names: the name of an id, the list loaded once (an imported id means nothing to a person). */
+export function useDatasetName(): (id: string) => string {
+  const store = useDatasetsStore();
+  store.ensureLoaded();
+  return (id) => store.nameOf(id);
+}
