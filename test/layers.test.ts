@@ -32,8 +32,15 @@ const ALLOWED: Record<Layer, Layer[]> = {
   cli: ['contract', 'services', 'server'],
   preload: ['contract'],
 };
-/** A front door reaches the services through these only: the composition, the dispatcher, the data folder. */
-const FRONT_DOOR_SERVICES = ['services/create-services.ts', 'services/dispatch.ts', 'services/data-dir.ts'];
+/**
+ * A front door reaches the services through these only: the composition, the dispatcher, the data folder,
+ * the one path-containment check, and the packaged-app smoke test (which drives the validated API itself).
+ * None of them hands out the API's area modules, so no front door can call an implementation unvalidated.
+ */
+const FRONT_DOOR_SERVICES = [
+  'services/create-services.ts', 'services/dispatch.ts', 'services/data-dir.ts', 'services/paths.ts',
+  'services/smoke-test.ts', 'services/fuses.ts',
+];
 
 interface Import {
   from: string;
