@@ -53,6 +53,12 @@ export function imageDimensions(bytes: Uint8Array, type: ImageType): { width: nu
   return null;
 }
 
+/** Whether the last 12 bytes are an IEND chunk (length 0, type, fixed CRC), as every complete PNG ends. */
+function endsWithPngEnd(bytes: Uint8Array): boolean {
+  const end = [0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82];
+  return bytes.length >= end.length && end.every((b, i) => bytes[bytes.length - end.length + i] === b);
+}
+
 export class ImageError extends Error {
   constructor(message: string, readonly reason: 'corrupt' | 'too-large') {
     super(message);
@@ -78,6 +84,8 @@ export function decodeImage(bytes: Uint8Array, maxPixels: number): DecodedImage 
   }
   try {
     if (type === 'png') {
+      // pngjs words a cut-off file as a stream error ("read requests waiting on finished stream"); name it.
+      if (!endsWithPngEnd(bytes)) throw new Error('truncated: no IEND chunk at its end');
       const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
       return { width: png.width, height: png.height, rgba: png.data };
     }
@@ -89,9 +97,6 @@ export function decodeImage(bytes: Uint8Array, maxPixels: number): DecodedImage 
     throw new ImageError(error instanceof Error ? error.message : String(error), 'corrupt');
   }
 }
-
-/** Luma as PIL's convert('L') computes it (ITU-R 601-2), in fixed point. */
-const luma = (r: number, g: number, b: number) => (r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16;
 
 /**
  * Antialiased bilinear weights, as PIL's resize (and torchvision's Resize) compute them: a triangle filter
@@ -124,43 +129,52 @@ function resizeWeights(inSize: number, outSize: number): { first: Int32Array; co
 
 /**
  * Writes the image, converted to `color` (alpha dropped) and resized to width × height, into `out` at
- * `offset` as row-major uint8 [height, width, channels].
+ * `offset` as row-major uint8 [height, width, channels]. The horizontal pass reads the decoded RGBA in place
+ * (no float copy of the source: a 36-megapixel photo would need 430 MB for it) and each tap serves every
+ * channel at once.
  */
 export function resizeInto(image: DecodedImage, width: number, height: number, color: ColorMode, out: Uint8Array, offset: number): void {
   const channels = color === 'rgb' ? 3 : 1;
   const { width: w, height: h, rgba } = image;
-  const source = new Float32Array(w * h * channels);
-  for (let p = 0; p < w * h; p++) {
-    const r = rgba[4 * p];
-    const g = rgba[4 * p + 1];
-    const b = rgba[4 * p + 2];
-    if (channels === 1) source[p] = luma(r, g, b);
-    else {
-      source[3 * p] = r;
-      source[3 * p + 1] = g;
-      source[3 * p + 2] = b;
-    }
-  }
   // Horizontal pass (h × width), then vertical (height × width): separable, as PIL does it.
   const across = resizeWeights(w, width);
   const rows = new Float32Array(h * width * channels);
   for (let y = 0; y < h; y++) {
+    const rowStart = y * w;
     for (let x = 0; x < width; x++) {
-      for (let c = 0; c < channels; c++) {
-        let sum = 0;
-        for (let k = 0; k < across.count[x]; k++) sum += across.weights[x * across.stride + k] * source[(y * w + across.first[x] + k) * channels + c];
-        rows[(y * width + x) * channels + c] = sum;
+      const taps = across.count[x];
+      const weightAt = x * across.stride;
+      let pixel = (rowStart + across.first[x]) * 4;
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      for (let k = 0; k < taps; k++, pixel += 4) {
+        const weight = across.weights[weightAt + k];
+        r += weight * rgba[pixel];
+        g += weight * rgba[pixel + 1];
+        b += weight * rgba[pixel + 2];
+      }
+      const at = (y * width + x) * channels;
+      // Luma as PIL's convert('L') weighs it (ITU-R 601-2); it is linear, so it may follow the horizontal pass
+      // (PIL rounds each pixel's luma first: outputs differ from it by at most one level).
+      if (channels === 1) rows[at] = (r * 19595 + g * 38470 + b * 7471) / 65536;
+      else {
+        rows[at] = r;
+        rows[at + 1] = g;
+        rows[at + 2] = b;
       }
     }
   }
   const down = resizeWeights(h, height);
+  const rowLength = width * channels;
   for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      for (let c = 0; c < channels; c++) {
-        let sum = 0;
-        for (let k = 0; k < down.count[y]; k++) sum += down.weights[y * down.stride + k] * rows[((down.first[y] + k) * width + x) * channels + c];
-        out[offset + (y * width + x) * channels + c] = Math.min(255, Math.max(0, Math.round(sum)));
-      }
+    const taps = down.count[y];
+    const weightAt = y * down.stride;
+    const firstRow = down.first[y];
+    for (let i = 0; i < rowLength; i++) {
+      let sum = 0;
+      for (let k = 0; k < taps; k++) sum += down.weights[weightAt + k] * rows[(firstRow + k) * rowLength + i];
+      out[offset + y * rowLength + i] = Math.min(255, Math.max(0, Math.round(sum)));
     }
   }
 }

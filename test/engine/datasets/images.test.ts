@@ -76,6 +76,13 @@ describe('decodeImage', () => {
         expect((e as ImageError).reason).toBe('corrupt');
       }
     }
+    // A cut-off file says so, in words, rather than as the decoder's stream error.
+    expect(() => decodeImage(png.subarray(0, png.length - 20), 1e6)).toThrow(/^truncated: no IEND chunk/);
+    expect(() => decodeImage(jpeg.subarray(0, jpeg.length - 40), 1e6)).toThrow(/^truncated: no end-of-image marker/);
+    // Damaged pixel data inside a complete file is still corrupt.
+    const damaged = Buffer.from(png);
+    damaged.fill(0x55, 45, damaged.length - 16);
+    expect(() => decodeImage(damaged, 1e6)).toThrow(ImageError);
   });
 });
 
