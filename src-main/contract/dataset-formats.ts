@@ -231,8 +231,8 @@ export interface ImportProgress {
 }
 
 /**
- * Serve mode uploads. A browser sends each file of an import in chunks (`POST /api/uploads`, then
- * `/api/uploads/<id>?offset=n`, Content-Type application/octet-stream), so that no request outlives the
+ * Serve mode uploads. A browser sends each file of an import in chunks (the route and its query are in
+ * contract/transport.ts, HTTP_UPLOADS_PATH), so that no request outlives the
  * server's request timeout; then `importUpload` names the uploads by id. The bytes go to a folder inside
  * the data folder and are removed after the import, when abandoned, or at the next start.
  */

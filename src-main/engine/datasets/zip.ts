@@ -80,6 +80,31 @@ function assertNoOverlap(entries: Entry[], file: string): void {
   }
 }
 
+const UTF8_NAME_FLAG = 0x800;
+const UNICODE_PATH_FIELD = 0x7075;
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The entry's name. Without the UTF-8 flag or Info-ZIP's Unicode path field yauzl reads names as CP437, as
+ * the format says; but macOS's Finder and Info-ZIP's zip outside a UTF-8 locale write UTF-8 names without
+ * the flag, so a name whose bytes are valid UTF-8 is read as UTF-8 (a CP437 name with bytes over 0x7f is
+ * almost never valid UTF-8), and class folders keep the names the user sees.
+ */
+function entryName(entry: Entry, file: string): string {
+  const raw = entry.fileNameRaw;
+  const declared = (entry.generalPurposeBitFlag & UTF8_NAME_FLAG) !== 0 || entry.extraFields.some((f) => f.id === UNICODE_PATH_FIELD);
+  if (declared || raw.every((b) => b < 0x80)) return entry.fileName;
+  let name: string;
+  try {
+    name = strictUtf8.decode(raw);
+  } catch {
+    return entry.fileName;
+  }
+  const problem = yauzl.validateFileName(name);
+  if (problem !== null) throw new DatasetError(`${file}: refused: ${problem}`);
+  return name;
+}
+
 export async function openZip(path: string, limits: ZipLimits = IMAGE_FOLDER_LIMITS): Promise<OpenZip> {
   const file = basename(path);
   let zip: ZipFile;
@@ -93,22 +118,20 @@ export async function openZip(path: string, limits: ZipLimits = IMAGE_FOLDER_LIM
     throw new DatasetError(`${file}: ${zip.entryCount} entries, more than the ${limits.maxZipEntries} an import accepts; refused`);
   }
   const raw = await readAllEntries(zip, file, limits);
+  let entries: ZipEntryInfo[];
   try {
     assertNoOverlap(raw, file);
+    entries = raw.map((entry) => ({
+      name: entryName(entry, file),
+      size: entry.uncompressedSize,
+      isDirectory: entry.fileName.endsWith('/'),
+      isSymlink: ((entry.externalFileAttributes >>> 16) & S_IFMT) === S_IFLNK,
+      entry,
+    }));
   } catch (error) {
     zip.close();
     throw error;
   }
-  const entries = raw.map((entry) => {
-    const mode = (entry.externalFileAttributes >>> 16) & S_IFMT;
-    return {
-      name: entry.fileName,
-      size: entry.uncompressedSize,
-      isDirectory: entry.fileName.endsWith('/'),
-      isSymlink: mode === S_IFLNK,
-      entry,
-    };
-  });
   return {
     file,
     entries,

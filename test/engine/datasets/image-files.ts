@@ -51,6 +51,8 @@ export interface ZipEntrySpec {
   mode?: number;
   /** Central directory: point at another entry's local header (an overlapping bomb). */
   sameDataAs?: number;
+  /** The name's bytes: UTF-8 with the UTF-8 flag (default), UTF-8 without it (macOS Finder), or CP437 bytes as given. */
+  nameBytes?: 'utf8' | 'utf8-unflagged' | Uint8Array;
 }
 
 /** A .zip as the spec says, written by hand: every field is ours to set, including wrong ones. */
@@ -63,12 +65,13 @@ export function zipBytes(entries: ZipEntrySpec[]): Buffer {
     const data = Buffer.from(entry.data ?? new Uint8Array());
     const method = entry.deflate === false || entry.name.endsWith('/') ? 0 : 8;
     const body = method === 8 ? deflateRawSync(data) : data;
-    const name = Buffer.from(entry.name, 'utf8');
+    const name = entry.nameBytes instanceof Uint8Array ? Buffer.from(entry.nameBytes) : Buffer.from(entry.name, 'utf8');
+    const flags = entry.nameBytes === undefined || entry.nameBytes === 'utf8' ? 0x0800 : 0;
     const crc = crc32(data);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6); // names are UTF-8
+    local.writeUInt16LE(flags, 6); // 0x0800: the name is UTF-8
     local.writeUInt16LE(method, 8);
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(body.length, 18);
@@ -84,7 +87,7 @@ export function zipBytes(entries: ZipEntrySpec[]): Buffer {
     head.writeUInt32LE(0x02014b50, 0);
     head.writeUInt16LE((3 << 8) | 20, 4); // made by Unix
     head.writeUInt16LE(20, 6);
-    head.writeUInt16LE(0x0800, 8);
+    head.writeUInt16LE(flags, 8);
     head.writeUInt16LE(method, 10);
     head.writeUInt32LE(crc, 16);
     head.writeUInt32LE(body.length, 20);

@@ -142,6 +142,16 @@ describe('image folder as a .zip', () => {
     expect(skipped.byReason).toEqual({ link: 1, empty: 1, 'outside-class': 1 });
   });
 
+  it('reads UTF-8 names without the UTF-8 flag (as macOS and Info-ZIP write them) as UTF-8, and CP437 names as CP437', async () => {
+    const { dataset } = await importDataset(source(zip('finder.zip', [
+      { name: 'chat-été/1.png', data: RED, nameBytes: 'utf8-unflagged' },
+      { name: '猫/2.png', data: BLUE, nameBytes: 'utf8-unflagged' },
+      // "Ä" is 0x8e in CP437 and not valid UTF-8 on its own.
+      { name: 'Äpfel/3.png', data: GREEN_JPEG, nameBytes: Uint8Array.from([0x8e, ...Buffer.from('pfel/3.png')]) },
+    ])), contextIn(dir()));
+    expect(dataset.classNames).toEqual(['chat-été', 'Äpfel', '猫']);
+  });
+
   it('refuses archives that climb out, or are zip bombs', async () => {
     const ctx = contextIn(dir());
     await expect(importDataset(source(zip('climb.zip', [...entries(''), { name: 'cat/../../evil.png', data: RED }])), ctx)).rejects.toThrow(/climb\.zip: refused: invalid relative path: cat\/\.\.\/\.\.\/evil\.png/);
