@@ -146,6 +146,52 @@ describe('uploads', () => {
     expect(await leftovers()).toBe(0);
   });
 
+  it('answers a client still sending past a limit, and does not read forever from one that never stops', async () => {
+    /** Streams `pieces` of 64 KiB (Infinity: until the connection ends) and resolves to the answer, or null on a reset. */
+    const stream = (query: Record<string, string>, pieces: number) => new Promise<{ status: number; body: string } | null>((resolve) => {
+      const req = http.request({
+        port: server.port, method: 'POST', path: `/api/uploads?${new URLSearchParams(query).toString()}`,
+        headers: { 'Content-Type': 'application/octet-stream', Cookie: cookie },
+      }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (text: string) => (body += text));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        res.on('error', () => resolve(null));
+      });
+      req.on('error', () => resolve(null));
+      const piece = Buffer.alloc(64 * 1024, 97);
+      let sent = 0;
+      const more = () => {
+        while (sent < pieces && !req.destroyed) {
+          sent += 1;
+          if (!req.write(piece)) return void req.once('drain', more);
+        }
+        if (sent >= pieces) req.end();
+      };
+      more();
+    });
+    // 4 MiB against a declared 10 bytes: the rest is read and dropped, and the refusal arrives.
+    const over = await stream({ format: 'image-folder', input: 'folder', filename: 'x.zip', size: '10' }, 64);
+    expect(over?.status).toBe(413);
+    expect(JSON.parse(over?.body ?? '{}').error.message).toMatch(/larger than the 10 bytes its upload announced/);
+    // A body that never ends: refused at the limit and the connection closed (the test would hang otherwise).
+    const endless = await stream({ format: 'image-folder', input: 'folder', filename: 'y.zip', size: '10' }, Infinity);
+    expect(endless === null || endless.status === 413).toBe(true);
+    // A wrong type with a body.
+    const typed = await new Promise<number>((resolve) => {
+      const req = http.request({ port: server.port, method: 'POST', path: '/api/uploads', headers: { 'Content-Type': 'text/plain', Cookie: cookie } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', () => resolve(0));
+      req.end(Buffer.alloc(2 * 1024 * 1024, 97));
+    });
+    expect(typed).toBe(415);
+    expect(await leftovers()).toBe(0);
+    expect((await api('listDatasets', {})).status).toBe(200);
+  });
+
   it('never takes a path: importUpload accepts upload ids only', async () => {
     const res = await api('importUpload', { format: 'csv', name: 'x', uploads: { path: '/etc/passwd' } });
     expect(res.status).toBe(400);
