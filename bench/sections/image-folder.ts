@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import { importDataset } from '../../src-main/engine/datasets/catalog';
+import { importDataset } from '../../src-main/engine/datasets/import';
 import { zipBytes } from '../../test/engine/datasets/image-files';
 import { currentLoad, machineInfo } from '../lib/machine';
 import type { BenchOptions, Section, SectionResult } from '../lib/section';

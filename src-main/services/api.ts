@@ -24,6 +24,8 @@ export interface ApiDeps {
   events: EventHub;
   /** Serve-mode uploads; null when this process may not write to the data folder. */
   uploads: UploadArea | null;
+  /** The bundled worker entry: imports run there, off the thread that answers requests. */
+  workerScript: string;
 }
 
 /** What an area module implements: methods on input that has already been validated. */

@@ -101,7 +101,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     : store;
   // Uploads live in the data folder's uploads/, which only the process that trains there (owns it) may use.
   const uploads = lock ? new UploadArea(join(dataDir, 'uploads')) : null;
-  const api = createApi({ store: shown, runner, dataDir, systemInfo, trainingRefusal: readOnlyBecause, events, uploads });
+  const api = createApi({ store: shown, runner, dataDir, systemInfo, trainingRefusal: readOnlyBecause, events, uploads, workerScript });
   let closed = false;
   return {
     api,
@@ -109,7 +109,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     readOnlyBecause,
     readNote,
     subscribe: (listener) => events.subscribe(listener),
-    importDataset: (source, onProgress) => importFromSource({ dataDir, events }, source, onProgress),
+    importDataset: (source, onProgress) => importFromSource({ dataDir, events, workerScript }, source, onProgress),
     receiveUpload: (chunk, body) => {
       if (!uploads) return Promise.reject(new ApiError('conflict', readOnlyBecause ?? 'this process cannot write to the data folder'));
       return uploads.receive(chunk, body);

@@ -7,17 +7,18 @@ import {
   ApiError, datasetImportSourceSchema, parseUntrusted,
   type DatasetImportSource, type DatasetInfo, type ExperimentSpec, type ImportProgress, type ImportReport,
 } from '../contract';
-import { DatasetError, describeDataset, importDataset, listDatasets } from '../engine/datasets/catalog';
+import { DatasetError, describeDataset, listDatasets } from '../engine/datasets/catalog';
+import { importInWorker } from '../engine/pool/import';
 import type { ApiDeps, ApiImplementation } from './api';
 
 type DatasetMethods = 'listDatasets' | 'importUpload' | 'discardUpload';
-type ImportDeps = Pick<ApiDeps, 'dataDir' | 'events'>;
+type ImportDeps = Pick<ApiDeps, 'dataDir' | 'events' | 'workerScript'>;
 
-/** Checks a trusted caller's source and imports it; a file the reader refuses is `invalid` input. */
+/** Checks a trusted caller's source and imports it in a worker; a file the reader refuses is `invalid` input. */
 export async function importFromSource(deps: ImportDeps, source: unknown, onProgress?: (progress: ImportProgress) => void): Promise<ImportReport> {
   const checked = parseUntrusted(datasetImportSourceSchema, source, 'invalid import');
   try {
-    return await importDataset(checked, { dataDir: deps.dataDir }, (progress) => {
+    return await importInWorker(deps.workerScript, checked, deps.dataDir, (progress) => {
       onProgress?.(progress);
       deps.events.emit({ type: 'dataset-import', progress });
     });
@@ -27,7 +28,7 @@ export async function importFromSource(deps: ImportDeps, source: unknown, onProg
   }
 }
 
-export function datasetsApi(deps: Pick<ApiDeps, 'dataDir' | 'events' | 'uploads'>): Pick<ApiImplementation, DatasetMethods> {
+export function datasetsApi(deps: Pick<ApiDeps, 'dataDir' | 'events' | 'uploads' | 'workerScript'>): Pick<ApiImplementation, DatasetMethods> {
   const uploadsOrRefuse = () => {
     if (!deps.uploads) throw new ApiError('conflict', 'another Epochlab process owns this data folder; import datasets there');
     return deps.uploads;

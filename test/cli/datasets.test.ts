@@ -51,7 +51,8 @@ describe('epochlab datasets import', () => {
       expect(result.status, `${args.join(' ')}\n${result.stderr}`).toBe(2);
       expect(result.stderr).toMatch(message);
     }
-  });
+    // Six CLI processes, each starting an import worker, on a shared 2-core machine.
+  }, 180_000);
 
   it('exits 2 for flags that are missing, do not apply, or hold a bad value, saying which flag', () => {
     const csv = file('a.csv', 'a,b\n1,x\n2,y\n');

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetImportSource, DatasetRef } from '../../../src-main/contract';
-import { describeDataset, fingerprint, importDataset, listDatasets, loadDataset } from '../../../src-main/engine/datasets/catalog';
+import { describeDataset, fingerprint, listDatasets, loadDataset } from '../../../src-main/engine/datasets/catalog';
+import { importDataset } from '../../../src-main/engine/datasets/import';
 import { listImported } from '../../../src-main/engine/datasets/imported';
 import { contextIn, i64Bytes, idxBytes, npyBytes, f32Bytes, useTempDir, writeFile } from './helpers';
 
