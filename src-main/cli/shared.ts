@@ -1,7 +1,7 @@
 /** What every CLI command shares: global options, argument parsers, the services' lifetime, printing. */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { BACKEND_NAMES, FINISHED_STATUSES, ISOLATIONS, canBeBest, parseApiInput, type BackendChoice, type ExperimentSpec, type Isolation, type RunSummary } from '../contract';
+import { BACKEND_NAMES, FINISHED_STATUSES, ISOLATIONS, canBeBest, type BackendChoice, type ExperimentSpecInput, type Isolation, type RunSummary } from '../contract';
 import { createServices, type Services } from '../services/create-services';
 import { resolveDataDir } from '../services/data-dir';
 import { varyingParams } from './format';
@@ -32,7 +32,11 @@ export const backendOption = () => new Option('--backend <name>', 'force a backe
 export const isolationOption = () =>
   new Option('--isolation <how>', 'train trials in worker threads or in a process each (default: process for tensorflow backends, thread otherwise)').choices([...ISOLATIONS]);
 
-export function readSpecFile(path: string): ExperimentSpec {
+/**
+ * The JSON of a spec file, unchecked: the services' API validates it (once) when the command calls it, and a
+ * field error exits 2 like any invalid input.
+ */
+export function readSpecFile(path: string): ExperimentSpecInput {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -45,7 +49,7 @@ export function readSpecFile(path: string): ExperimentSpec {
   } catch (error) {
     throw new CliError(`${path} is not valid JSON: ${(error as Error).message}`, 2);
   }
-  return parseApiInput('previewExperiment', { spec: raw }).spec;
+  return raw as ExperimentSpecInput;
 }
 
 export interface ServicesFor {

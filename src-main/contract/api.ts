@@ -1,12 +1,15 @@
 /**
  * The API: one interface, implemented by the services, called through IPC (desktop), HTTP (serve mode)
- * and directly (CLI). Every method takes at most one plain-object argument, validated against the schema
- * in `apiInputSchemas` at each front door before the service runs.
+ * and directly (CLI). Every method takes at most one plain-object argument. Whatever a front door passes on
+ * is validated against `apiInputSchemas` exactly once, by the services' API object (services/api.ts), before
+ * any service code runs; the code behind it is typed on the validated `ApiInput` and never parses again.
  */
 import { z } from 'zod';
 import { inputBoundsIssue } from './input-bounds';
+import { importUploadSchema, uploadIdSchema } from './dataset-formats';
 import { experimentSpecSchema } from './spec';
 import { ITERATION_SERIES } from './records';
+import type { DatasetImportSource, ImportProgress, ImportReport, UploadReceipt } from './dataset-formats';
 import type { EpochlabEvent } from './events';
 import type {
   DatasetInfo, ExperimentDetail, ExperimentPreview, ExperimentSummary, ExportFile, RunDetail,
@@ -42,6 +45,10 @@ export const apiInputSchemas = {
     maxPoints: z.number().int().min(10).max(100_000).default(2000),
   }),
   exportExperiment: z.strictObject({ experimentId: id, format: z.enum(['csv', 'json']) }),
+  /** Serve mode: imports the files a browser uploaded (by their upload ids, never paths), then discards them. */
+  importUpload: importUploadSchema,
+  /** Serve mode: drops an upload the user abandoned. */
+  discardUpload: z.strictObject({ uploadId: uploadIdSchema }),
 } as const;
 
 export type ApiMethod = keyof typeof apiInputSchemas;
@@ -67,14 +74,21 @@ export interface ApiOutputs {
   getEpochMetrics: Record<number, EpochMetric[]>;
   getIterationSeries: Record<number, SeriesPoint[]>;
   exportExperiment: ExportFile;
+  importUpload: ImportReport;
+  discardUpload: { discarded: boolean };
 }
 
-/** The service interface every front door calls. */
-export type EpochlabApi = { [M in ApiMethod]: (input: ApiInput<M>) => Promise<ApiOutputs[M]> };
+/**
+ * The service interface every front door calls. It takes what the caller sent (typed as the raw input for
+ * callers that build it in code; untrusted callers pass anything) and validates it itself.
+ */
+export type EpochlabApi = { [M in ApiMethod]: (input: ApiRawInput<M>) => Promise<ApiOutputs[M]> };
 
+/** `too-large`: an upload (or a chunk of one) over its limit. */
+export const API_ERROR_CODES = ['invalid', 'not-found', 'conflict', 'too-large', 'failed'] as const;
 /** The structured error every front door returns. `issues` maps a field path to its message. */
 export interface ApiErrorBody {
-  error: { code: 'invalid' | 'not-found' | 'conflict' | 'failed'; message: string; issues?: FieldIssue[] };
+  error: { code: (typeof API_ERROR_CODES)[number]; message: string; issues?: FieldIssue[] };
 }
 export interface FieldIssue {
   path: string;
@@ -130,32 +144,29 @@ function specific(issue: AnyIssue): { path: PropertyKey[]; message: string } {
   return { path: issue.path, message: issue.message };
 }
 
-/** Validate a method's input; throws `ApiError('invalid')` with one message per field. */
-export function parseApiInput<M extends ApiMethod>(method: M, raw: unknown): ApiInput<M> {
+/**
+ * Checks an untrusted input against a schema: its size and shape bounded first, then parsed. Throws
+ * `ApiError('invalid')` with one issue per field, the message starting with `what`.
+ */
+export function parseUntrusted<S extends z.ZodType>(schema: S, raw: unknown, what: string): z.infer<S> {
   const oversize = inputBoundsIssue(raw);
-  if (oversize) throw new ApiError('invalid', `invalid input for ${method}: ${oversize.path}: ${oversize.message}`, [oversize]);
-  const schema = apiInputSchemas[method];
-  const result = schema.safeParse(raw ?? {});
+  if (oversize) throw new ApiError('invalid', `${what}: ${oversize.path}: ${oversize.message}`, [oversize]);
+  const result = schema.safeParse(raw);
   if (!result.success) {
     const issues = fieldIssues(result.error);
-    throw new ApiError('invalid', `invalid input for ${method}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
+    throw new ApiError('invalid', `${what}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
   }
-  return result.data as ApiInput<M>;
+  return result.data;
+}
+
+/** Validate a method's input; throws `ApiError('invalid')` with one message per field. */
+export function parseApiInput<M extends ApiMethod>(method: M, raw: unknown): ApiInput<M> {
+  return parseUntrusted(apiInputSchemas[method], raw ?? {}, `invalid input for ${method}`) as ApiInput<M>;
 }
 
 export function isApiMethod(name: string): name is ApiMethod {
   return Object.prototype.hasOwnProperty.call(apiInputSchemas, name);
 }
-
-/**
- * Where an imported dataset comes from. Paths are only ever chosen in an OS dialog (desktop) or named on
- * the command line (CLI/serve): this type is never accepted from a renderer or an HTTP client.
- */
-export type DatasetImportFormat = 'idx' | 'csv' | 'npy';
-export type DatasetImportSource =
-  | { format: 'idx'; name: string; images: string; labels: string }
-  | { format: 'csv'; name: string; path: string; labelColumn?: string | number; header?: boolean }
-  | { format: 'npy'; name: string; x: string; y: string };
 
 export type EventListener = (event: EpochlabEvent) => void;
 
@@ -164,8 +175,16 @@ export interface EpochlabServices {
   api: EpochlabApi;
   /** Live events; returns the unsubscribe function. */
   subscribe(listener: EventListener): () => void;
-  /** Trusted callers only (OS dialog, command line). */
-  importDataset(source: DatasetImportSource): Promise<DatasetInfo>;
+  /**
+   * Trusted callers only (OS dialog, command line): the source is validated against the registry's schema
+   * here; a file the reader refuses is an `invalid` ApiError naming the file and the row, column or entry.
+   */
+  importDataset(source: DatasetImportSource, onProgress?: (progress: ImportProgress) => void): Promise<ImportReport>;
+  /**
+   * Serve mode: one chunk of a browser's upload, streamed into the data folder (see HTTP_UPLOADS_PATH). The
+   * query is the request's, unchecked: it is validated against `uploadChunkSchema` here.
+   */
+  receiveUpload(query: Record<string, string>, body: AsyncIterable<Uint8Array>): Promise<UploadReceipt>;
   /** Cancels running trials (they end `cancelled`), waits for workers to exit, closes the store. */
   close(): Promise<void>;
 }

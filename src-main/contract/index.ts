@@ -6,5 +6,6 @@ export * from './records';
 export * from './events';
 export * from './api';
 export * from './input-bounds';
+export * from './dataset-formats';
 export * from './worker';
 export * from './transport';

@@ -4,8 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { BACKEND_NAMES, type BackendChoice, type DatasetImportSource, type EpochlabServices, type Isolation, type SystemInfo } from '../contract';
-import { importDataset } from '../engine/datasets/catalog';
+import { ApiError, BACKEND_NAMES, type BackendChoice, type EpochlabServices, type Isolation, type SystemInfo } from '../contract';
 import { TrainingPool, trainerKind, type PoolOptions } from '../engine/pool/pool';
 import type { ProcessLauncher } from '../engine/pool/process-trainer';
 import { probeBackendsIn } from '../engine/pool/probe';
@@ -13,9 +12,11 @@ import type { TrialRunner } from '../engine/pool/trial-runner';
 import { abandonRuns, openDataFolder } from './data-folder';
 import { showingTrueStatuses } from './stale-view';
 import { createApi } from './api';
+import { importFromSource } from './datasets-api';
 import { EventHub } from './events';
 import { ExperimentRunner } from './runner';
 import { appVersion, defaultConcurrency, defaultIsolation } from './system';
+import { UploadArea } from './uploads';
 
 export interface ServiceOptions {
   dataDir: string;
@@ -98,7 +99,9 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       unsavedEnd: (runId) => runner.unsavedEnd(runId),
     })
     : store;
-  const api = createApi({ store: shown, runner, dataDir, systemInfo, trainingRefusal: readOnlyBecause });
+  // Uploads live in the data folder's uploads/, which only the process that trains there (owns it) may use.
+  const uploads = lock ? new UploadArea(join(dataDir, 'uploads')) : null;
+  const api = createApi({ store: shown, runner, dataDir, systemInfo, trainingRefusal: readOnlyBecause, events, uploads, workerScript });
   let closed = false;
   return {
     api,
@@ -106,10 +109,15 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     readOnlyBecause,
     readNote,
     subscribe: (listener) => events.subscribe(listener),
-    importDataset: (source: DatasetImportSource) => importDataset(source, { dataDir }),
+    importDataset: (source, onProgress) => importFromSource({ dataDir, events, workerScript }, source, onProgress),
+    receiveUpload: (chunk, body) => {
+      if (!uploads) return Promise.reject(new ApiError('conflict', readOnlyBecause ?? 'this process cannot write to the data folder'));
+      return uploads.receive(chunk, body);
+    },
     close: async () => {
       if (closed) return;
       closed = true;
+      uploads?.close();
       await pool.close();
       await runner.idle();
       store.close();

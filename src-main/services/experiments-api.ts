@@ -1,20 +1,22 @@
 /** The experiment methods of the API: preview, create, list, cancel, resume, delete, export. */
 import { rmSync } from 'node:fs';
-import { ApiError, isResumable, type EpochlabApi, type ExperimentDetail, type ExperimentSpec, type ExperimentSummary } from '../contract';
-import { previewExperiment, specIssues, trainValSizes } from '../engine/search';
+import { ApiError, isResumable, type ExperimentDetail, type ExperimentSpec, type ExperimentSummary } from '../contract';
+import { dataIssues, plannedFacts } from '../engine/datasets/rules';
+import { previewExperiment, specIssues } from '../engine/search';
 import { checkpointDirOf } from '../engine/training/checkpoint-layout';
-import type { ApiDeps } from './api';
+import type { ApiDeps, ApiImplementation } from './api';
 import { inDataDir } from './data-dir';
 import { describeSpecDataset } from './datasets-api';
 import { exportCsv, exportJson } from './export';
 import { isInsideDir } from './paths';
 import { planResume } from './resume-plan';
+import type { QueuedRun } from './runner';
 
 type ExperimentMethods =
   | 'previewExperiment' | 'createExperiment' | 'listExperiments' | 'getExperiment' | 'cancelExperiment'
   | 'resumeExperiment' | 'deleteExperiment' | 'exportExperiment';
 
-export function experimentsApi(deps: ApiDeps): Pick<EpochlabApi, ExperimentMethods> {
+export function experimentsApi(deps: ApiDeps): Pick<ApiImplementation, ExperimentMethods> {
   const { store, runner, dataDir } = deps;
 
   const experimentDetail = (experimentId: number): ExperimentDetail => {
@@ -29,16 +31,9 @@ export function experimentsApi(deps: ApiDeps): Pick<EpochlabApi, ExperimentMetho
   };
 
   const preview = async (spec: ExperimentSpec) => {
-    const issues = specIssues(spec);
     const train = await describeSpecDataset(spec.dataset, 'dataset.id', dataDir);
     const validation = 'dataset' in spec.validation ? await describeSpecDataset(spec.validation.dataset, 'validation.dataset.id', dataDir) : undefined;
-    if (spec.model.template === 'cnn' && train.inputShape.length !== 3) {
-      issues.push({ path: 'model.template', message: `the CNN template needs image data; ${train.name} has samples of shape [${train.inputShape.join(', ')}] — use the MLP template` });
-    }
-    if (train.classCounts.filter((c) => c > 0).length < 2) {
-      issues.push({ path: 'dataset.id', message: `${train.name} has fewer than two classes: there is nothing to classify` });
-    }
-    if (trainValSizes(spec, { train, validation }).nTrain < 1) issues.push({ path: 'validation.split', message: 'the split leaves no training rows' });
+    const issues = [...specIssues(spec), ...dataIssues(plannedFacts(spec.validation, train, validation), spec.model)];
     if (issues.length) {
       // Paths relative to the method's input, like the schema's own issues (`spec.params.batchSize`).
       const rooted = issues.map((i) => ({ path: `spec.${i.path}`, message: i.message }));
@@ -47,6 +42,14 @@ export function experimentsApi(deps: ApiDeps): Pick<EpochlabApi, ExperimentMetho
     // Only now is the search space expanded: every refusal above costs no expansion (docs/reliability.md B3).
     return previewExperiment(spec, { train, validation });
   };
+
+  /** What is left to train, from the store, ready for the runner. */
+  const queuedRuns = (experimentId: number): QueuedRun[] =>
+    store.queuedRuns(experimentId).map((run) => ({
+      id: run.id, config: store.getRun(run.id)!.config, accounting: run.accounting,
+      // A run queued again with epochs already stored continues from its resume point.
+      resume: run.epochsDone > 0,
+    }));
 
   const assertCanTrain = () => {
     if (deps.trainingRefusal !== null) throw new ApiError('conflict', deps.trainingRefusal);
@@ -62,8 +65,8 @@ export function experimentsApi(deps: ApiDeps): Pick<EpochlabApi, ExperimentMetho
         accounting: t.accounting,
         config: { params: t.params, model: spec.model, dataset: spec.dataset, validation: spec.validation, training: spec.training },
       }));
-      const { experimentId } = store.createExperiment(spec, runs);
-      runner.start(experimentId, store.queuedRuns(experimentId));
+      const { experimentId, runIds } = store.createExperiment(spec, runs);
+      runner.start(experimentId, runs.map((run, i) => ({ id: runIds[i], config: run.config, accounting: run.accounting, resume: false })));
       return { ...summaryOf(experimentId), warnings: result.warnings };
     },
     listExperiments: async () => store.listExperiments(),
@@ -86,7 +89,7 @@ export function experimentsApi(deps: ApiDeps): Pick<EpochlabApi, ExperimentMetho
         notes.push(...plan.notes);
         store.requeueRun(run.id, plan.from ?? undefined);
       }
-      const queued = store.queuedRuns(experimentId);
+      const queued = queuedRuns(experimentId);
       runner.start(experimentId, queued);
       return { queued: queued.length, notes };
     },

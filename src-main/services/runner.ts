@@ -2,7 +2,7 @@
  * Joins the engine and the store: sends queued runs to the worker pool, persists what workers report,
  * and publishes live events. The only place where training results meet SQLite.
  */
-import type { FromWorker, RunSummary, TrialEnd, BackendChoice } from '../contract';
+import type { BackendChoice, FromWorker, IterationAccounting, TrialConfig, TrialEnd } from '../contract';
 import type { TrialRunner } from '../engine/pool/trial-runner';
 import { checkpointDirOf } from '../engine/training/checkpoint-layout';
 import type { RunEndInfo, RunStore } from '../store';
@@ -18,10 +18,23 @@ export interface RunnerOptions {
   report: (line: string) => void;
 }
 
+/** A run handed to the runner: what the store holds for it, so that nothing is read back. */
+export interface QueuedRun {
+  id: number;
+  config: TrialConfig;
+  /** The accounting stored when the experiment was created; the worker's data must match it. */
+  accounting: IterationAccounting;
+  /** Continue from the run's resume point (epochs are already stored). */
+  resume: boolean;
+}
+
 interface ActiveRun {
   experimentId: number;
-  totalSteps: number;
-  /** A store write failed (disk full…): the run is stopped and ends `failed` with this reason. */
+  accounting: IterationAccounting;
+  /**
+   * The run cannot go on and ends `failed` with this reason: a store write failed (disk full…), or the
+   * worker's data does not match the stored accounting.
+   */
   storeError: string | null;
   lastProgress: { step: number; elapsedMs: number; samples: number };
   done: Promise<void>;
@@ -48,7 +61,7 @@ export class ExperimentRunner {
   }
 
   /** Queues the runs; returns when they are all submitted (not finished). */
-  start(experimentId: number, runs: RunSummary[]): void {
+  start(experimentId: number, runs: QueuedRun[]): void {
     if (!runs.length) return;
     this.store.setExperimentStatus(experimentId, 'running');
     this.events.emit({ type: 'experiment-status', experimentId, status: 'running' });
@@ -62,25 +75,21 @@ export class ExperimentRunner {
     }
   }
 
-  private submit(experimentId: number, run: RunSummary): void {
-    // Read before the run is registered: a failing read must not leave a run that never ends.
-    const config = this.store.getRun(run.id)?.config;
-    if (!config) throw new RangeError(`there is no run ${run.id}`);
+  private submit(experimentId: number, run: QueuedRun): void {
     const state: ActiveRun = {
-      experimentId, totalSteps: run.accounting.totalIterations, storeError: null,
+      experimentId, accounting: run.accounting, storeError: null,
       lastProgress: { step: 0, elapsedMs: 0, samples: 0 }, done: Promise.resolve(),
     };
     this.active.set(run.id, state);
     this.unsavedEnds.delete(run.id);
     const job = {
       runId: run.id,
-      config,
+      config: run.config,
       backend: this.options.backend,
       dataDir: this.options.dataDir,
       checkpointDir: checkpointDirOf(run.id),
       flushIntervalMs: this.options.flushIntervalMs,
-      // A run queued again with epochs already stored continues from its resume point.
-      resume: run.epochsDone > 0,
+      resume: run.resume,
     };
     state.done = this.pool.submit(job, (message) => this.onWorkerMessage(run.id, state, message)).then((end) => this.onEnd(run.id, state, end));
   }
@@ -106,10 +115,17 @@ export class ExperimentRunner {
     if (state.storeError) return;
     try {
       switch (message.type) {
-        case 'started':
+        case 'started': {
+          const mismatch = accountingMismatch(state.accounting, message.nTrain);
+          if (mismatch) {
+            state.storeError = mismatch;
+            this.pool.cancel(runId);
+            return;
+          }
           this.store.markRunStarted(runId, { backend: message.backend, datasetFingerprint: message.datasetFingerprint });
           this.events.emit({ type: 'run-status', experimentId: state.experimentId, runId, status: 'running', error: null });
           break;
+        }
         case 'iterations': {
           this.store.appendIterations(runId, message.rows);
           const last = message.rows[message.rows.length - 1];
@@ -117,7 +133,7 @@ export class ExperimentRunner {
           const dt = last.elapsedMs - state.lastProgress.elapsedMs;
           state.lastProgress = { step: last.step, elapsedMs: last.elapsedMs, samples };
           this.events.emit({
-            type: 'run-progress', experimentId: state.experimentId, runId, step: last.step, totalSteps: state.totalSteps,
+            type: 'run-progress', experimentId: state.experimentId, runId, step: last.step, totalSteps: state.accounting.totalIterations,
             epoch: last.epoch, loss: last.loss, elapsedMs: last.elapsedMs, samplesPerSecond: dt > 0 ? (samples * 1000) / dt : 0,
           });
           break;
@@ -176,4 +192,14 @@ export class ExperimentRunner {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The worker counts the training rows it loaded; the stored accounting was computed from the dataset's
+ * description when the experiment was created. They differ only when the dataset's files changed since:
+ * training on would store iteration counts that describe another run.
+ */
+export function accountingMismatch(stored: IterationAccounting, nTrain: number): string | null {
+  if (nTrain === stored.nTrain) return null;
+  return `the dataset changed since this experiment was created: it now gives ${nTrain} training rows, the experiment planned ${stored.nTrain} (and its iteration accounting with them); create a new experiment to train on the data as it is now`;
 }

@@ -1,10 +1,10 @@
 /** The run methods of the API: one run, runs from any experiments, their metrics, cancelling a run. */
-import { ApiError, type EpochlabApi, type ExperimentWithSpec, type RunSummary } from '../contract';
-import type { ApiDeps } from './api';
+import { ApiError, type ExperimentWithSpec, type RunSummary } from '../contract';
+import type { ApiDeps, ApiImplementation } from './api';
 
 type RunMethods = 'getRun' | 'getRuns' | 'cancelRun' | 'getEpochMetrics' | 'getIterationSeries';
 
-export function runsApi({ store, runner }: Pick<ApiDeps, 'store' | 'runner'>): Pick<EpochlabApi, RunMethods> {
+export function runsApi({ store, runner }: Pick<ApiDeps, 'store' | 'runner'>): Pick<ApiImplementation, RunMethods> {
   return {
     getRun: async ({ runId }) => {
       const found = store.getRun(runId);

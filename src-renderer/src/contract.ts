@@ -13,4 +13,5 @@ export * from '../../src-main/contract/spec';
 export * from '../../src-main/contract/records';
 export * from '../../src-main/contract/events';
 export * from '../../src-main/contract/api';
+export * from '../../src-main/contract/dataset-formats';
 export * from '../../src-main/contract/transport';

@@ -1,3 +1,3 @@
 export { parseSpec, specIssues } from './validate';
 export { expandTrials } from './expand';
-export { previewExperiment, trainValSizes, type PreviewDatasets } from './preview';
+export { previewExperiment, type PreviewDatasets } from './preview';

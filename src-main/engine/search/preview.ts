@@ -18,9 +18,8 @@ export function trainValSizes(spec: ExperimentSpec, datasets: PreviewDatasets): 
 export function previewExperiment(spec: ExperimentSpec, datasets: PreviewDatasets): ExperimentPreview {
   const { nTrain, nVal } = trainValSizes(spec, datasets);
   const warnings: string[] = [];
-  if (nTrain < 1) {
-    return { trialCount: 0, nTrain, nVal, dataset: datasets.train, trials: [], batchSizes: [], totalIterations: 0, warnings: ['the split leaves no training rows'] };
-  }
+  // No trials without training rows; whether the data can be trained on is decided by engine/datasets/rules.ts.
+  if (nTrain < 1) return { trialCount: 0, nTrain, nVal, dataset: datasets.train, trials: [], batchSizes: [], totalIterations: 0, warnings };
   const trials: TrialPreview[] = expandTrials(spec).map((params, index) => {
     const accounting = iterationAccounting(nTrain, params.batchSize, params.epochs, spec.training.dropLastBatch);
     const trialWarnings: string[] = [];
@@ -42,9 +41,6 @@ export function previewExperiment(spec: ExperimentSpec, datasets: PreviewDataset
     byBatch.set(a.batchSize, row);
   }
   for (const t of trials) for (const w of t.warnings) if (!warnings.includes(w)) warnings.push(w);
-  if (spec.model.template === 'cnn' && datasets.train.inputShape.length !== 3) {
-    warnings.push(`the CNN template needs image data; ${datasets.train.name} has samples of shape [${datasets.train.inputShape.join(', ')}]`);
-  }
   return {
     trialCount: trials.length,
     nTrain,

@@ -89,7 +89,7 @@ export const useExperimentStore = defineStore('experiment', () => {
   }
 
   function handleEvent(event: EpochlabEvent): void {
-    if (id.value === null || event.experimentId !== id.value) return;
+    if (id.value === null || !('experimentId' in event) || event.experimentId !== id.value) return;
     switch (event.type) {
       case 'run-progress': {
         const { step, totalSteps, epoch, loss, elapsedMs, samplesPerSecond } = event;

@@ -106,6 +106,11 @@ export async function startMockServer(staticDir: string, options: { api: boolean
     getIterationSeries: ({ runIds, maxPoints }: { runIds: number[]; maxPoints: number }) =>
       Object.fromEntries(runIds.map((id) => { const r = runs.get(id); return [id, r ? mockSeries(r, maxPoints) : []]; })),
     exportExperiment: ({ experimentId, format }: { experimentId: number; format: 'csv' | 'json' }) => ({ filename: `experiment-${experimentId}.${format}`, mime: 'text/plain', content: 'mock' }),
+    // Uploads are tested against the real server (test/server/upload.test.ts, test/e2e).
+    importUpload: () => {
+      throw new ApiError('conflict', 'the mock server keeps no uploads');
+    },
+    discardUpload: () => ({ discarded: false }),
   };
 
   const send = (res: ServerResponse, status: number, body: unknown) => {
