@@ -1,12 +1,5 @@
 /** Best-epoch tracking, early stopping and the plateau rule, as a small state machine over epoch metrics. */
-import type { EarlyStoppingSpec, EpochMetric, Monitor, PlateauSpec } from '../../contract';
-
-const MONITOR_FIELD: Record<Monitor, keyof EpochMetric> = {
-  val_loss: 'valLoss',
-  val_accuracy: 'valAccuracy',
-  train_loss: 'trainLoss',
-  train_accuracy: 'trainAccuracy',
-};
+import { MONITOR_FIELD, type EarlyStoppingSpec, type EpochMetric, type Monitor, type PlateauSpec } from '../../contract';
 
 export interface StopDecision {
   improved: boolean;
