@@ -8,10 +8,13 @@ import { datasetsApi } from './datasets-api';
 import { experimentsApi } from './experiments-api';
 import type { ExperimentRunner } from './runner';
 import { runsApi } from './runs-api';
+import type { StudyService } from './study';
+import { studyApi } from './study-api';
 
 export interface ApiDeps {
   store: RunStore;
   runner: ExperimentRunner;
+  study: StudyService;
   dataDir: string;
   systemInfo: () => Promise<SystemInfo>;
   /** Why this process may not start, resume or delete experiments (it only reads, or another owns the folder); null when it may. */
@@ -24,6 +27,7 @@ export function createApi(deps: ApiDeps): EpochlabApi {
     ...datasetsApi(deps),
     ...experimentsApi(deps),
     ...runsApi(deps),
+    ...studyApi(deps),
   };
   return validating(api);
 }

@@ -15,6 +15,7 @@ import { showingTrueStatuses } from './stale-view';
 import { createApi } from './api';
 import { EventHub } from './events';
 import { ExperimentRunner } from './runner';
+import { StudyService } from './study';
 import { appVersion, defaultConcurrency, defaultIsolation } from './system';
 
 export interface ServiceOptions {
@@ -79,6 +80,9 @@ export async function createServices(options: ServiceOptions): Promise<Services>
   const events = new EventHub();
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const runner = new ExperimentRunner(store, pool, events, { dataDir, backend, flushIntervalMs: options.flushIntervalMs ?? 250, report: log });
+  const study = new StudyService(store, runner, { dataDir, concurrency });
+  // Subscribed first, so pruning decisions and new proposals happen before any front door hears of the event.
+  events.subscribe((event) => study.onEvent(event));
   // Probed once, in a worker, on first request (concurrent callers share it); a failed probe is reported,
   // not thrown: the rest of the system info is still true, and the UI uses it to know it is connected.
   let probes: Promise<SystemInfo['backends']> | null = null;
@@ -98,7 +102,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       unsavedEnd: (runId) => runner.unsavedEnd(runId),
     })
     : store;
-  const api = createApi({ store: shown, runner, dataDir, systemInfo, trainingRefusal: readOnlyBecause });
+  const api = createApi({ store: shown, runner, study, dataDir, systemInfo, trainingRefusal: readOnlyBecause });
   let closed = false;
   return {
     api,
@@ -110,6 +114,8 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     close: async () => {
       if (closed) return;
       closed = true;
+      // Trials cancelled by the shutdown must not make room for new proposals.
+      study.stopAll();
       await pool.close();
       await runner.idle();
       store.close();
@@ -118,6 +124,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     abandon: (reason) => {
       if (closed) return;
       closed = true;
+      study.stopAll();
       abandonRuns(store, runner.activeRunIds(), reason);
       store.close();
       lock?.release();

@@ -24,6 +24,8 @@ interface ActiveRun {
   /** A store write failed (disk full…): the run is stopped and ends `failed` with this reason. */
   storeError: string | null;
   lastProgress: { step: number; elapsedMs: number; samples: number };
+  /** Set when the study's pruner stopped the run after this epoch: it ends `pruned` with epochs 1…epoch. */
+  pruned: { epoch: number; reason: string } | null;
   done: Promise<void>;
 }
 
@@ -68,7 +70,7 @@ export class ExperimentRunner {
     if (!config) throw new RangeError(`there is no run ${run.id}`);
     const state: ActiveRun = {
       experimentId, totalSteps: run.accounting.totalIterations, storeError: null,
-      lastProgress: { step: 0, elapsedMs: 0, samples: 0 }, done: Promise.resolve(),
+      lastProgress: { step: 0, elapsedMs: 0, samples: 0 }, pruned: null, done: Promise.resolve(),
     };
     this.active.set(run.id, state);
     this.unsavedEnds.delete(run.id);
@@ -93,6 +95,18 @@ export class ExperimentRunner {
     return this.active.has(runId) && this.pool.cancel(runId);
   }
 
+  /**
+   * Stops a run between batches because the study's pruner judged it hopeless after `epoch`. What the worker
+   * trains past that epoch before it sees the request is not stored, so the run is exactly `epoch` epochs.
+   */
+  pruneRun(runId: number, epoch: number, reason: string): boolean {
+    const state = this.active.get(runId);
+    if (!state || state.pruned) return false;
+    state.pruned = { epoch, reason };
+    this.pool.cancel(runId);
+    return true;
+  }
+
   cancelExperiment(experimentId: number): number {
     return this.activeRunIds(experimentId).filter((id) => this.pool.cancel(id)).length;
   }
@@ -104,6 +118,11 @@ export class ExperimentRunner {
 
   private onWorkerMessage(runId: number, state: ActiveRun, message: FromWorker): void {
     if (state.storeError) return;
+    if (state.pruned) {
+      const kept = pastPruning(message, state.pruned.epoch);
+      if (!kept) return;
+      message = kept;
+    }
     try {
       switch (message.type) {
         case 'started':
@@ -139,12 +158,15 @@ export class ExperimentRunner {
   }
 
   private onEnd(runId: number, state: ActiveRun, end: TrialEnd): void {
-    const status = state.storeError ? 'failed' : end.status;
-    let error = state.storeError ?? (end.status === 'failed' ? failureReason(end.reason) : end.reason);
+    const status = state.storeError ? 'failed' : state.pruned ? 'pruned' : end.status;
+    let error = state.storeError ?? state.pruned?.reason ?? (end.status === 'failed' ? failureReason(end.reason) : end.reason);
     try {
       this.store.markRunEnded(runId, {
-        // After a failed write the worker's best epoch may name an epoch row that was never stored.
-        status, error, bestEpoch: state.storeError ? null : end.bestEpoch, divergedAtStep: end.status === 'diverged' && !state.storeError ? end.divergedAtStep : null,
+        status, error,
+        // After a failed write the worker's best epoch may name an epoch row that was never stored; a pruned
+        // run keeps the best epoch stored with its last kept epoch.
+        bestEpoch: state.storeError || state.pruned ? null : end.bestEpoch,
+        divergedAtStep: status === 'diverged' && end.status === 'diverged' ? end.divergedAtStep : null,
       });
     } catch (failure) {
       // The store cannot write (disk full): the run stays `running` in the file and becomes `interrupted` at
@@ -176,4 +198,19 @@ export class ExperimentRunner {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** A message from a pruned run, cut to what it trained up to the pruned epoch (null: nothing left). */
+function pastPruning(message: FromWorker, epoch: number): FromWorker | null {
+  switch (message.type) {
+    case 'iterations': {
+      const rows = message.rows.filter((r) => r.epoch <= epoch);
+      return rows.length ? { ...message, rows } : null;
+    }
+    case 'epoch':
+      return message.row.epoch <= epoch ? message : null;
+    default:
+      // Checkpoint records stay: they describe the files as the worker left them.
+      return message;
+  }
 }

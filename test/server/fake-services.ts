@@ -77,6 +77,9 @@ export function createFakeServices(): FakeServices {
     async getEpochMetrics(input) { record('getEpochMetrics', input); return {}; },
     async getIterationSeries(input) { record('getIterationSeries', input); return {}; },
     async exportExperiment(input) { record('exportExperiment', input); return { filename: 'x.csv', mime: 'text/csv', content: 'a,b\n' }; },
+    async extendExperiment(input) { record('extendExperiment', input); return { added: input.trials ?? 0, plannedTrials: 10 }; },
+    async getOptimizationHistory(input) { record('getOptimizationHistory', input); return unsupported('getOptimizationHistory'); },
+    async getParamImportance(input) { record('getParamImportance', input); return unsupported('getParamImportance'); },
   };
 
   const services: FakeServices = {

@@ -92,6 +92,7 @@ export function makeExperiment(id: number, name: string, notes: string, grid: Ar
   const detail: ExperimentDetail = {
     id, name, notes, status: 'finished', createdAt: '2026-01-01T00:00:00.000Z', datasetId: 'spiral', template: 'mlp', trialCount: runs.length,
     counts: { completed: runs.length }, bestValLoss: best.summary.bestValLoss, bestRunId: best.summary.id, spec, runs: runs.map((r) => r.summary),
+    plannedTrials: runs.length,
   };
   return { detail, runs };
 }
