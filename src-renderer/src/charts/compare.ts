@@ -55,6 +55,7 @@ interface GroupCurve {
   points: Array<[number, number | null]>;
   band?: Array<{ x: number; lo: number; hi: number }>;
   best: { x: number; y: number } | null;
+  stop?: { x: number; y: number } | null;
 }
 
 function bandOf(agg: readonly AggregatePoint[]) {
@@ -74,9 +75,12 @@ export function groupEpochCurve(
     const metrics = members[0];
     const best = bestEpochOf(metrics);
     const bestPoint = best ? epochPoints([best], key)[0] : null;
+    const points = epochPoints(metrics, key).map((p) => [xOf(p, xAxis), p.value] as [number, number | null]);
+    const last = points.at(-1);
     return {
-      points: epochPoints(metrics, key).map((p) => [xOf(p, xAxis), p.value]),
+      points,
       best: bestPoint && bestPoint.value !== null ? { x: xOf(bestPoint, xAxis), y: bestPoint.value } : null,
+      stop: group.runs[0].status === 'pruned' && last && last[1] !== null ? { x: last[0], y: last[1] } : null,
     };
   }
   const keyed = (k: EpochMetricKey) => members.map((m) => epochPoints(m, k).map((p) => ({ key: p.epoch, x: xOf(p, xAxis), y: p.value })));

@@ -7,6 +7,7 @@ import type { EChartsOption } from 'echarts';
 import { X_AXIS_LABELS, formatX, type XAxisKind } from './axes';
 import { asParams, tooltipLine, tooltipTitle, yValue } from './tooltip';
 import { formatNumber } from '../lib/format';
+import { STOP_SYMBOL } from './history';
 
 export interface LineSeriesInput {
   /** Unique within its panel. */
@@ -19,6 +20,8 @@ export interface LineSeriesInput {
   band?: ReadonlyArray<{ x: number; lo: number; hi: number }>;
   /** Best-epoch marker. */
   best?: { x: number; y: number } | null;
+  /** Where a pruned run stopped: its curve ends with a ✕. */
+  stop?: { x: number; y: number } | null;
   dashed?: boolean;
   /** Raw values drawn faintly behind a smoothed line; left out of tooltips. */
   faint?: boolean;
@@ -174,12 +177,15 @@ export function buildPanelsOption(input: PanelsOptionInput): EChartsOption {
         silent: s.faint === true,
         emphasis: { focus: 'series' },
         z: s.faint ? 2 : 3,
-        ...(s.best
+        ...(s.best || s.stop
           ? {
               markPoint: {
                 symbol: 'diamond',
                 symbolSize: 12,
-                data: [{ coord: [s.best.x, s.best.y], value: s.best.y, name: 'best epoch' }],
+                data: [
+                  ...(s.best ? [{ coord: [s.best.x, s.best.y], value: s.best.y, name: 'best epoch' }] : []),
+                  ...(s.stop ? [{ coord: [s.stop.x, s.stop.y], value: s.stop.y, name: 'pruned', symbol: STOP_SYMBOL, symbolSize: 11 }] : []),
+                ],
                 label: { show: false },
                 itemStyle: { color: s.color, borderColor: '#fff', borderWidth: 1.5 },
                 tooltip: { show: false },

@@ -7,3 +7,6 @@ export const PALETTE = [
 export function colorAt(index: number): string {
   return PALETTE[((index % PALETTE.length) + PALETTE.length) % PALETTE.length];
 }
+
+/** Runs the study pruned: their status tag, their marks on the optimisation history. */
+export const PRUNED_COLOR = '#8b5cf6';

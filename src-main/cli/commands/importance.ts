@@ -1,0 +1,19 @@
+/** `epochlab importance EXPERIMENT`: how much each varying hyperparameter explains of the objective (fANOVA). */
+import { CliError } from '../errors';
+import { importanceTable } from '../format';
+import { idArg, print, withServices, type CommandContext } from '../shared';
+
+export function registerImportance({ program, globals }: CommandContext): void {
+  program
+    .command('importance')
+    .description('rank the varying hyperparameters of an experiment by how much of its objective they explain (fANOVA; needs 8 completed trials)')
+    .argument('<experiment>', 'experiment id', idArg('experiment'))
+    .option('--json', 'print JSON')
+    .action(async (experimentId: number, opts: { json?: boolean }) => {
+      await withServices(globals(), {}, async (services) => {
+        const result = await services.api.getParamImportance({ experimentId });
+        if (result.unavailable && !opts.json) throw new CliError(`experiment ${experimentId}: ${result.unavailable}`, 1);
+        print(!!opts.json, result, () => importanceTable(result));
+      });
+    });
+}
