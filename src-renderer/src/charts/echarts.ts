@@ -5,14 +5,14 @@
  */
 import { use } from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
-import { HeatmapChart, LineChart, ParallelChart } from 'echarts/charts';
+import { BarChart, HeatmapChart, LineChart, ParallelChart, ScatterChart } from 'echarts/charts';
 import {
   AxisPointerComponent, DataZoomInsideComponent, GridComponent, LegendScrollComponent, MarkPointComponent,
   ParallelComponent, TitleComponent, TooltipComponent, VisualMapContinuousComponent,
 } from 'echarts/components';
 
 use([
-  CanvasRenderer, LineChart, HeatmapChart, ParallelChart,
+  CanvasRenderer, LineChart, HeatmapChart, ParallelChart, ScatterChart, BarChart,
   AxisPointerComponent, DataZoomInsideComponent, GridComponent, LegendScrollComponent, MarkPointComponent,
   ParallelComponent, TitleComponent, TooltipComponent, VisualMapContinuousComponent,
 ]);

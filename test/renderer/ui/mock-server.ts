@@ -68,7 +68,7 @@ export async function startMockServer(staticDir: string, options: { api: boolean
       const detail: ExperimentDetail = {
         id, name: spec.name, notes: spec.notes, status: 'running', createdAt: new Date().toISOString(), datasetId: spec.dataset.id,
         template: spec.model.template, trialCount: created.length, counts: { queued: created.length }, bestValLoss: null, bestRunId: null,
-        spec, runs: created.map((r) => r.summary), plannedTrials: created.length,
+        spec, runs: created.map((r) => r.summary), plannedTrials: p.trialCount,
       };
       experiments.set(id, detail);
       const { spec: _s, runs: _r, ...summary } = detail;
@@ -100,10 +100,13 @@ export async function startMockServer(staticDir: string, options: { api: boolean
     getIterationSeries: ({ runIds, maxPoints }: { runIds: number[]; maxPoints: number }) =>
       Object.fromEntries(runIds.map((id) => { const r = runs.get(id); return [id, r ? mockSeries(r, maxPoints) : []]; })),
     exportExperiment: ({ experimentId, format }: { experimentId: number; format: 'csv' | 'json' }) => ({ filename: `experiment-${experimentId}.${format}`, mime: 'text/plain', content: 'mock' }),
-    extendExperiment: ({ experimentId, trials }: { experimentId: number; trials?: number }) => {
+    extendExperiment: ({ experimentId, trials, add }: { experimentId: number; trials?: number; add?: Record<string, unknown> }) => {
       const e = experiments.get(experimentId);
       if (!e) throw new ApiError('not-found', `there is no experiment ${experimentId}`);
-      return { added: trials ?? 0, plannedTrials: e.plannedTrials + (trials ?? 0) };
+      if (e.spec.search.method === 'grid' && !add) throw new ApiError('invalid', 'trials: a grid grows by new values', [{ path: 'trials', message: 'a grid grows by new values (add), not by a trial count' }]);
+      const added = trials ?? Object.values(add ?? {}).reduce<number>((n, v) => n + (Array.isArray(v) ? v.length : 1), 0);
+      e.plannedTrials += added;
+      return { added, plannedTrials: e.plannedTrials };
     },
     // History and importance use the engine's own functions on the mock runs' validation losses.
     getOptimizationHistory: ({ experimentId }: { experimentId: number }) => {
