@@ -2,6 +2,8 @@
  * A small regression random forest, as scikit-learn's RandomForestRegressor with the settings Optuna's
  * fANOVA uses: bootstrap samples, every feature considered at each split (in a random order), squared-error
  * splits at midpoints between distinct values, at least 2 samples to split and 1 per leaf, depth ≤ 64.
+ * Each feature's samples are sorted once per tree and partitioned at every split (no sorting per node), so a
+ * tree costs O(features × samples × depth).
  */
 import { createRng, deriveSeed, shuffleInPlace } from '../random';
 
@@ -34,60 +36,98 @@ export function fitForest(x: readonly (readonly number[])[], y: readonly number[
   return trees;
 }
 
+/** Samples by bootstrap position: column f of position p is cols[f][p]. */
+interface Bootstrap {
+  cols: Float64Array[];
+  targets: Float64Array;
+}
+
 function fitTree(x: readonly (readonly number[])[], y: readonly number[], sample: number[], maxDepth: number, rng: () => number): RegressionTree {
-  const tree: RegressionTree = { feature: [], threshold: [], left: [], right: [], value: [] };
+  const n = sample.length;
   const features = x.length ? x[0].length : 0;
-  const grow = (rows: number[], depth: number): number => {
+  const data: Bootstrap = {
+    cols: Array.from({ length: features }, (_, f) => Float64Array.from(sample, (row) => x[row][f])),
+    targets: Float64Array.from(sample, (row) => y[row]),
+  };
+  const tree: RegressionTree = { feature: [], threshold: [], left: [], right: [], value: [] };
+  const goesLeft = new Uint8Array(n);
+  const scratch = new Int32Array(n);
+  // Per feature, all positions in ascending order of that feature; a node owns the segment [start, end) of
+  // every one of them, and a split partitions each segment in place (stable), as scikit-learn does.
+  const sorted = data.cols.map((col) => {
+    const order = new Int32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    return order.sort((a, b) => col[a] - col[b]);
+  });
+  const grow = (start: number, end: number, depth: number): number => {
     const node = tree.feature.length;
-    const mean = rows.reduce((s, r) => s + y[r], 0) / rows.length;
+    const count = end - start;
+    let sum = 0;
+    for (let i = start; i < end; i++) sum += data.targets[features ? sorted[0][i] : sample[i]];
     tree.feature.push(-1);
     tree.threshold.push(0);
     tree.left.push(-1);
     tree.right.push(-1);
-    tree.value.push(mean);
-    if (depth >= maxDepth || rows.length < 2) return node;
-    const split = bestSplit(x, y, rows, features, rng);
+    tree.value.push(sum / count);
+    if (depth >= maxDepth || count < 2 || features === 0) return node;
+    const split = bestSplit(data, sorted, start, end, rng);
     if (!split) return node;
-    const leftRows = rows.filter((r) => x[r][split.feature] <= split.threshold);
-    const rightRows = rows.filter((r) => x[r][split.feature] > split.threshold);
+    const splitCol = data.cols[split.feature];
+    for (let i = start; i < end; i++) {
+      const p = sorted[0][i];
+      goesLeft[p] = splitCol[p] <= split.threshold ? 1 : 0;
+    }
+    let middle = start;
+    for (const order of sorted) {
+      let li = start;
+      let ri = 0;
+      for (let i = start; i < end; i++) {
+        const p = order[i];
+        if (goesLeft[p]) order[li++] = p;
+        else scratch[ri++] = p;
+      }
+      order.set(scratch.subarray(0, ri), li);
+      middle = li;
+    }
     tree.feature[node] = split.feature;
     tree.threshold[node] = split.threshold;
-    tree.left[node] = grow(leftRows, depth + 1);
-    tree.right[node] = grow(rightRows, depth + 1);
+    tree.left[node] = grow(start, middle, depth + 1);
+    tree.right[node] = grow(middle, end, depth + 1);
     return node;
   };
-  grow(sample, 0);
+  grow(0, n, 0);
   return tree;
 }
 
-function bestSplit(
-  x: readonly (readonly number[])[], y: readonly number[], rows: number[], features: number, rng: () => number,
-): { feature: number; threshold: number } | null {
-  const n = rows.length;
+function bestSplit(data: Bootstrap, sorted: Int32Array[], start: number, end: number, rng: () => number): { feature: number; threshold: number } | null {
+  const targets = data.targets;
+  const count = end - start;
   let total = 0;
   let totalSq = 0;
-  for (const r of rows) {
-    total += y[r];
-    totalSq += y[r] * y[r];
+  for (let i = start; i < end; i++) {
+    const v = targets[sorted[0][i]];
+    total += v;
+    totalSq += v * v;
   }
-  const parentSse = totalSq - (total * total) / n;
+  const parentSse = totalSq - (total * total) / count;
   if (parentSse <= 1e-12 * Math.max(1, totalSq)) return null;
   let best: { feature: number; threshold: number } | null = null;
   let bestSse = parentSse;
-  const order = shuffleInPlace(Array.from({ length: features }, (_, i) => i), rng);
+  const order = shuffleInPlace(Array.from({ length: sorted.length }, (_, i) => i), rng);
   for (const f of order) {
-    const sorted = [...rows].sort((a, b) => x[a][f] - x[b][f]);
+    const col = data.cols[f];
+    const positions = sorted[f];
     let leftSum = 0;
     let leftSq = 0;
-    for (let i = 0; i < n - 1; i++) {
-      const v = y[sorted[i]];
+    for (let i = start; i < end - 1; i++) {
+      const v = targets[positions[i]];
       leftSum += v;
       leftSq += v * v;
-      const here = x[sorted[i]][f];
-      const next = x[sorted[i + 1]][f];
+      const here = col[positions[i]];
+      const next = col[positions[i + 1]];
       if (next <= here + FEATURE_THRESHOLD) continue;
-      const nl = i + 1;
-      const nr = n - nl;
+      const nl = i + 1 - start;
+      const nr = count - nl;
       const rightSum = total - leftSum;
       const sse = leftSq - (leftSum * leftSum) / nl + (totalSq - leftSq) - (rightSum * rightSum) / nr;
       if (sse < bestSse - 1e-12 * Math.max(1, Math.abs(bestSse))) {
