@@ -1,10 +1,9 @@
 // Studies through the real `epochlab` command: extend and importance from the terminal, and a TPE study
 // killed with SIGKILL that resumes to its trial count.
-import { spawn, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLI_SCRIPT, moonsSpec, openServices, tempDataDir } from '../services/harness';
+import { cliIn, specFileIn, waitForCount } from './helpers';
 
 let data: ReturnType<typeof tempDataDir>;
 beforeEach(() => {
@@ -12,24 +11,8 @@ beforeEach(() => {
 });
 afterEach(() => data.cleanup());
 
-function cli(...args: string[]) {
-  return spawnSync(process.execPath, [CLI_SCRIPT, '--data-dir', data.dir, ...args], { encoding: 'utf8', timeout: 180_000 });
-}
-function specFile(spec: unknown): string {
-  const path = join(data.dir, `spec-${Math.random().toString(36).slice(2)}.json`);
-  writeFileSync(path, JSON.stringify(spec));
-  return path;
-}
-function count(sql: string): number {
-  const probe = spawnSync(process.execPath, ['-e', `
-    const D = require('better-sqlite3');
-    try {
-      const db = new D(${JSON.stringify(join(data.dir, 'epochlab.sqlite'))}, { readonly: true, fileMustExist: true });
-      process.stdout.write(String(db.prepare(${JSON.stringify(sql)}).pluck().get()));
-    } catch { process.stdout.write('0'); }`], { encoding: 'utf8' });
-  return Number(probe.stdout) || 0;
-}
-
+const cli = cliIn(() => data.dir, 180_000);
+const specFile = (spec: unknown) => specFileIn(data.dir, spec);
 describe('epochlab CLI: studies', () => {
   it('grows a grid with extend, refuses what a study cannot take, and prints importance or says why not', () => {
     const run = cli('run', specFile(moonsSpec({ learningRate: [0.05, 1e-6], optimizer: ['adam', 'rmsprop'], epochs: 2 })), '--backend', 'cpu', '--json');
@@ -67,16 +50,7 @@ describe('epochlab CLI: studies', () => {
     ));
     const child = spawn(process.execPath, [CLI_SCRIPT, '--data-dir', data.dir, 'run', spec, '--backend', 'cpu', '--concurrency', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
     // Kill once the second trial has been proposed and has trained a little.
-    await new Promise<void>((resolve, reject) => {
-      const deadline = setTimeout(() => reject(new Error('the second trial never started')), 150_000);
-      const poll = setInterval(() => {
-        if (count('SELECT COUNT(*) FROM iteration_metrics m JOIN runs r ON r.id = m.run_id WHERE r.idx = 1') > 20) {
-          clearInterval(poll);
-          clearTimeout(deadline);
-          resolve();
-        }
-      }, 200);
-    });
+    await waitForCount(data.dir, 'SELECT COUNT(*) FROM iteration_metrics m JOIN runs r ON r.id = m.run_id WHERE r.idx = 1', 20, 150_000, 'the second trial never started');
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
 
