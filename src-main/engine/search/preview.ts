@@ -73,8 +73,12 @@ function candidateValues(dims: readonly Dimension[], fixed: Record<string, numbe
  * ends) with the iterations of each possible epoch count, and the most the study can train.
  */
 function proposedPreview(spec: ExperimentSpec, datasets: PreviewDatasets, nTrain: number, nVal: number, warnings: string[]): ExperimentPreview {
-  const { dims, fixed } = searchSpaceOf(spec);
+  const { dims, fixed, seeds } = searchSpaceOf(spec);
   const trialCount = plannedTrials(spec, 0);
+  const asked = spec.search.method === 'tpe' ? spec.search.trials : 0;
+  if (trialCount < asked * seeds.length) {
+    warnings.push(`the search space holds only ${trialCount / seeds.length} configurations, fewer than the ${asked} trials asked for: TPE stops when it has tried them all`);
+  }
   const batchSizes = candidateValues(dims, fixed, 'batchSize');
   const epochs = candidateValues(dims, fixed, 'epochs');
   const accountings = batchSizes.flatMap((b) => epochs.map((e) => iterationAccounting(nTrain, b, e, spec.training.dropLastBatch)));

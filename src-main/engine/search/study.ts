@@ -16,10 +16,15 @@ export interface StudyTrial {
   values: EpochValues;
 }
 
-/** Runs a study ends with: for TPE, configurations × seeds (proposed while training); else what is stored. */
+/**
+ * Runs a study ends with: for TPE, configurations × seeds (proposed while training), never more
+ * configurations than a finite space holds; else what is stored.
+ */
 export function plannedTrials(spec: ExperimentSpec, storedRuns: number): number {
   if (spec.search.method !== 'tpe') return storedRuns;
-  return Math.max(storedRuns, spec.search.trials * searchSpaceOf(spec).seeds.length);
+  const { dims, seeds } = searchSpaceOf(spec);
+  const size = dims.reduce((n, d) => n * (d.kind === 'categorical' ? d.choices.length : d.kind === 'int' ? d.high - d.low + 1 : Infinity), 1);
+  return Math.max(storedRuns, Math.min(spec.search.trials, size) * seeds.length);
 }
 
 /** How a stored run counts for TPE; null: it is left out of the densities (cancelled, interrupted). */

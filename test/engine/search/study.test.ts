@@ -79,6 +79,9 @@ describe('TPE study', () => {
     const spec = tpe({ trials: 10 }, { learningRate: [0.1, 0.01], batchSize: [16, 64] });
     const trials = runStudy(spec, (p) => p.learningRate);
     expect(trials).toHaveLength(4);
+    // And plans no more than the space holds, so the study is not left waiting for trials that cannot exist.
+    expect(plannedTrials(spec, 0)).toBe(4);
+    expect(previewExperiment(spec, { train: spiral }).warnings.join()).toMatch(/only 4 configurations, fewer than the 10 trials asked for/);
   });
 
   it('ranks pruned and diverged trials below completed ones, and ignores cancelled ones', () => {

@@ -58,7 +58,7 @@ describe('studies in the UI', () => {
     const created = server.calls.filter((c) => c.method === 'createExperiment').at(-1)!.input as { spec: { search: unknown; pruning: unknown } };
     expect(created.spec.search).toEqual({ method: 'tpe', trials: 20, seed: 0, startupTrials: 10, candidates: 24, multivariate: true });
     expect(created.spec.pruning).toEqual({ method: 'median', startupTrials: 5, warmupEpochs: 0, intervalEpochs: 1 });
-  });
+  }, 120_000);
 
   it('shows pruned runs apart, the optimisation history, and grows the study', async () => {
     const w = await visit('/experiments/7');
@@ -75,7 +75,14 @@ describe('studies in the UI', () => {
     await w.page.locator('[data-test=extend-submit]').click();
     await w.page.getByText('Added 5 trials; 17 planned in all.').waitFor();
     expect(server.calls.filter((c) => c.method === 'extendExperiment').at(-1)?.input).toEqual({ experimentId: 7, trials: 5 });
-  });
+
+    // The run page says the study pruned it, and why; it does not call it a failure.
+    const run = await visit('/runs/703');
+    const alert = run.page.locator('[data-test=run-error]');
+    await alert.getByText('Pruned by the study: it looked hopeless').waitFor();
+    await alert.getByText(/pruned at epoch 2 \(median rule\)/).waitFor();
+    expect(await run.page.getByText('The run failed').count()).toBe(0);
+  }, 120_000);
 
   it('grows a grid by values, explaining a bad value at the field before asking the server', async () => {
     const w = await visit('/experiments/8');
@@ -93,7 +100,7 @@ describe('studies in the UI', () => {
     const calls = server.calls.filter((c) => c.method === 'extendExperiment');
     expect(calls).toHaveLength(before + 1);
     expect(calls.at(-1)?.input).toEqual({ experimentId: 8, add: { learningRate: [0.3, 0.5] } });
-  });
+  }, 120_000);
 
   it('draws importance bars in Compare once 8 trials have completed, and says why not before', async () => {
     const w = await visit('/experiments/7/compare');
@@ -104,5 +111,5 @@ describe('studies in the UI', () => {
     await shot(w, 'compare-study');
     const small = await visit('/experiments/8/compare');
     await small.page.locator('[data-test=param-importance]').getByText(/at least 8 completed trials/).waitFor({ timeout: 20_000 });
-  });
+  }, 120_000);
 });
