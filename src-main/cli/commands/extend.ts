@@ -2,7 +2,7 @@
 import { InvalidArgumentError } from 'commander';
 import { CliError } from '../errors';
 import { runsTable } from '../format';
-import { backendOption, bestLine, idArg, positiveInt, print, withServices, type CommandContext } from '../shared';
+import { backendOption, bestLine, commandLine, idArg, positiveInt, print, withServices, type CommandContext } from '../shared';
 import type { BackendChoice } from '../../contract';
 
 type Added = Record<string, Array<number | string>>;
@@ -28,19 +28,20 @@ export function registerExtend({ program, globals }: CommandContext): void {
     .option('--json', 'print the experiment as JSON when done')
     .action(async (experimentId: number, opts: { trials?: number; add?: Added; concurrency?: number; backend: BackendChoice; json?: boolean }) => {
       if (opts.trials === undefined && opts.add === undefined) throw new CliError('say what to add: --trials N (random, TPE) or --add field=values (grid)', 2);
-      await withServices(globals(), { concurrency: opts.concurrency, backend: opts.backend }, async (services) => {
+      await withServices(globals(), { trains: true, concurrency: opts.concurrency, backend: opts.backend }, async (services, stopping) => {
         if (services.readOnlyBecause) throw new CliError(services.readOnlyBecause, 1);
+        const stored = new Set((await services.api.getExperiment({ experimentId })).runs.map((r) => r.id));
         const { added, plannedTrials } = await services.api.extendExperiment({ experimentId, trials: opts.trials, add: opts.add });
         if (!opts.json) process.stderr.write(`experiment ${experimentId}: ${added} trial(s) added, ${plannedTrials} planned in all\n`);
-        const interrupt = () => void services.api.cancelExperiment({ experimentId });
-        process.once('SIGINT', interrupt);
-        try {
-          await services.runner.idle();
-        } finally {
-          process.off('SIGINT', interrupt);
-        }
+        let interrupted = false;
+        void stopping.then(() => {
+          interrupted = true;
+        });
+        await services.runner.idle();
         const detail = await services.api.getExperiment({ experimentId });
-        print(!!opts.json, detail, () => `${runsTable(detail.runs)}\n${bestLine(detail.runs)}`);
+        print(!!opts.json, detail, () => [runsTable(detail.runs), bestLine(detail.runs)].filter(Boolean).join('\n'));
+        if (interrupted) process.stderr.write(`to continue: ${commandLine(globals(), `resume ${experimentId}`)}\n`);
+        else if (detail.runs.some((r) => !stored.has(r.id) && r.status === 'failed')) throw new CliError('some added trials failed (see the table)', 1);
       });
     });
 }

@@ -10,7 +10,7 @@ export function registerImportance({ program, globals }: CommandContext): void {
     .argument('<experiment>', 'experiment id', idArg('experiment'))
     .option('--json', 'print JSON')
     .action(async (experimentId: number, opts: { json?: boolean }) => {
-      await withServices(globals(), {}, async (services) => {
+      await withServices(globals(), { trains: false }, async (services) => {
         const result = await services.api.getParamImportance({ experimentId });
         if (result.unavailable && !opts.json) throw new CliError(`experiment ${experimentId}: ${result.unavailable}`, 1);
         print(!!opts.json, result, () => importanceTable(result));
