@@ -20,7 +20,9 @@ describe('epochlab CLI: studies', () => {
     const few = cli('importance', '1');
     expect(few.status).toBe(1);
     expect(few.stderr).toMatch(/importance needs at least 8 completed trials with a val_loss; this experiment has 4/);
-    expect(JSON.parse(cli('importance', '1', '--json').stdout)).toMatchObject({ trials: 4, importances: [] });
+    const fewJson = cli('importance', '1', '--json');
+    expect(fewJson.status).toBe(1);
+    expect(JSON.parse(fewJson.stdout)).toMatchObject({ trials: 4, importances: [], unavailable: expect.stringMatching(/at least 8 completed trials/) });
 
     const grown = cli('extend', '1', '--add', 'learningRate=0.01,0.003', '--backend', 'cpu', '--json');
     expect(grown.status, grown.stderr).toBe(0);
@@ -31,6 +33,14 @@ describe('epochlab CLI: studies', () => {
     expect(importance.status, importance.stderr).toBe(0);
     expect(importance.stdout).toMatch(/fANOVA over 8 completed trials/);
     expect(importance.stdout).toMatch(/learningRate\s*│\s*0\.\d{3}/);
+    const importanceJson = cli('importance', '1', '--json');
+    expect(importanceJson.status, importanceJson.stderr).toBe(0);
+    const answer = JSON.parse(importanceJson.stdout) as { trials: number; importances: Array<{ param: string; importance: number }> };
+    expect(answer.trials).toBe(8);
+    expect(answer.importances.map((i) => i.param).sort()).toEqual(['learningRate', 'optimizer']);
+    expect(answer.importances.reduce((a, i) => a + i.importance, 0)).toBeCloseTo(1, 6);
+    expect(cli('importance', '99').status).toBe(1);
+    expect(cli('importance', 'x').status).toBe(2);
 
     const again = cli('extend', '1', '--add', 'learningRate=0.01');
     expect(again.status).toBe(2);
@@ -45,7 +55,7 @@ describe('epochlab CLI: studies', () => {
 
   it('kill -9 in the middle of a TPE study: interrupted after restart, resume continues to its trial count', async () => {
     const spec = specFile(moonsSpec(
-      { learningRate: { from: 0.001, to: 0.1, steps: 2, scale: 'log' }, batchSize: [8, 16], epochs: 40 },
+      { learningRate: { from: 0.001, to: 0.1, scale: 'log' }, batchSize: [8, 16], epochs: 40 },
       { name: 'tpe', search: { method: 'tpe', trials: 3, seed: 1, startupTrials: 2 } },
     ));
     const child = spawn(process.execPath, [CLI_SCRIPT, '--data-dir', data.dir, 'run', spec, '--backend', 'cpu', '--concurrency', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -16,7 +16,7 @@ const create = (services: Awaited<ReturnType<typeof openServices>>, spec: Experi
 
 const tpeSpec = (trials: number, extra: Partial<ExperimentSpecInput> = {}) =>
   moonsSpec(
-    { learningRate: { from: 1e-3, to: 0.3, steps: 2, scale: 'log' }, batchSize: [16, 64], epochs: 3 },
+    { learningRate: { from: 1e-3, to: 0.3, scale: 'log' }, batchSize: [16, 64], epochs: 3 },
     { name: 'tpe', search: { method: 'tpe', trials, seed: 7, startupTrials: 2 }, ...extra },
   );
 
@@ -212,7 +212,7 @@ describe('services: pruning', () => {
     await services.close();
   }, 240_000);
 
-  it('importance needs 8 completed trials, then ranks the learning rate above the ignored seed-free batch size', async () => {
+  it('importance needs 8 completed trials, then ranks the learning rate (which decides whether the moons are learnt) first', async () => {
     const services = await openServices(data.dir, { concurrency: 2 });
     const small = await create(services, moonsSpec({ learningRate: [0.05, 1e-6], epochs: 2 }));
     await services.runner.idle();

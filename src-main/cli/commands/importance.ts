@@ -12,8 +12,10 @@ export function registerImportance({ program, globals }: CommandContext): void {
     .action(async (experimentId: number, opts: { json?: boolean }) => {
       await withServices(globals(), { trains: false }, async (services) => {
         const result = await services.api.getParamImportance({ experimentId });
-        if (result.unavailable && !opts.json) throw new CliError(`experiment ${experimentId}: ${result.unavailable}`, 1);
-        print(!!opts.json, result, () => importanceTable(result));
+        // Not enough trials is exit 1 in both formats; --json still prints the answer (with its `unavailable` reason).
+        if (opts.json) print(true, result, () => '');
+        if (result.unavailable) throw new CliError(`experiment ${experimentId}: ${result.unavailable}`, 1);
+        if (!opts.json) print(false, result, () => importanceTable(result));
       });
     });
 }

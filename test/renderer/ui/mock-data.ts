@@ -117,7 +117,7 @@ export function makeStudyExperiment(id: number, firstRunId: number): { detail: E
     ...built.detail.spec,
     search: { method: 'tpe', trials: 12, seed: 0, startupTrials: 5, candidates: 24, multivariate: true },
     pruning: { method: 'median', startupTrials: 5, warmupEpochs: 0, intervalEpochs: 1 },
-    params: { learningRate: { from: 1e-4, to: 0.3, steps: 2, scale: 'log' }, batchSize: [16, 64, 256], epochs: 10 },
+    params: { learningRate: { from: 1e-4, to: 0.3, scale: 'log' }, batchSize: [16, 64, 256], epochs: 10 },
   } as ExperimentSpec;
   built.detail.runs = built.runs.map((r) => r.summary);
   built.detail.counts = { completed: 9, pruned: 3 };
