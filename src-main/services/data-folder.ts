@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { withStoredDefaults } from '../contract';
-import { plannedTrials } from '../engine/search';
+import { studyIsShort } from '../engine/search';
 import { openStore, openStoreForReading, type RunStore } from '../store';
 import type { ServiceOptions } from './create-services';
 import { databasePath } from './data-dir';
@@ -48,7 +48,7 @@ export function openDataFolder(options: ServiceOptions): OpenedDataFolder {
     for (const id of wasRunning) {
       const found = store.getExperiment(id);
       // A TPE study short of its trial count was interrupted too, even with none of its runs left queued.
-      const unfinished = found !== null && plannedTrials(withStoredDefaults(found.spec), found.summary.trialCount) > found.summary.trialCount;
+      const unfinished = found !== null && studyIsShort(withStoredDefaults(found.spec), found.summary.trialCount);
       if (found && (found.summary.status === 'running' || unfinished)) store.setExperimentStatus(id, 'interrupted');
     }
     return { store, lock, readOnlyBecause: null, readNote: null };

@@ -2,8 +2,9 @@
  * Joins the engine and the store: sends queued runs to the worker pool, persists what workers report,
  * and publishes live events. The only place where training results meet SQLite.
  */
-import type { FromWorker, RunSummary, TrialEnd, BackendChoice } from '../contract';
+import { withStoredDefaults, type FromWorker, type RunSummary, type TrialEnd, type BackendChoice } from '../contract';
 import type { TrialRunner } from '../engine/pool/trial-runner';
+import { studyIsShort } from '../engine/search';
 import { checkpointDirOf } from '../engine/training/checkpoint-layout';
 import type { RunEndInfo, RunStore } from '../store';
 import type { EventHub } from './events';
@@ -157,6 +158,12 @@ export class ExperimentRunner {
     }
   }
 
+  /** A TPE study that stopped proposing before its trial count (cancelled, Ctrl-C) has more to train. */
+  private isShortStudy(experimentId: number): boolean {
+    const found = this.store.getExperiment(experimentId);
+    return found !== null && studyIsShort(withStoredDefaults(found.spec), found.summary.trialCount);
+  }
+
   private onEnd(runId: number, state: ActiveRun, end: TrialEnd): void {
     const status = state.storeError ? 'failed' : state.pruned ? 'pruned' : end.status;
     let error = state.storeError ?? state.pruned?.reason ?? (end.status === 'failed' ? failureReason(end.reason) : end.reason);
@@ -182,11 +189,11 @@ export class ExperimentRunner {
     if (!this.isActive(state.experimentId)) this.settle(state.experimentId);
   }
 
-  /** Nothing of the experiment trains any more: it is finished, or interrupted when runs are left queued. */
+  /** Nothing of the experiment trains any more: it is finished, or interrupted when runs are left queued or a study is short. */
   private settle(experimentId: number): void {
     let status: 'interrupted' | 'finished' = 'interrupted';
     try {
-      status = this.store.queuedRuns(experimentId).length ? 'interrupted' : 'finished';
+      status = this.store.queuedRuns(experimentId).length || this.isShortStudy(experimentId) ? 'interrupted' : 'finished';
       this.store.setExperimentStatus(experimentId, status);
     } catch (failure) {
       // The store cannot read or write (disk full…): the next start repairs the status from the runs.

@@ -31,6 +31,8 @@ interface ActiveStudy {
   runs: Map<number, StudyRun>;
   /** Run id → epoch → the objective monitor's value. */
   values: Map<number, Map<number, number | null>>;
+  /** False once one of its runs was cancelled: no more proposals in this session. */
+  proposing: boolean;
 }
 
 export interface StudyOptions {
@@ -57,7 +59,7 @@ export class StudyService {
     for (const r of this.store.listRuns(experimentId)) runs.set(r.id, { index: r.index, params: r.params, status: r.status });
     const objective = resolveObjective(spec);
     const values = this.store.getMonitorValues(experimentId, objective.monitor);
-    this.studies.set(experimentId, { spec, objective, nTrain, runs, values });
+    this.studies.set(experimentId, { spec, objective, nTrain, runs, values, proposing: true });
     const started = this.fill(experimentId);
     this.forgetIfIdle(experimentId);
     return started;
@@ -91,6 +93,10 @@ export class StudyService {
     const run = study.runs.get(event.runId);
     if (run) run.status = event.status;
     if (!FINISHED_STATUSES.has(event.status)) return;
+    // Cancelling is stopping, whichever way it came (the experiment's Cancel, one run's, Ctrl-C): the
+    // cancelled run never makes room for a new proposal (runs still training are still judged); resume
+    // continues the study.
+    if (event.status === 'cancelled') study.proposing = false;
     if (event.status === 'pruned') {
       // A pruned run is never resumed: its resume point is dead weight.
       removeResumePoints(inDataDir(this.options.dataDir, checkpointDirOf(event.runId)));
@@ -119,7 +125,7 @@ export class StudyService {
   /** Proposes TPE trials while the study has fewer runs in the pool than the concurrency. */
   private fill(experimentId: number): number {
     const study = this.studies.get(experimentId);
-    if (!study || study.spec.search.method !== 'tpe') return 0;
+    if (!study || !study.proposing || study.spec.search.method !== 'tpe') return 0;
     let started = 0;
     while (this.runner.activeRunIds(experimentId).length < this.options.concurrency) {
       const trials: StudyTrial[] = [...study.runs.entries()]

@@ -143,6 +143,36 @@ describe('services: TPE studies', () => {
     const detail = await services.api.getExperiment({ experimentId: experiment.id });
     expect(detail.runs.length).toBeLessThanOrEqual(2);
     expect(detail.plannedTrials).toBe(10);
+    // Short of its trial count: interrupted (resumable), not finished.
+    expect(detail.status).toBe('interrupted');
+    await services.close();
+  });
+
+  it('cancelling its runs one by one (as Ctrl-C does) stops the proposals too; resume continues to the count', async () => {
+    let services = await openServices(data.dir, { concurrency: 2 });
+    const experiment = await create(services, tpeSpec(5));
+    await new Promise<void>((resolve) => {
+      const off = services.subscribe((e) => {
+        if (e.type === 'run-epoch') {
+          off();
+          resolve();
+        }
+      });
+    });
+    for (const runId of services.runner.activeRunIds()) services.runner.cancelRun(runId);
+    await services.runner.idle();
+    const stopped = await services.api.getExperiment({ experimentId: experiment.id });
+    expect(stopped.runs.map((r) => r.status)).toEqual(['cancelled', 'cancelled']);
+    expect(stopped.status).toBe('interrupted');
+    await services.close();
+
+    services = await openServices(data.dir, { concurrency: 2 });
+    expect((await services.api.getExperiment({ experimentId: experiment.id })).status).toBe('interrupted');
+    await services.api.resumeExperiment({ experimentId: experiment.id });
+    await services.runner.idle();
+    const after = await services.api.getExperiment({ experimentId: experiment.id });
+    expect(after.runs.map((r) => r.status)).toEqual(Array(5).fill('completed'));
+    expect(after.status).toBe('finished');
     await services.close();
   });
 });

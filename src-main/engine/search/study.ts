@@ -27,6 +27,11 @@ export function plannedTrials(spec: ExperimentSpec, storedRuns: number): number 
   return Math.max(storedRuns, Math.min(spec.search.trials, size) * seeds.length);
 }
 
+/** Whether a TPE study still has configurations to propose: its stored runs fall short of its plan. */
+export function studyIsShort(spec: ExperimentSpec, storedRuns: number): boolean {
+  return spec.search.method === 'tpe' && plannedTrials(spec, 0) > storedRuns;
+}
+
 /** How a stored run counts for TPE; null: it is left out of the densities (cancelled, interrupted). */
 function asTpeTrial(trial: StudyTrial, direction: 'minimize' | 'maximize'): TpeTrial | null {
   const params = trial.params as unknown as Record<string, number | string>;
