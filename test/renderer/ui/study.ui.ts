@@ -42,7 +42,7 @@ describe('studies in the UI', () => {
   it('offers TPE and pruning with their options, previews a proposed study and sends them in the spec', async () => {
     const w = await visit('/new');
     await w.page.locator('[data-test=trial-count]').waitFor();
-    await w.page.locator('[data-test=param-learningRate] input').fill('1e-4 .. 1e-1 × 2 log');
+    await w.page.locator('[data-test=param-learningRate] input').fill('1e-4 .. 1e-1 log');
     await w.page.locator('[data-test=search-method]').getByText('TPE (model-based)').click();
     await w.page.getByText(/Tree-structured Parzen estimator/).waitFor();
     await w.page.locator('[data-test=startup-trials]').waitFor();
