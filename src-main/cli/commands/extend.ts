@@ -2,8 +2,8 @@
 import { InvalidArgumentError } from 'commander';
 import { CliError } from '../errors';
 import { runsTable } from '../format';
-import { backendOption, bestLine, commandLine, idArg, positiveInt, print, withServices, type CommandContext } from '../shared';
-import type { BackendChoice } from '../../contract';
+import { backendOption, bestLine, commandLine, idArg, isolationOption, positiveInt, print, withServices, type CommandContext } from '../shared';
+import type { BackendChoice, Isolation } from '../../contract';
 
 type Added = Record<string, Array<number | string>>;
 
@@ -25,10 +25,11 @@ export function registerExtend({ program, globals }: CommandContext): void {
     .option('--add <field=values>', 'grid: values to add to a field, e.g. learningRate=0.3,0.1 (repeatable)', addedValues)
     .option('--concurrency <n>', 'trials trained at once', positiveInt('concurrency'))
     .addOption(backendOption())
+    .addOption(isolationOption())
     .option('--json', 'print the experiment as JSON when done')
-    .action(async (experimentId: number, opts: { trials?: number; add?: Added; concurrency?: number; backend: BackendChoice; json?: boolean }) => {
+    .action(async (experimentId: number, opts: { trials?: number; add?: Added; concurrency?: number; backend: BackendChoice; isolation?: Isolation; json?: boolean }) => {
       if (opts.trials === undefined && opts.add === undefined) throw new CliError('say what to add: --trials N (random, TPE) or --add field=values (grid)', 2);
-      await withServices(globals(), { trains: true, concurrency: opts.concurrency, backend: opts.backend }, async (services, stopping) => {
+      await withServices(globals(), { trains: true, concurrency: opts.concurrency, backend: opts.backend, isolation: opts.isolation }, async (services, stopping) => {
         if (services.readOnlyBecause) throw new CliError(services.readOnlyBecause, 1);
         const stored = new Set((await services.api.getExperiment({ experimentId })).runs.map((r) => r.id));
         const { added, plannedTrials } = await services.api.extendExperiment({ experimentId, trials: opts.trials, add: opts.add });
