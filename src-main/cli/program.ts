@@ -6,6 +6,8 @@ import { Command, CommanderError } from 'commander';
 import { ApiError } from '../contract';
 import { registerDatasets } from './commands/datasets';
 import { registerExport } from './commands/export';
+import { registerExtend } from './commands/extend';
+import { registerImportance } from './commands/importance';
 import { registerInfo } from './commands/info';
 import { registerLs } from './commands/ls';
 import { registerPreview } from './commands/preview';
@@ -19,7 +21,8 @@ import type { CommandContext, GlobalOptions } from './shared';
 
 /** In the order `epochlab --help` lists them. */
 const COMMANDS: Array<(context: CommandContext) => void> = [
-  registerRun, registerPreview, registerLs, registerShow, registerExport, registerReport, registerResume, registerInfo, registerDatasets, registerServe,
+  registerRun, registerPreview, registerLs, registerShow, registerExport, registerReport, registerResume, registerExtend, registerImportance,
+  registerInfo, registerDatasets, registerServe,
 ];
 
 export function buildProgram(): Command {

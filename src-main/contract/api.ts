@@ -7,17 +7,37 @@
 import { z } from 'zod';
 import { inputBoundsIssue } from './input-bounds';
 import { importUploadSchema, uploadIdSchema } from './dataset-formats';
-import { experimentSpecSchema } from './spec';
+import { RANGE_SCALES } from './param-values';
+import { MAX_LIST_LENGTH, MAX_TRIALS, PARAM_ORDER, experimentSpecSchema } from './spec';
 import { ITERATION_SERIES } from './records';
 import type { DatasetImportSource, ImportProgress, ImportReport, UploadReceipt } from './dataset-formats';
 import type { EpochlabEvent } from './events';
 import type {
   DatasetInfo, ExperimentDetail, ExperimentPreview, ExperimentSummary, ExportFile, RunDetail,
-  EpochMetric, RunsWithExperiments, SeriesPoint, SystemInfo,
+  EpochMetric, OptimizationHistory, ParamImportance, RunsWithExperiments, SeriesPoint, SystemInfo,
 } from './records';
 
 const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const runIds = z.array(id).min(1).max(1000);
+
+/**
+ * Values added to one grid field: one value, a list, or a range, as in the spec. Only their shape is checked
+ * here; the grown spec is then validated whole, with each field's own limits.
+ */
+const addedValues = z.union([
+  z.number(),
+  z.string().max(100),
+  z.array(z.union([z.number(), z.string().max(100)])).min(1, 'give at least one value').max(MAX_LIST_LENGTH),
+  z.strictObject({
+    from: z.number(),
+    to: z.number(),
+    steps: z.number().int().min(1).max(MAX_LIST_LENGTH).optional(),
+    scale: z.enum(RANGE_SCALES).default('linear'),
+  }),
+]);
+const addedParams = z
+  .partialRecord(z.enum(PARAM_ORDER as [string, ...string[]], { error: () => `unknown hyperparameter; one of: ${PARAM_ORDER.join(', ')}` }), addedValues)
+  .refine((r) => Object.keys(r).length > 0, 'name at least one hyperparameter');
 
 export const apiInputSchemas = {
   getSystemInfo: z.strictObject({}),
@@ -49,6 +69,17 @@ export const apiInputSchemas = {
   importUpload: importUploadSchema,
   /** Serve mode: drops an upload the user abandoned. */
   discardUpload: z.strictObject({ uploadId: uploadIdSchema }),
+  /**
+   * Grows a study: random and TPE get `trials` more configurations (continuing from what is stored), a grid
+   * gets the values in `add` merged into its fields. Stored runs are never trained again.
+   */
+  extendExperiment: z.strictObject({
+    experimentId: id,
+    trials: z.number().int('trials must be a whole number').min(1, 'trials must be at least 1').max(MAX_TRIALS).optional(),
+    add: addedParams.optional(),
+  }),
+  getOptimizationHistory: z.strictObject({ experimentId: id }),
+  getParamImportance: z.strictObject({ experimentId: id }),
 } as const;
 
 export type ApiMethod = keyof typeof apiInputSchemas;
@@ -76,6 +107,9 @@ export interface ApiOutputs {
   exportExperiment: ExportFile;
   importUpload: ImportReport;
   discardUpload: { discarded: boolean };
+  extendExperiment: { added: number; plannedTrials: number };
+  getOptimizationHistory: OptimizationHistory;
+  getParamImportance: ParamImportance;
 }
 
 /**

@@ -13,10 +13,13 @@ import { experimentsApi } from './experiments-api';
 import type { ExperimentRunner } from './runner';
 import { runsApi } from './runs-api';
 import type { UploadArea } from './uploads';
+import type { StudyService } from './study';
+import { studyApi } from './study-api';
 
 export interface ApiDeps {
   store: RunStore;
   runner: ExperimentRunner;
+  study: StudyService;
   dataDir: string;
   systemInfo: () => Promise<SystemInfo>;
   /** Why this process may not start, resume or delete experiments (it only reads, or another owns the folder); null when it may. */
@@ -37,6 +40,7 @@ export function createApi(deps: ApiDeps): EpochlabApi {
     ...datasetsApi(deps),
     ...experimentsApi(deps),
     ...runsApi(deps),
+    ...studyApi(deps),
   });
 }
 

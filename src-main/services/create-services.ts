@@ -15,6 +15,7 @@ import { createApi } from './api';
 import { importFromSource } from './datasets-api';
 import { EventHub } from './events';
 import { ExperimentRunner } from './runner';
+import { StudyService } from './study';
 import { appVersion, defaultConcurrency, defaultIsolation } from './system';
 import { UploadArea } from './uploads';
 
@@ -80,6 +81,9 @@ export async function createServices(options: ServiceOptions): Promise<Services>
   const events = new EventHub();
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const runner = new ExperimentRunner(store, pool, events, { dataDir, backend, flushIntervalMs: options.flushIntervalMs ?? 250, report: log });
+  const study = new StudyService(store, runner, { dataDir, concurrency });
+  // Subscribed first, so pruning decisions and new proposals happen before any front door hears of the event.
+  events.subscribe((event) => study.onEvent(event));
   // Probed once, in a worker, on first request (concurrent callers share it); a failed probe is reported,
   // not thrown: the rest of the system info is still true, and the UI uses it to know it is connected.
   let probes: Promise<SystemInfo['backends']> | null = null;
@@ -101,7 +105,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     : store;
   // Uploads live in the data folder's uploads/, which only the process that trains there (owns it) may use.
   const uploads = lock ? new UploadArea(join(dataDir, 'uploads')) : null;
-  const api = createApi({ store: shown, runner, dataDir, systemInfo, trainingRefusal: readOnlyBecause, events, uploads, workerScript });
+  const api = createApi({ store: shown, runner, study, dataDir, systemInfo, trainingRefusal: readOnlyBecause, events, uploads, workerScript });
   let closed = false;
   return {
     api,
@@ -117,6 +121,8 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     close: async () => {
       if (closed) return;
       closed = true;
+      // Trials cancelled by the shutdown must not make room for new proposals.
+      study.stopAll();
       uploads?.close();
       await pool.close();
       await runner.idle();
@@ -126,6 +132,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     abandon: (reason) => {
       if (closed) return;
       closed = true;
+      study.stopAll();
       abandonRuns(store, runner.activeRunIds(), reason);
       store.close();
       lock?.release();

@@ -1,8 +1,10 @@
 /** The experiment methods of the API: preview, create, list, cancel, resume, delete, export. */
 import { rmSync } from 'node:fs';
-import { ApiError, isResumable, type ExperimentDetail, type ExperimentSpec, type ExperimentSummary } from '../contract';
+import {
+  ApiError, isResumable, withStoredDefaults, type ExperimentDetail, type ExperimentPreview, type ExperimentSpec, type ExperimentSummary,
+} from '../contract';
 import { dataIssues, plannedFacts } from '../engine/datasets/rules';
-import { previewExperiment, specIssues } from '../engine/search';
+import { plannedTrials, previewExperiment, specIssues } from '../engine/search';
 import { checkpointDirOf } from '../engine/training/checkpoint-layout';
 import type { ApiDeps, ApiImplementation } from './api';
 import { inDataDir } from './data-dir';
@@ -16,31 +18,45 @@ type ExperimentMethods =
   | 'previewExperiment' | 'createExperiment' | 'listExperiments' | 'getExperiment' | 'cancelExperiment'
   | 'resumeExperiment' | 'deleteExperiment' | 'exportExperiment';
 
+/** The preview, or ApiError('invalid') with every problem at its spec path (`spec.params.batchSize`). */
+export async function previewSpec(spec: ExperimentSpec, dataDir: string): Promise<ExperimentPreview> {
+  const train = await describeSpecDataset(spec.dataset, 'dataset.id', dataDir);
+  const validation = 'dataset' in spec.validation ? await describeSpecDataset(spec.validation.dataset, 'validation.dataset.id', dataDir) : undefined;
+  const issues = [...specIssues(spec), ...dataIssues(plannedFacts(spec.validation, train, validation), spec.model)];
+  if (issues.length) {
+    // Paths relative to the method's input, like the schema's own issues (`spec.params.batchSize`).
+    const rooted = issues.map((i) => ({ path: `spec.${i.path}`, message: i.message }));
+    throw new ApiError('invalid', rooted.map((i) => `${i.path}: ${i.message}`).join('; '), rooted);
+  }
+  // Only now is the search space expanded: every refusal above costs no expansion (docs/reliability.md B3).
+  return previewExperiment(spec, { train, validation });
+}
+
+export function assertCanTrain(deps: Pick<ApiDeps, 'trainingRefusal'>): void {
+  if (deps.trainingRefusal !== null) throw new ApiError('conflict', deps.trainingRefusal);
+}
+
+/** An experiment's stored spec with today's defaults, or ApiError('not-found'). */
+export function storedSpec(store: ApiDeps['store'], experimentId: number): ExperimentSpec {
+  const found = store.getExperiment(experimentId);
+  if (!found) throw new ApiError('not-found', `there is no experiment ${experimentId}`);
+  return withStoredDefaults(found.spec);
+}
+
 export function experimentsApi(deps: ApiDeps): Pick<ApiImplementation, ExperimentMethods> {
-  const { store, runner, dataDir } = deps;
+  const { store, runner, study, dataDir } = deps;
 
   const experimentDetail = (experimentId: number): ExperimentDetail => {
     const found = store.getExperiment(experimentId);
     if (!found) throw new ApiError('not-found', `there is no experiment ${experimentId}`);
-    return { ...found.summary, spec: found.spec, runs: store.listRuns(experimentId) };
+    const spec = withStoredDefaults(found.spec);
+    const runs = store.listRuns(experimentId);
+    return { ...found.summary, spec, runs, plannedTrials: plannedTrials(spec, runs.length) };
   };
   const summaryOf = (experimentId: number): ExperimentSummary => {
     const found = store.getExperiment(experimentId);
     if (!found) throw new ApiError('not-found', `there is no experiment ${experimentId}`);
     return found.summary;
-  };
-
-  const preview = async (spec: ExperimentSpec) => {
-    const train = await describeSpecDataset(spec.dataset, 'dataset.id', dataDir);
-    const validation = 'dataset' in spec.validation ? await describeSpecDataset(spec.validation.dataset, 'validation.dataset.id', dataDir) : undefined;
-    const issues = [...specIssues(spec), ...dataIssues(plannedFacts(spec.validation, train, validation), spec.model)];
-    if (issues.length) {
-      // Paths relative to the method's input, like the schema's own issues (`spec.params.batchSize`).
-      const rooted = issues.map((i) => ({ path: `spec.${i.path}`, message: i.message }));
-      throw new ApiError('invalid', rooted.map((i) => `${i.path}: ${i.message}`).join('; '), rooted);
-    }
-    // Only now is the search space expanded: every refusal above costs no expansion (docs/reliability.md B3).
-    return previewExperiment(spec, { train, validation });
   };
 
   /** What is left to train, from the store, ready for the runner. */
@@ -51,15 +67,12 @@ export function experimentsApi(deps: ApiDeps): Pick<ApiImplementation, Experimen
       resume: run.epochsDone > 0,
     }));
 
-  const assertCanTrain = () => {
-    if (deps.trainingRefusal !== null) throw new ApiError('conflict', deps.trainingRefusal);
-  };
-
   return {
-    previewExperiment: async ({ spec }) => preview(spec),
+    previewExperiment: async ({ spec }) => previewSpec(spec, dataDir),
     createExperiment: async ({ spec }) => {
-      assertCanTrain();
-      const result = await preview(spec);
+      assertCanTrain(deps);
+      const result = await previewSpec(spec, dataDir);
+      // Grid and random list every trial now; TPE (no listed trials) proposes them as workers free up.
       const runs = result.trials.map((t) => ({
         index: t.index,
         accounting: t.accounting,
@@ -67,18 +80,23 @@ export function experimentsApi(deps: ApiDeps): Pick<ApiImplementation, Experimen
       }));
       const { experimentId, runIds } = store.createExperiment(spec, runs);
       runner.start(experimentId, runs.map((run, i) => ({ id: runIds[i], config: run.config, accounting: run.accounting, resume: false })));
+      study.start(experimentId, spec, result.nTrain);
       return { ...summaryOf(experimentId), warnings: result.warnings };
     },
     listExperiments: async () => store.listExperiments(),
     getExperiment: async ({ experimentId }) => experimentDetail(experimentId),
     cancelExperiment: async ({ experimentId }) => {
       experimentDetail(experimentId);
+      // First the study, so that the cancelled runs do not make room for new proposals.
+      study.stop(experimentId);
       return { cancelled: runner.cancelExperiment(experimentId) };
     },
     resumeExperiment: async ({ experimentId }) => {
       const detail = experimentDetail(experimentId);
-      assertCanTrain();
+      assertCanTrain(deps);
       if (runner.isActive(experimentId)) throw new ApiError('conflict', `experiment ${experimentId} is still running`);
+      // TPE sizes its proposals' iteration accounting from the dataset, checked before anything is queued again.
+      const nTrain = detail.spec.search.method === 'tpe' ? (await previewSpec(detail.spec, dataDir)).nTrain : 0;
       const notes: string[] = [];
       for (const run of detail.runs) {
         if (!isResumable(run)) continue;
@@ -91,15 +109,18 @@ export function experimentsApi(deps: ApiDeps): Pick<ApiImplementation, Experimen
       }
       const queued = queuedRuns(experimentId);
       runner.start(experimentId, queued);
-      return { queued: queued.length, notes };
+      // A TPE study interrupted mid-way proposes what it still lacks.
+      const proposed = study.start(experimentId, detail.spec, nTrain);
+      return { queued: queued.length + proposed, notes };
     },
     deleteExperiment: async ({ experimentId }) => {
       experimentDetail(experimentId);
-      assertCanTrain();
+      assertCanTrain(deps);
       if (runner.isActive(experimentId)) throw new ApiError('conflict', `experiment ${experimentId} is running; stop it before deleting it`);
       const runIds = store.listRuns(experimentId).map((r) => r.id);
       const { deleted } = store.deleteExperiment(experimentId);
       for (const runId of runIds) removeInside(dataDir, checkpointDirOf(runId));
+      study.stop(experimentId);
       return { deleted };
     },
     exportExperiment: async ({ experimentId, format }) => {

@@ -2,8 +2,9 @@
  * Joins the engine and the store: sends queued runs to the worker pool, persists what workers report,
  * and publishes live events. The only place where training results meet SQLite.
  */
-import type { BackendChoice, FromWorker, IterationAccounting, TrialConfig, TrialEnd } from '../contract';
+import { withStoredDefaults, type BackendChoice, type FromWorker, type IterationAccounting, type RunSummary, type TrialConfig, type TrialEnd } from '../contract';
 import type { TrialRunner } from '../engine/pool/trial-runner';
+import { studyIsShort } from '../engine/search';
 import { checkpointDirOf } from '../engine/training/checkpoint-layout';
 import type { RunEndInfo, RunStore } from '../store';
 import type { EventHub } from './events';
@@ -37,6 +38,8 @@ interface ActiveRun {
    */
   storeError: string | null;
   lastProgress: { step: number; elapsedMs: number; samples: number };
+  /** Set when the study's pruner stopped the run after this epoch: it ends `pruned` with epochs 1…epoch. */
+  pruned: { epoch: number; reason: string } | null;
   done: Promise<void>;
 }
 
@@ -78,7 +81,7 @@ export class ExperimentRunner {
   private submit(experimentId: number, run: QueuedRun): void {
     const state: ActiveRun = {
       experimentId, accounting: run.accounting, storeError: null,
-      lastProgress: { step: 0, elapsedMs: 0, samples: 0 }, done: Promise.resolve(),
+      lastProgress: { step: 0, elapsedMs: 0, samples: 0 }, pruned: null, done: Promise.resolve(),
     };
     this.active.set(run.id, state);
     this.unsavedEnds.delete(run.id);
@@ -102,6 +105,18 @@ export class ExperimentRunner {
     return this.active.has(runId) && this.pool.cancel(runId);
   }
 
+  /**
+   * Stops a run between batches because the study's pruner judged it hopeless after `epoch`. What the worker
+   * trains past that epoch before it sees the request is not stored, so the run is exactly `epoch` epochs.
+   */
+  pruneRun(runId: number, epoch: number, reason: string): boolean {
+    const state = this.active.get(runId);
+    if (!state || state.pruned) return false;
+    state.pruned = { epoch, reason };
+    this.pool.cancel(runId);
+    return true;
+  }
+
   cancelExperiment(experimentId: number): number {
     return this.activeRunIds(experimentId).filter((id) => this.pool.cancel(id)).length;
   }
@@ -113,6 +128,11 @@ export class ExperimentRunner {
 
   private onWorkerMessage(runId: number, state: ActiveRun, message: FromWorker): void {
     if (state.storeError) return;
+    if (state.pruned) {
+      const kept = pastPruning(message, state.pruned.epoch);
+      if (!kept) return;
+      message = kept;
+    }
     try {
       switch (message.type) {
         case 'started': {
@@ -154,13 +174,22 @@ export class ExperimentRunner {
     }
   }
 
+  /** A TPE study that stopped proposing before its trial count (cancelled, Ctrl-C) has more to train. */
+  private isShortStudy(experimentId: number): boolean {
+    const found = this.store.getExperiment(experimentId);
+    return found !== null && studyIsShort(withStoredDefaults(found.spec), found.summary.trialCount);
+  }
+
   private onEnd(runId: number, state: ActiveRun, end: TrialEnd): void {
-    const status = state.storeError ? 'failed' : end.status;
-    let error = state.storeError ?? (end.status === 'failed' ? failureReason(end.reason) : end.reason);
+    const status = state.storeError ? 'failed' : state.pruned ? 'pruned' : end.status;
+    let error = state.storeError ?? state.pruned?.reason ?? (end.status === 'failed' ? failureReason(end.reason) : end.reason);
     try {
       this.store.markRunEnded(runId, {
-        // After a failed write the worker's best epoch may name an epoch row that was never stored.
-        status, error, bestEpoch: state.storeError ? null : end.bestEpoch, divergedAtStep: end.status === 'diverged' && !state.storeError ? end.divergedAtStep : null,
+        status, error,
+        // After a failed write the worker's best epoch may name an epoch row that was never stored; a pruned
+        // run keeps the best epoch stored with its last kept epoch.
+        bestEpoch: state.storeError || state.pruned ? null : end.bestEpoch,
+        divergedAtStep: status === 'diverged' && end.status === 'diverged' ? end.divergedAtStep : null,
       });
     } catch (failure) {
       // The store cannot write (disk full): the run stays `running` in the file and becomes `interrupted` at
@@ -176,11 +205,11 @@ export class ExperimentRunner {
     if (!this.isActive(state.experimentId)) this.settle(state.experimentId);
   }
 
-  /** Nothing of the experiment trains any more: it is finished, or interrupted when runs are left queued. */
+  /** Nothing of the experiment trains any more: it is finished, or interrupted when runs are left queued or a study is short. */
   private settle(experimentId: number): void {
     let status: 'interrupted' | 'finished' = 'interrupted';
     try {
-      status = this.store.queuedRuns(experimentId).length ? 'interrupted' : 'finished';
+      status = this.store.queuedRuns(experimentId).length || this.isShortStudy(experimentId) ? 'interrupted' : 'finished';
       this.store.setExperimentStatus(experimentId, status);
     } catch (failure) {
       // The store cannot read or write (disk full…): the next start repairs the status from the runs.
@@ -202,4 +231,19 @@ function describe(error: unknown): string {
 export function accountingMismatch(stored: IterationAccounting, nTrain: number): string | null {
   if (nTrain === stored.nTrain) return null;
   return `the dataset changed since this experiment was created: it now gives ${nTrain} training rows, the experiment planned ${stored.nTrain} (and its iteration accounting with them); create a new experiment to train on the data as it is now`;
+}
+
+/** A message from a pruned run, cut to what it trained up to the pruned epoch (null: nothing left). */
+function pastPruning(message: FromWorker, epoch: number): FromWorker | null {
+  switch (message.type) {
+    case 'iterations': {
+      const rows = message.rows.filter((r) => r.epoch <= epoch);
+      return rows.length ? { ...message, rows } : null;
+    }
+    case 'epoch':
+      return message.row.epoch <= epoch ? message : null;
+    default:
+      // Checkpoint records stay: they describe the files as the worker left them.
+      return message;
+  }
 }

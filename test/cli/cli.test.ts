@@ -1,9 +1,10 @@
 // The real `epochlab` command (bundled), run as a user would: exit codes, output, and recovery after kill -9.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLI_SCRIPT, moonsSpec, openServices, tempDataDir } from '../services/harness';
+import { cliIn, specFileIn, waitForCount } from './helpers';
 
 let data: ReturnType<typeof tempDataDir>;
 beforeEach(() => {
@@ -11,14 +12,8 @@ beforeEach(() => {
 });
 afterEach(() => data.cleanup());
 
-function cli(...args: string[]) {
-  return spawnSync(process.execPath, [CLI_SCRIPT, '--data-dir', data.dir, ...args], { encoding: 'utf8', timeout: 120_000 });
-}
-function specFile(spec: unknown): string {
-  const path = join(data.dir, `spec-${Math.random().toString(36).slice(2)}.json`);
-  writeFileSync(path, JSON.stringify(spec));
-  return path;
-}
+const cli = cliIn(() => data.dir);
+const specFile = (spec: unknown) => specFileIn(data.dir, spec);
 
 describe('epochlab CLI', () => {
   it('run --json trains the grid and prints every trial with its iteration accounting', () => {
@@ -110,21 +105,7 @@ describe('epochlab CLI', () => {
     const spec = specFile(moonsSpec({ batchSize: 1, epochs: 100, seed: [1, 2] }));
     const child = spawn(process.execPath, [CLI_SCRIPT, '--data-dir', data.dir, 'run', spec, '--backend', 'cpu', '--concurrency', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
     // Wait until the first run has written metrics, then kill the whole process without warning.
-    await new Promise<void>((resolve, reject) => {
-      const deadline = setTimeout(() => reject(new Error('the run never started')), 60_000);
-      const poll = setInterval(() => {
-        const probe = spawnSync(process.execPath, ['-e', `
-          const D = require('better-sqlite3');
-          const db = new D(${JSON.stringify(join(data.dir, 'epochlab.sqlite'))}, { readonly: true, fileMustExist: true });
-          const row = db.prepare('SELECT COUNT(*) AS n FROM iteration_metrics').get();
-          process.stdout.write(String(row.n));`], { encoding: 'utf8' });
-        if (Number(probe.stdout) > 50) {
-          clearInterval(poll);
-          clearTimeout(deadline);
-          resolve();
-        }
-      }, 200);
-    });
+    await waitForCount(data.dir, 'SELECT COUNT(*) FROM iteration_metrics', 50, 60_000, 'the run never started');
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
 

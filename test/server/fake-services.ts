@@ -82,6 +82,9 @@ export function createFakeServices(): FakeServices {
     async exportExperiment(input) { record('exportExperiment', input); return { filename: 'x.csv', mime: 'text/csv', content: 'a,b\n' }; },
     async importUpload(input) { record('importUpload', input); return { dataset: fakeDataset(input.name), skipped: { total: 0, byReason: {}, examples: [] } }; },
     async discardUpload(input) { record('discardUpload', input); return { discarded: false }; },
+    async extendExperiment(input) { record('extendExperiment', input); return { added: input.trials ?? 0, plannedTrials: 10 }; },
+    async getOptimizationHistory(input) { record('getOptimizationHistory', input); return unsupported('getOptimizationHistory'); },
+    async getParamImportance(input) { record('getParamImportance', input); return unsupported('getParamImportance'); },
   });
 
   const services: FakeServices = {

@@ -22,16 +22,23 @@ export function registerRun({ program, globals }: CommandContext): void {
         const detail = await services.api.getExperiment({ experimentId: experiment.id });
         const params = varyingParams(detail.runs.map((r) => r.params));
         const describe = (r: RunSummary) => params.map((p) => `${p}=${r.params[p]}`).join(' ');
-        const progress = opts.json ? null : createProgress(detail.runs, process.stderr, describe);
+        const progress = opts.json ? null : createProgress(detail.runs, process.stderr, describe, detail.plannedTrials);
         if (!opts.json) {
-          process.stderr.write(`experiment ${experiment.id} "${plain(experiment.name)}": ${detail.runs.length} trial(s)\n`);
+          const proposed = detail.plannedTrials > detail.runs.length ? ', proposed by TPE as workers free up' : '';
+          process.stderr.write(`experiment ${experiment.id} "${plain(experiment.name)}": ${detail.plannedTrials} trial(s)${proposed}\n`);
           for (const warning of experiment.warnings) process.stderr.write(`warning: ${warning}\n`);
         }
         let interrupted = false;
         void stopping.then(() => {
           interrupted = true;
         });
-        const unsubscribe = services.subscribe((e) => progress?.onEvent(e));
+        const unsubscribe = services.subscribe((e) => {
+          // TPE stores its trials as it proposes them: fetch each new one once.
+          if (progress && e.type === 'run-status' && !progress.has(e.runId)) {
+            void services.api.getRun({ runId: e.runId }).then((run) => progress.addRun(run), () => undefined);
+          }
+          progress?.onEvent(e);
+        });
         try {
           await services.runner.idle();
         } finally {

@@ -88,10 +88,11 @@ export function epochLineCurve(line: Line, set: RunSet, epochs: Epochs, key: Epo
     const curve = finish(points.map((p) => xOf(p, xAxis)), points.map((p) => p.value), null, () => false, smoothing);
     const rule = ruleOf(set, run);
     const best = run.bestEpoch === null ? -1 : points.findIndex((p) => p.epoch === run.bestEpoch);
-    const stop = run.status === 'early-stopped' ? points.length - 1 : -1;
+    const stop = run.status === 'early-stopped' || run.status === 'pruned' ? points.length - 1 : -1;
     const markers = [
       best >= 0 ? markerAt(curve, best, { kind: 'best', label: `◆ best epoch ${run.bestEpoch} (by ${monitorLabel(rule.monitor)})` }) : null,
-      stop >= 0 ? markerAt(curve, stop, { kind: 'stop', label: `■ ${stopLabel(set, run, points[stop].epoch, true)}` }) : null,
+      stop >= 0 && run.status === 'early-stopped' ? markerAt(curve, stop, { kind: 'stop', label: `■ ${stopLabel(set, run, points[stop].epoch, true)}` }) : null,
+      stop >= 0 && run.status === 'pruned' ? markerAt(curve, stop, { kind: 'pruned', label: `✕ pruned at epoch ${points[stop].epoch}` }) : null,
     ].filter((m): m is Marker => m !== null);
     return { ...curve, ...(markers.length ? { markers } : {}) };
   }

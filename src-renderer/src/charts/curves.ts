@@ -14,10 +14,11 @@ import { formatCountTick, formatLinearTick, formatLogTick, linearTicks, logTicks
 import { asParams, tooltipLine, tooltipTitle } from './tooltip';
 import { escapeHtml } from './escape';
 import { formatNumber } from '../lib/format';
+import { STOP_SYMBOL } from './history';
 
-export type MarkerKind = 'best' | 'group-best' | 'stop';
+export type MarkerKind = 'best' | 'group-best' | 'stop' | 'pruned';
 
-/** A point worth pointing at: a stored best epoch, the best epoch of a seed mean, an early stop. */
+/** A point worth pointing at: a stored best epoch, the best epoch of a seed mean, an early stop, where a study pruned a run. */
 export interface Marker {
   kind: MarkerKind;
   x: number;
@@ -230,6 +231,7 @@ const MARKER_SYMBOL: Record<MarkerKind, { symbol: string; size: number }> = {
   best: { symbol: 'diamond', size: 12 },
   'group-best': { symbol: 'emptyDiamond', size: 13 },
   stop: { symbol: 'rect', size: 9 },
+  pruned: { symbol: STOP_SYMBOL, size: 11 },
 };
 
 function markPoint(s: LineSeriesInput, logY: boolean): object {

@@ -6,14 +6,14 @@
  */
 import { use } from 'echarts/core';
 import { CanvasRenderer, SVGRenderer } from 'echarts/renderers';
-import { CustomChart, HeatmapChart, LineChart, ParallelChart } from 'echarts/charts';
+import { BarChart, CustomChart, HeatmapChart, LineChart, ParallelChart, ScatterChart } from 'echarts/charts';
 import {
   AxisPointerComponent, GridComponent, LegendScrollComponent, MarkPointComponent,
   ParallelComponent, TitleComponent, TooltipComponent, VisualMapContinuousComponent,
 } from 'echarts/components';
 
 use([
-  CanvasRenderer, SVGRenderer, LineChart, CustomChart, HeatmapChart, ParallelChart,
+  CanvasRenderer, SVGRenderer, LineChart, CustomChart, HeatmapChart, ParallelChart, ScatterChart, BarChart,
   AxisPointerComponent, GridComponent, LegendScrollComponent, MarkPointComponent,
   ParallelComponent, TitleComponent, TooltipComponent, VisualMapContinuousComponent,
 ]);

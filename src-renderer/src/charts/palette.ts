@@ -22,3 +22,5 @@ export function shade(color: string, j: number, n: number): string {
   };
   return `#${channel(0)}${channel(1)}${channel(2)}`;
 }
+/** Runs the study pruned: their status tag, their marks on the optimisation history. */
+export const PRUNED_COLOR = '#8b5cf6';

@@ -11,7 +11,9 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import {
   ApiError, isApiMethod, parseApiInput, type ApiMethod, type EpochlabEvent, type ExperimentDetail, type RunDetail, type RunSummary,
 } from '../../../src-renderer/src/contract';
-import { previewExperiment, specIssues } from '../../../src-main/engine/search';
+import {
+  COMPLETE_STATUSES, MIN_IMPORTANCE_TRIALS, objectiveValue, optimizationHistory, paramImportance, previewExperiment, searchSpaceOf, specIssues,
+} from '../../../src-main/engine/search';
 import { DATASETS, makeExperiment, makeMockRun, mockSeries, type MockRun } from './mock-data';
 
 export interface MockServer {
@@ -69,7 +71,7 @@ export async function startMockServer(staticDir: string, options: { api: boolean
       const detail: ExperimentDetail = {
         id, name: spec.name, notes: spec.notes, status: 'running', createdAt: new Date().toISOString(), datasetId: spec.dataset.id,
         template: spec.model.template, trialCount: created.length, counts: { queued: created.length }, bestValLoss: null, bestRunId: null,
-        spec, runs: created.map((r) => r.summary),
+        spec, runs: created.map((r) => r.summary), plannedTrials: p.trialCount,
       };
       experiments.set(id, detail);
       const { spec: _s, runs: _r, ...summary } = detail;
@@ -111,7 +113,41 @@ export async function startMockServer(staticDir: string, options: { api: boolean
       throw new ApiError('conflict', 'the mock server keeps no uploads');
     },
     discardUpload: () => ({ discarded: false }),
+    extendExperiment: ({ experimentId, trials, add }: { experimentId: number; trials?: number; add?: Record<string, unknown> }) => {
+      const e = experiments.get(experimentId);
+      if (!e) throw new ApiError('not-found', `there is no experiment ${experimentId}`);
+      if (e.spec.search.method === 'grid' && !add) throw new ApiError('invalid', 'trials: a grid grows by new values', [{ path: 'trials', message: 'a grid grows by new values (add), not by a trial count' }]);
+      const added = trials ?? Object.values(add ?? {}).reduce<number>((n, v) => n + (Array.isArray(v) ? v.length : 1), 0);
+      e.plannedTrials += added;
+      return { added, plannedTrials: e.plannedTrials };
+    },
+    // History and importance use the engine's own functions on the mock runs' validation losses.
+    getOptimizationHistory: ({ experimentId }: { experimentId: number }) => {
+      const objective = { monitor: 'val_loss' as const, direction: 'minimize' as const };
+      return { objective, ...optimizationHistory(studyRuns(experimentId), objective) };
+    },
+    getParamImportance: ({ experimentId }: { experimentId: number }) => {
+      const e = experiments.get(experimentId)!;
+      const objective = { monitor: 'val_loss' as const, direction: 'minimize' as const };
+      const trials = studyRuns(experimentId).flatMap((r) => {
+        const value = COMPLETE_STATUSES.has(r.status) ? objectiveValue(r.values, 'minimize') : null;
+        return value === null ? [] : [{ params: r.params as unknown as Record<string, number | string>, value }];
+      });
+      const base = { objective, method: 'fanova' as const, trials: trials.length, minimumTrials: MIN_IMPORTANCE_TRIALS };
+      if (trials.length < MIN_IMPORTANCE_TRIALS) return { ...base, importances: [], unavailable: `importance needs at least ${MIN_IMPORTANCE_TRIALS} completed trials with a val_loss; this experiment has ${trials.length}` };
+      return { ...base, importances: paramImportance({ dims: searchSpaceOf(e.spec).dims, trials }).importances, unavailable: null };
+    },
   };
+
+  function studyRuns(experimentId: number) {
+    const e = experiments.get(experimentId);
+    if (!e) throw new ApiError('not-found', `there is no experiment ${experimentId}`);
+    return e.runs.map((r) => {
+      const run = runs.get(r.id);
+      const summary = run?.summary ?? r;
+      return { ...summary, values: new Map((run?.epochs ?? []).map((m) => [m.epoch, m.valLoss])) };
+    });
+  }
 
   const send = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { 'Content-Type': 'application/json' });
