@@ -1,7 +1,10 @@
 /** What every CLI command shares: global options, argument parsers, the services' lifetime, printing. */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { BACKEND_NAMES, FINISHED_STATUSES, ISOLATIONS, canBeBest, parseApiInput, type BackendChoice, type ExperimentSpec, type Isolation, type RunSummary } from '../contract';
+import {
+  BACKEND_NAMES, DEFAULT_QUEUE_NAME, FINISHED_STATUSES, ISOLATIONS, QUEUE_URL_ENV, canBeBest, parseApiInput, parseQueueAddress, queueNameSchema,
+  type BackendChoice, type ExperimentSpec, type Isolation, type QueueAddress, type RunSummary,
+} from '../contract';
 import { createServices, type Services } from '../services/create-services';
 import { resolveDataDir } from '../services/data-dir';
 import { varyingParams } from './format';
@@ -32,6 +35,26 @@ export const backendOption = () => new Option('--backend <name>', 'force a backe
 export const isolationOption = () =>
   new Option('--isolation <how>', 'train trials in worker threads or in a process each (default: process for tensorflow backends, thread otherwise)').choices([...ISOLATIONS]);
 
+/** `--queue redis://…` (or $EPOCHLAB_QUEUE): validated here, so a bad address exits 2 naming the field. */
+export const queueOption = (what: string) =>
+  new Option('--queue <url>', `${what} (redis://[user:password@]host[:port][/db], rediss:// for TLS)`).env(QUEUE_URL_ENV).argParser((value) => {
+    try {
+      return parseQueueAddress(value);
+    } catch (error) {
+      throw new InvalidArgumentError((error as Error).message);
+    }
+  });
+export const queueNameOption = () =>
+  new Option('--queue-name <name>', 'BullMQ queue name, to keep several teams apart on one Redis').default(DEFAULT_QUEUE_NAME).argParser((value) => {
+    const parsed = queueNameSchema.safeParse(value);
+    if (!parsed.success) throw new InvalidArgumentError(parsed.error.issues[0].message);
+    return parsed.data;
+  });
+/** What --queue and --queue-name give a training command: the queue to train on, or none for the local pool. */
+export function queueOf(opts: { queue?: QueueAddress; queueName?: string }): ServicesFor['queue'] {
+  return opts.queue ? { address: opts.queue, name: opts.queueName } : undefined;
+}
+
 export function readSpecFile(path: string): ExperimentSpec {
   let text: string;
   try {
@@ -54,6 +77,8 @@ export interface ServicesFor {
   concurrency?: number;
   backend?: BackendChoice;
   isolation?: Isolation;
+  /** Train on remote workers through this queue (run, resume, serve). */
+  queue?: { address: QueueAddress; name?: string };
 }
 
 /**

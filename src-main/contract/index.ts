@@ -7,3 +7,4 @@ export * from './api';
 export * from './input-bounds';
 export * from './worker';
 export * from './transport';
+export * from './remote';

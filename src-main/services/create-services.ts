@@ -4,7 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { BACKEND_NAMES, type BackendChoice, type DatasetImportSource, type EpochlabServices, type Isolation, type SystemInfo } from '../contract';
+import { BACKEND_NAMES, type BackendChoice, type DatasetImportSource, type EpochlabServices, type Isolation, type QueueAddress, type SystemInfo } from '../contract';
 import { importDataset } from '../engine/datasets/catalog';
 import { TrainingPool, trainerKind, type PoolOptions } from '../engine/pool/pool';
 import type { ProcessLauncher } from '../engine/pool/process-trainer';
@@ -15,6 +15,7 @@ import { showingTrueStatuses } from './stale-view';
 import { createApi } from './api';
 import { EventHub } from './events';
 import { ExperimentRunner } from './runner';
+import { QueueTrialRunner } from './remote/queue-runner';
 import { appVersion, defaultConcurrency, defaultIsolation } from './system';
 
 export interface ServiceOptions {
@@ -38,8 +39,10 @@ export interface ServiceOptions {
   launchProcess?: ProcessLauncher;
   /** Test hooks for the trainers (heap limits, Node options of the processes). */
   trainers?: Pick<PoolOptions, 'threads' | 'processes'>;
-  /** What trains the trials instead of the local pool (a remote queue; tests replaying recorded trials). */
+  /** What trains the trials instead of the local pool (tests replaying recorded trials). */
   trialRunner?: TrialRunner;
+  /** Train on `epochlab worker`s through this BullMQ queue instead of the local pool; this process stays the only writer. */
+  queue?: { address: QueueAddress; name?: string };
   /** Where failures that reach no caller are reported; default: stderr. */
   log?: (line: string) => void;
   /** See OpenOptions.nativeBinding. */
@@ -62,7 +65,19 @@ export type Services = EpochlabServices & {
 
 export async function createServices(options: ServiceOptions): Promise<Services> {
   const { dataDir } = options;
-  const { store, lock, readOnlyBecause, readNote } = openDataFolder(options);
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  // Redis is checked before the data folder is taken: an unreachable queue is a clear error that leaves nothing held.
+  const remote = options.queue && options.trains !== false
+    ? await QueueTrialRunner.open({ address: options.queue.address, queueName: options.queue.name, concurrency: options.concurrency, log })
+    : null;
+  let opened: ReturnType<typeof openDataFolder>;
+  try {
+    opened = openDataFolder(options);
+  } catch (error) {
+    await remote?.close(0);
+    throw error;
+  }
+  const { store, lock, readOnlyBecause, readNote } = opened;
   const backend = options.backend ?? 'auto';
   const concurrency = options.concurrency ?? defaultConcurrency(backend);
   const workerScript = options.workerScript ?? join(__dirname, 'worker.js');
@@ -75,9 +90,8 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     threads: options.trainers?.threads,
     processes: options.launchProcess ? { ...options.trainers?.processes, launch: options.launchProcess } : options.trainers?.processes,
   };
-  const pool: TrialRunner = options.trialRunner ?? new TrainingPool(poolOptions);
+  const pool: TrialRunner = options.trialRunner ?? remote ?? new TrainingPool(poolOptions);
   const events = new EventHub();
-  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const runner = new ExperimentRunner(store, pool, events, { dataDir, backend, flushIntervalMs: options.flushIntervalMs ?? 250, report: log });
   // Probed once, in a worker, on first request (concurrent callers share it); a failed probe is reported,
   // not thrown: the rest of the system info is still true, and the UI uses it to know it is connected.
