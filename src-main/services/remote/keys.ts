@@ -10,3 +10,11 @@ export const cancelChannel = (queue: string): string => `epochlab:${queue}:cance
 export const cancelKey = (queue: string, jobId: string): string => `epochlab:${queue}:cancelled:${jobId}`;
 export const presenceKey = (queue: string, workerId: string): string => `epochlab:${queue}:worker:${workerId}`;
 export const presencePattern = (queue: string): string => `epochlab:${queue}:worker:*`;
+
+/**
+ * A coordinator keeps this key fresh while it lives; a worker cancels trials whose coordinator's key stayed
+ * missing for two checks in a row (the coordinator was killed: nobody would store what they report).
+ */
+export const COORDINATOR_REFRESH_MS = 3000;
+export const COORDINATOR_TTL_SECONDS = 10;
+export const coordinatorKey = (queue: string, coordinator: string): string => `epochlab:${queue}:coordinator:${coordinator}`;

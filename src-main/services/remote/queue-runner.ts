@@ -19,7 +19,7 @@ import {
 } from '../../contract';
 import type { TrialRunner, WorkerMessageHandler } from '../../engine/pool/trial-runner';
 import { checkRedis, redisOptions } from './connection';
-import { cancelChannel, cancelKey, CANCEL_MARK_SECONDS } from './keys';
+import { cancelChannel, cancelKey, CANCEL_MARK_SECONDS, COORDINATOR_REFRESH_MS, COORDINATOR_TTL_SECONDS, coordinatorKey } from './keys';
 
 export interface QueueRunnerOptions {
   address: QueueAddress;
@@ -67,7 +67,7 @@ export class QueueTrialRunner implements TrialRunner {
     events.on('error', () => undefined);
     queue.on('error', () => undefined);
     publisher.on('error', () => undefined);
-    this.timer = setInterval(() => void this.reconcile(), options.reconcileMs ?? 3000);
+    this.timer = setInterval(() => void this.reconcile(), options.reconcileMs ?? COORDINATOR_REFRESH_MS);
     this.timer.unref();
   }
 
@@ -80,7 +80,9 @@ export class QueueTrialRunner implements TrialRunner {
     const events = new QueueEvents(name, { connection });
     const publisher = new Redis(connection);
     await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
-    return new QueueTrialRunner(options, queue, events, publisher);
+    const runner = new QueueTrialRunner(options, queue, events, publisher);
+    await runner.announce();
+    return runner;
   }
 
   submit(job: TrainJob, onMessage: WorkerMessageHandler): Promise<TrialEnd> {
@@ -120,6 +122,7 @@ export class QueueTrialRunner implements TrialRunner {
     while (this.tracked.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     for (const tracked of [...this.tracked.values()]) this.end(tracked, { status: 'cancelled', reason: 'the application is shutting down', bestEpoch: null });
     clearInterval(this.timer);
+    await this.publisher.del(coordinatorKey(this.queue.name, this.coordinator)).catch(() => undefined);
     await Promise.allSettled([this.events.close(), this.queue.close()]);
     this.publisher.disconnect();
   }
@@ -217,11 +220,17 @@ export class QueueTrialRunner implements TrialRunner {
     tracked.resolve(tracked.cancelRequested && end.status === 'failed' && !tracked.running ? { status: 'cancelled', reason: 'cancelled', bestEpoch: null } : end);
   }
 
+  /** Tells the workers this coordinator still stores what they report. */
+  private async announce(): Promise<void> {
+    await this.publisher.set(coordinatorKey(this.queue.name, this.coordinator), '1', 'EX', COORDINATOR_TTL_SECONDS);
+  }
+
   /** Behind the event stream: notice trials that ended or vanished while their events were missed. */
   private async reconcile(): Promise<void> {
     if (this.reconciling || this.closed) return;
     this.reconciling = true;
     try {
+      await this.announce();
       for (const tracked of [...this.tracked.values()]) {
         if (!tracked.added) continue;
         const job: Job | undefined = await this.queue.getJob(tracked.jobId);

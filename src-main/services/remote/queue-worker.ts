@@ -16,7 +16,7 @@ import {
 } from '../../contract';
 import { TrainingPool } from '../../engine/pool/pool';
 import { checkRedis, redisOptions } from './connection';
-import { cancelChannel, cancelKey, presenceKey, PRESENCE_REFRESH_MS, PRESENCE_TTL_SECONDS } from './keys';
+import { cancelChannel, cancelKey, COORDINATOR_REFRESH_MS, coordinatorKey, presenceKey, PRESENCE_REFRESH_MS, PRESENCE_TTL_SECONDS } from './keys';
 
 export interface QueueWorkerOptions {
   address: QueueAddress;
@@ -47,7 +47,8 @@ export class QueueWorker {
   private readonly queueName: string;
   private readonly presenceTimer: NodeJS.Timeout;
   private readonly startedAt = new Date().toISOString();
-  private readonly running = new Map<string, number>();
+  /** Job id → its coordinator, and whether that coordinator's key was missing at the last check. */
+  private readonly running = new Map<string, { coordinator: string; missing: boolean }>();
   private lastError = '';
 
   private constructor(private readonly options: QueueWorkerOptions) {
@@ -71,7 +72,7 @@ export class QueueWorker {
     this.subscriber.on('error', () => undefined);
     this.subscriber.on('message', (_channel: string, text: string) => this.onCancelNotice(text));
     void this.subscriber.subscribe(cancelChannel(this.queueName)).catch((error: unknown) => this.warn(error));
-    this.presenceTimer = setInterval(() => void this.announce(), PRESENCE_REFRESH_MS);
+    this.presenceTimer = setInterval(() => void this.dropOrphans().then(() => this.announce()), PRESENCE_REFRESH_MS);
     this.presenceTimer.unref();
   }
 
@@ -106,6 +107,9 @@ export class QueueWorker {
     if (await this.redis.exists(cancelKey(this.queueName, String(job.id)))) {
       return { attempt, end: { status: 'cancelled', reason: 'cancelled before it started', bestEpoch: null } };
     }
+    if (!(await this.coordinatorAlive(data.coordinator))) {
+      return { attempt, end: { status: 'cancelled', reason: 'its coordinator is gone', bestEpoch: null } };
+    }
     const checkpointDir = join(SCRATCH, String(job.id).replace(/[^A-Za-z0-9.-]/g, '_'));
     const trainJob: TrainJob = {
       runId: data.runId, config: data.config, backend: this.options.backend, dataDir: this.options.dataDir,
@@ -120,7 +124,7 @@ export class QueueWorker {
     };
     const cancel = () => this.pool.cancel(data.runId);
     signal?.addEventListener('abort', cancel);
-    this.running.set(String(job.id), data.runId);
+    this.running.set(String(job.id), { coordinator: data.coordinator, missing: false });
     void this.announce();
     try {
       const end = await this.pool.submit(trainJob, (message) => {
@@ -146,6 +150,23 @@ export class QueueWorker {
     }
     const notice = cancelNoticeSchema.safeParse(raw);
     if (notice.success && this.running.has(notice.data.jobId)) this.worker.cancelJob(notice.data.jobId, 'cancelled');
+  }
+
+  /** Asked twice, a refresh apart: a Redis restarted after a long outage may have expired a living coordinator's key. */
+  private async coordinatorAlive(coordinator: string): Promise<boolean> {
+    const key = coordinatorKey(this.queueName, coordinator);
+    if (await this.redis.exists(key)) return true;
+    await new Promise((r) => setTimeout(r, 2 * COORDINATOR_REFRESH_MS));
+    return (await this.redis.exists(key)) > 0;
+  }
+
+  /** Trials whose coordinator was killed are stopped: nobody would store what they report (docs/reliability.md R6). */
+  private async dropOrphans(): Promise<void> {
+    for (const [jobId, entry] of this.running) {
+      const alive = (await this.redis.exists(coordinatorKey(this.queueName, entry.coordinator)).catch(() => 1)) > 0;
+      if (!alive && entry.missing) this.worker.cancelJob(jobId, 'its coordinator is gone');
+      entry.missing = !alive;
+    }
   }
 
   private async announce(): Promise<void> {

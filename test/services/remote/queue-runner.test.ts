@@ -9,7 +9,7 @@ import { parseQueueAddress, workerPresenceSchema, type ExperimentSpecInput, type
 import type { Services } from '../../../src-main/services/create-services';
 import { redisOptions } from '../../../src-main/services/remote/connection';
 import { presencePattern } from '../../../src-main/services/remote/keys';
-import { query, startCli, waitFor, type Started } from '../../cli/cli-harness';
+import { query, startCli, waitFor, writeSpec, type Started } from '../../cli/cli-harness';
 import { moonsSpec, openServices, tempDataDir } from '../harness';
 import { freePort, startRedis, type TestRedis } from './redis-harness';
 
@@ -169,6 +169,28 @@ describe('remote workers through BullMQ', () => {
     await services.runner.idle();
     expect(runStatuses(dir).map((r) => r.status)).toEqual(['completed', 'completed', 'completed', 'completed']);
     expect(iterationCounts(dir).map((r) => [r.n, r.steps])).toEqual(Array(4).fill([expectedSteps(8, 3), expectedSteps(8, 3)]));
+  }, 180_000);
+
+  it('a coordinator killed mid-grid: resume --queue from a new one completes every trial with exact rows, and the workers drop the dead one\'s trials (docs/reliability.md R6)', async () => {
+    const queue = queueName();
+    startWorker(queue);
+    startWorker(queue);
+    await waitForWorkers(queue, 2);
+    const dir = dataDir();
+    const spec = writeSpec(dir, moonsSpec({ batchSize: 8, learningRate: 0.02, epochs: 3, seed: [1, 2, 3, 4] }));
+    const first = startCli(dir, 'run', spec, '--queue', redis.url, '--queue-name', queue, '--backend', 'cpu');
+    await waitFor('rows from the first coordinator', () => (query<{ n: number }>(dir, 'SELECT COUNT(*) AS n FROM iteration_metrics')?.[0]?.n ?? 0) > 0);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    // Its trials stop on the workers once its key has expired: nobody would store their rows.
+    const deadline = Date.now() + 60_000;
+    while ((await presences(queue)).some((p) => p.running.length) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    expect((await presences(queue)).flatMap((p) => p.running)).toEqual([]);
+    const second = startCli(dir, 'resume', '1', '--queue', redis.url, '--queue-name', queue, '--backend', 'cpu');
+    expect((await second.exited).code, second.stderr()).toBe(0);
+    expect(runStatuses(dir).map((r) => r.status)).toEqual(['completed', 'completed', 'completed', 'completed']);
+    expect(iterationCounts(dir).map((r) => [r.n, r.steps, r.last])).toEqual(Array(4).fill([expectedSteps(8, 3), expectedSteps(8, 3), expectedSteps(8, 3)]));
+    expect(epochRows(dir)).toHaveLength(4 * 3);
   }, 180_000);
 
   it('cancel reaches the worker: the trial stops between batches, ends cancelled, and the worker takes the next trial', async () => {
