@@ -35,24 +35,26 @@ export const backendOption = () => new Option('--backend <name>', 'force a backe
 export const isolationOption = () =>
   new Option('--isolation <how>', 'train trials in worker threads or in a process each (default: process for tensorflow backends, thread otherwise)').choices([...ISOLATIONS]);
 
-/** `--queue redis://…` (or $EPOCHLAB_QUEUE): validated here, so a bad address exits 2 naming the field. */
+/**
+ * `--queue redis://…` (or $EPOCHLAB_QUEUE). Parsed in the command, not by commander: commander's message
+ * would echo the whole argument, password included.
+ */
 export const queueOption = (what: string) =>
-  new Option('--queue <url>', `${what} (redis://[user:password@]host[:port][/db], rediss:// for TLS)`).env(QUEUE_URL_ENV).argParser((value) => {
-    try {
-      return parseQueueAddress(value);
-    } catch (error) {
-      throw new InvalidArgumentError((error as Error).message);
-    }
-  });
+  new Option('--queue <url>', `${what} (redis://[user:password@]host[:port][/db], rediss:// for TLS)`).env(QUEUE_URL_ENV);
 export const queueNameOption = () =>
   new Option('--queue-name <name>', 'BullMQ queue name, to keep several teams apart on one Redis').default(DEFAULT_QUEUE_NAME).argParser((value) => {
     const parsed = queueNameSchema.safeParse(value);
     if (!parsed.success) throw new InvalidArgumentError(parsed.error.issues[0].message);
     return parsed.data;
   });
-/** What --queue and --queue-name give a training command: the queue to train on, or none for the local pool. */
-export function queueOf(opts: { queue?: QueueAddress; queueName?: string }): ServicesFor['queue'] {
-  return opts.queue ? { address: opts.queue, name: opts.queueName } : undefined;
+/** What --queue and --queue-name give a command: the queue, or none; a bad address exits 2 naming the field. */
+export function queueOf(opts: { queue?: string; queueName?: string }): ServicesFor['queue'] {
+  if (opts.queue === undefined) return undefined;
+  try {
+    return { address: parseQueueAddress(opts.queue), name: opts.queueName };
+  } catch (error) {
+    throw new CliError((error as Error).message, 2);
+  }
 }
 
 export function readSpecFile(path: string): ExperimentSpec {

@@ -1,5 +1,5 @@
 /** `epochlab resume EXPERIMENT`: train what an experiment has left. */
-import type { BackendChoice, Isolation, QueueAddress } from '../../contract';
+import type { BackendChoice, Isolation } from '../../contract';
 import { runsTable } from '../format';
 import { backendOption, commandLine, idArg, isolationOption, queueNameOption, queueOf, queueOption, positiveInt, withServices, type CommandContext } from '../shared';
 
@@ -13,7 +13,7 @@ export function registerResume({ program, globals }: CommandContext): void {
     .addOption(isolationOption())
     .addOption(queueOption('train on `epochlab worker`s through this Redis queue instead of here'))
     .addOption(queueNameOption())
-    .action(async (experimentId: number, opts: { concurrency?: number; backend: BackendChoice; isolation?: Isolation; queue?: QueueAddress; queueName?: string }) => {
+    .action(async (experimentId: number, opts: { concurrency?: number; backend: BackendChoice; isolation?: Isolation; queue?: string; queueName?: string }) => {
       await withServices(globals(), { trains: true, concurrency: opts.concurrency, backend: opts.backend, isolation: opts.isolation, queue: queueOf(opts) }, async (services, stopping) => {
         const { queued, notes } = await services.api.resumeExperiment({ experimentId });
         for (const note of notes) process.stderr.write(`note: ${note}\n`);

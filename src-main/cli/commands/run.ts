@@ -1,5 +1,5 @@
 /** `epochlab run SPEC`: train every trial of a spec and print the run table. */
-import type { BackendChoice, Isolation, QueueAddress, RunSummary } from '../../contract';
+import type { BackendChoice, Isolation, RunSummary } from '../../contract';
 import { CliError } from '../errors';
 import { plain, runsTable, varyingParams } from '../format';
 import { createProgress } from '../progress';
@@ -16,7 +16,7 @@ export function registerRun({ program, globals }: CommandContext): void {
     .addOption(queueOption('train on `epochlab worker`s through this Redis queue instead of here'))
     .addOption(queueNameOption())
     .option('--json', 'print the result as JSON (no progress bars)')
-    .action(async (specPath: string, opts: { concurrency?: number; backend: BackendChoice; isolation?: Isolation; queue?: QueueAddress; queueName?: string; json?: boolean }) => {
+    .action(async (specPath: string, opts: { concurrency?: number; backend: BackendChoice; isolation?: Isolation; queue?: string; queueName?: string; json?: boolean }) => {
       const spec = readSpecFile(specPath);
       await withServices(globals(), { trains: true, concurrency: opts.concurrency, backend: opts.backend, isolation: opts.isolation, queue: queueOf(opts) }, async (services, stopping) => {
         if (services.readOnlyBecause) throw new CliError(services.readOnlyBecause, 1);

@@ -2,7 +2,7 @@
 import { InvalidArgumentError } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BackendChoice, Isolation, QueueAddress } from '../../contract';
+import type { BackendChoice, Isolation } from '../../contract';
 import { startServer } from '../../server/server';
 import { CliError } from '../errors';
 import { backendOption, isolationOption, queueNameOption, queueOf, queueOption, positiveInt, withServices, type CommandContext, type GlobalOptions } from '../shared';
@@ -13,7 +13,7 @@ interface ServeOptions {
   concurrency?: number;
   backend: BackendChoice;
   isolation?: Isolation;
-  queue?: QueueAddress;
+  queue?: string;
   queueName?: string;
 }
 

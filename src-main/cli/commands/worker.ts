@@ -5,16 +5,16 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BackendChoice, Isolation, QueueAddress } from '../../contract';
+import type { BackendChoice, Isolation } from '../../contract';
 import { resolveDataDir } from '../../services/data-dir';
 import { QueueWorker } from '../../services/remote/queue-worker';
 import { defaultConcurrency, defaultIsolation } from '../../services/system';
 import { CliError } from '../errors';
 import { interruptedExitCode, INTERRUPT_SIGNALS, type InterruptSignal } from '../interrupt';
-import { backendOption, isolationOption, positiveInt, queueNameOption, queueOption, type CommandContext } from '../shared';
+import { backendOption, isolationOption, positiveInt, queueNameOption, queueOf, queueOption, type CommandContext } from '../shared';
 
 interface WorkerOptions {
-  queue?: QueueAddress;
+  queue?: string;
   queueName: string;
   concurrency?: number;
   backend: BackendChoice;
@@ -36,7 +36,8 @@ export function registerWorker({ program, globals }: CommandContext): void {
 }
 
 async function runWorker(dataDirOption: string | undefined, opts: WorkerOptions): Promise<void> {
-  if (!opts.queue) throw new CliError('give the queue with --queue redis://host:6379 (or set EPOCHLAB_QUEUE)', 2);
+  const queue = queueOf(opts);
+  if (!queue) throw new CliError('give the queue with --queue redis://host:6379 (or set EPOCHLAB_QUEUE)', 2);
   const dataDir = resolveDataDir(dataDirOption);
   mkdirSync(dataDir, { recursive: true });
   const concurrency = opts.concurrency ?? defaultConcurrency(opts.backend);
@@ -44,14 +45,14 @@ async function runWorker(dataDirOption: string | undefined, opts: WorkerOptions)
   let worker: QueueWorker;
   try {
     worker = await QueueWorker.start({
-      address: opts.queue, queueName: opts.queueName, concurrency, backend: opts.backend,
+      address: queue.address, queueName: opts.queueName, concurrency, backend: opts.backend,
       isolation: opts.isolation ?? defaultIsolation(opts.backend), dataDir,
       workerScript: join(__dirname, 'worker.js'), stallSeconds: opts.stallSeconds, log,
     });
   } catch (error) {
     throw new CliError(error instanceof Error ? error.message : String(error), 1);
   }
-  log(`worker ${worker.id}: taking trials from queue "${opts.queueName}" on ${opts.queue.shown} (${concurrency} at once, backend ${opts.backend}); Ctrl-C to stop`);
+  log(`worker ${worker.id}: taking trials from queue "${opts.queueName}" on ${queue.address.shown} (${concurrency} at once, backend ${opts.backend}); Ctrl-C to stop`);
   const signal = await new Promise<InterruptSignal>((resolve) => {
     for (const name of INTERRUPT_SIGNALS) process.once(name, () => resolve(name));
   });

@@ -1,8 +1,7 @@
 /** `epochlab workers --queue redis://…`: the workers online on a queue, what they train, and the queue's depth. */
-import type { QueueAddress } from '../../contract';
 import { queueStatus, type QueueStatus } from '../../services/remote/queue-status';
 import { CliError } from '../errors';
-import { print, queueNameOption, queueOption, type CommandContext } from '../shared';
+import { print, queueNameOption, queueOf, queueOption, type CommandContext } from '../shared';
 
 export function registerWorkers({ program }: CommandContext): void {
   program
@@ -11,11 +10,12 @@ export function registerWorkers({ program }: CommandContext): void {
     .addOption(queueOption('the queue to look at'))
     .addOption(queueNameOption())
     .option('--json', 'print JSON')
-    .action(async (opts: { queue?: QueueAddress; queueName: string; json?: boolean }) => {
-      if (!opts.queue) throw new CliError('give the queue with --queue redis://host:6379 (or set EPOCHLAB_QUEUE)', 2);
+    .action(async (opts: { queue?: string; queueName: string; json?: boolean }) => {
+      const queue = queueOf(opts);
+      if (!queue) throw new CliError('give the queue with --queue redis://host:6379 (or set EPOCHLAB_QUEUE)', 2);
       let status: QueueStatus;
       try {
-        status = await queueStatus(opts.queue, opts.queueName);
+        status = await queueStatus(queue.address, opts.queueName);
       } catch (error) {
         throw new CliError(error instanceof Error ? error.message : String(error), 1);
       }

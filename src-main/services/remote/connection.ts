@@ -35,7 +35,9 @@ export async function checkRedis(address: QueueAddress): Promise<void> {
     retryStrategy: () => null,
     enableOfflineQueue: false,
   });
-  client.on('error', () => undefined);
+  // ioredis rejects with "Connection is closed." once it gives up; the error event says why (ECONNREFUSED…).
+  let cause = '';
+  client.on('error', (error: Error) => (cause ||= error.message));
   try {
     await withTimeout(client.connect(), CHECK_TIMEOUT_MS);
     const info = await withTimeout(client.info('server'), CHECK_TIMEOUT_MS);
@@ -44,7 +46,7 @@ export async function checkRedis(address: QueueAddress): Promise<void> {
       throw new Error(`Redis at ${address.shown} is version ${version[1]}.${version[2]}; the queue needs Redis ${MIN_REDIS.join('.')} or newer`);
     }
   } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
+    const why = cause || (error instanceof Error ? error.message : String(error));
     if (why.startsWith('Redis at')) throw error;
     throw new Error(`cannot reach the queue's Redis at ${address.shown}: ${why.replace(address.password ?? '\u0000', '***')}`);
   } finally {
