@@ -15,7 +15,6 @@ import { showingTrueStatuses } from './stale-view';
 import { createApi } from './api';
 import { EventHub } from './events';
 import { ExperimentRunner } from './runner';
-import { QueueTrialRunner } from './remote/queue-runner';
 import { appVersion, defaultConcurrency, defaultIsolation } from './system';
 
 export interface ServiceOptions {
@@ -67,8 +66,9 @@ export async function createServices(options: ServiceOptions): Promise<Services>
   const { dataDir } = options;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   // Redis is checked before the data folder is taken: an unreachable queue is a clear error that leaves nothing held.
+  // Loaded only when asked for: bullmq and ioredis take seconds to load on a busy machine, and no other command needs them.
   const remote = options.queue && options.trains !== false
-    ? await QueueTrialRunner.open({ address: options.queue.address, queueName: options.queue.name, concurrency: options.concurrency, log })
+    ? await (await import('./remote/queue-runner')).QueueTrialRunner.open({ address: options.queue.address, queueName: options.queue.name, concurrency: options.concurrency, log })
     : null;
   let opened: ReturnType<typeof openDataFolder>;
   try {

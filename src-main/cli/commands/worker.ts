@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackendChoice, Isolation } from '../../contract';
 import { resolveDataDir } from '../../services/data-dir';
-import { QueueWorker } from '../../services/remote/queue-worker';
+import type { QueueWorker } from '../../services/remote/queue-worker';
 import { defaultConcurrency, defaultIsolation } from '../../services/system';
 import { CliError } from '../errors';
 import { interruptedExitCode, INTERRUPT_SIGNALS, type InterruptSignal } from '../interrupt';
@@ -44,6 +44,8 @@ async function runWorker(dataDirOption: string | undefined, opts: WorkerOptions)
   const log = (line: string) => process.stderr.write(`${line}\n`);
   let worker: QueueWorker;
   try {
+    // Loaded here, not with the CLI: bullmq and ioredis are only for the queue's commands.
+    const { QueueWorker } = await import('../../services/remote/queue-worker');
     worker = await QueueWorker.start({
       address: queue.address, queueName: opts.queueName, concurrency, backend: opts.backend,
       isolation: opts.isolation ?? defaultIsolation(opts.backend), dataDir,

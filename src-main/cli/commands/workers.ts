@@ -1,5 +1,5 @@
 /** `epochlab workers --queue redis://…`: the workers online on a queue, what they train, and the queue's depth. */
-import { queueStatus, type QueueStatus } from '../../services/remote/queue-status';
+import type { QueueStatus } from '../../services/remote/queue-status';
 import { CliError } from '../errors';
 import { print, queueNameOption, queueOf, queueOption, type CommandContext } from '../shared';
 
@@ -15,6 +15,7 @@ export function registerWorkers({ program }: CommandContext): void {
       if (!queue) throw new CliError('give the queue with --queue redis://host:6379 (or set EPOCHLAB_QUEUE)', 2);
       let status: QueueStatus;
       try {
+        const { queueStatus } = await import('../../services/remote/queue-status');
         status = await queueStatus(queue.address, opts.queueName);
       } catch (error) {
         throw new CliError(error instanceof Error ? error.message : String(error), 1);

@@ -155,7 +155,7 @@ export class QueueTrialRunner implements TrialRunner {
       await this.publisher.set(cancelKey(this.queue.name, tracked.jobId), '1', 'EX', CANCEL_MARK_SECONDS);
       await this.publisher.publish(cancelChannel(this.queue.name), JSON.stringify({ jobId: tracked.jobId }));
     } catch (error) {
-      this.options.log(`warning: could not reach the queue to cancel run ${tracked.job.runId}: ${describe(error)}`);
+      if (!this.closed) this.options.log(`warning: could not reach the queue to cancel run ${tracked.job.runId}: ${describe(error)}`);
     }
   }
 

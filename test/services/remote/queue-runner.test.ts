@@ -112,7 +112,7 @@ describe('remote workers through BullMQ', () => {
     expect(iterationCounts(remoteDir)).toEqual(iterationCounts(localDir));
     // Which backend trained each trial is stored as for a local one (the worker's).
     expect(query<{ backend: string }>(remoteDir, 'SELECT backend FROM runs')?.every((r) => JSON.parse(r.backend).name === 'cpu')).toBe(true);
-  });
+  }, 240_000);
 
   it('a worker killed with SIGKILL mid-trial: the job is found stalled and re-queued, every trial completes with exact rows (docs/reliability.md R3)', async () => {
     const queue = queueName();
@@ -237,7 +237,7 @@ describe('remote workers through BullMQ', () => {
     expect(run.status).toBe('failed');
     expect(run.error).toMatch(/epoch beyond the trial's 2/);
     expect(iterationCounts(dir)).toEqual([]);
-  });
+  }, 120_000);
 
   it('an unreachable Redis is a clear error naming the address without its password, and leaves the data folder free for local training (docs/reliability.md R5)', async () => {
     const port = await freePort();
@@ -249,5 +249,5 @@ describe('remote workers through BullMQ', () => {
     cleanups.push(() => local.close());
     await train(local, moonsSpec({ batchSize: 64, epochs: 1, seed: 1 }));
     expect(runStatuses(dir).map((r) => r.status)).toEqual(['completed']);
-  });
+  }, 120_000);
 });
