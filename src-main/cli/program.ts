@@ -16,13 +16,15 @@ import { registerResume } from './commands/resume';
 import { registerRun } from './commands/run';
 import { registerServe } from './commands/serve';
 import { registerShow } from './commands/show';
+import { registerWorker } from './commands/worker';
+import { registerWorkers } from './commands/workers';
 import { CliError } from './errors';
 import type { CommandContext, GlobalOptions } from './shared';
 
 /** In the order `epochlab --help` lists them. */
 const COMMANDS: Array<(context: CommandContext) => void> = [
   registerRun, registerPreview, registerLs, registerShow, registerExport, registerReport, registerResume, registerExtend, registerImportance,
-  registerInfo, registerDatasets, registerServe,
+  registerInfo, registerDatasets, registerServe, registerWorker, registerWorkers,
 ];
 
 export function buildProgram(): Command {

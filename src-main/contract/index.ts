@@ -9,3 +9,4 @@ export * from './input-bounds';
 export * from './dataset-formats';
 export * from './worker';
 export * from './transport';
+export * from './remote';

@@ -4,7 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { ApiError, BACKEND_NAMES, type BackendChoice, type EpochlabServices, type Isolation, type SystemInfo } from '../contract';
+import { ApiError, BACKEND_NAMES, type BackendChoice, type EpochlabServices, type Isolation, type QueueAddress, type SystemInfo } from '../contract';
 import { TrainingPool, trainerKind, type PoolOptions } from '../engine/pool/pool';
 import type { ProcessLauncher } from '../engine/pool/process-trainer';
 import { probeBackendsIn } from '../engine/pool/probe';
@@ -40,8 +40,10 @@ export interface ServiceOptions {
   launchProcess?: ProcessLauncher;
   /** Test hooks for the trainers (heap limits, Node options of the processes). */
   trainers?: Pick<PoolOptions, 'threads' | 'processes'>;
-  /** What trains the trials instead of the local pool (a remote queue; tests replaying recorded trials). */
+  /** What trains the trials instead of the local pool (tests replaying recorded trials). */
   trialRunner?: TrialRunner;
+  /** Train on `epochlab worker`s through this BullMQ queue instead of the local pool; this process stays the only writer. */
+  queue?: { address: QueueAddress; name?: string };
   /** Where failures that reach no caller are reported; default: stderr. */
   log?: (line: string) => void;
   /** See OpenOptions.nativeBinding. */
@@ -64,7 +66,20 @@ export type Services = EpochlabServices & {
 
 export async function createServices(options: ServiceOptions): Promise<Services> {
   const { dataDir } = options;
-  const { store, lock, readOnlyBecause, readNote } = openDataFolder(options);
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  // Redis is checked before the data folder is taken: an unreachable queue is a clear error that leaves nothing held.
+  // Loaded only when asked for: bullmq and ioredis take seconds to load on a busy machine, and no other command needs them.
+  const remote = options.queue && options.trains !== false
+    ? await (await import('./remote/queue-runner')).QueueTrialRunner.open({ address: options.queue.address, queueName: options.queue.name, concurrency: options.concurrency, log })
+    : null;
+  let opened: ReturnType<typeof openDataFolder>;
+  try {
+    opened = openDataFolder(options);
+  } catch (error) {
+    await remote?.close(0);
+    throw error;
+  }
+  const { store, lock, readOnlyBecause, readNote } = opened;
   const backend = options.backend ?? 'auto';
   const concurrency = options.concurrency ?? defaultConcurrency(backend);
   const workerScript = options.workerScript ?? join(__dirname, 'worker.js');
@@ -77,9 +92,8 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     threads: options.trainers?.threads,
     processes: options.launchProcess ? { ...options.trainers?.processes, launch: options.launchProcess } : options.trainers?.processes,
   };
-  const pool: TrialRunner = options.trialRunner ?? new TrainingPool(poolOptions);
+  const pool: TrialRunner = options.trialRunner ?? remote ?? new TrainingPool(poolOptions);
   const events = new EventHub();
-  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const runner = new ExperimentRunner(store, pool, events, { dataDir, backend, flushIntervalMs: options.flushIntervalMs ?? 250, report: log });
   const study = new StudyService(store, runner, { dataDir, concurrency });
   // Subscribed first, so pruning decisions and new proposals happen before any front door hears of the event.

@@ -1,7 +1,7 @@
 /** `epochlab resume EXPERIMENT`: train what an experiment has left. */
 import type { BackendChoice, Isolation } from '../../contract';
 import { runsTable } from '../format';
-import { backendOption, commandLine, idArg, isolationOption, positiveInt, withServices, type CommandContext } from '../shared';
+import { backendOption, commandLine, idArg, isolationOption, queueNameOption, queueOf, queueOption, positiveInt, withServices, type CommandContext } from '../shared';
 
 export function registerResume({ program, globals }: CommandContext): void {
   program
@@ -11,8 +11,10 @@ export function registerResume({ program, globals }: CommandContext): void {
     .option('--concurrency <n>', 'trials trained at once', positiveInt('concurrency'))
     .addOption(backendOption())
     .addOption(isolationOption())
-    .action(async (experimentId: number, opts: { concurrency?: number; backend: BackendChoice; isolation?: Isolation }) => {
-      await withServices(globals(), { trains: true, concurrency: opts.concurrency, backend: opts.backend, isolation: opts.isolation }, async (services, stopping) => {
+    .addOption(queueOption('train on `epochlab worker`s through this Redis queue instead of here'))
+    .addOption(queueNameOption())
+    .action(async (experimentId: number, opts: { concurrency?: number; backend: BackendChoice; isolation?: Isolation; queue?: string; queueName?: string }) => {
+      await withServices(globals(), { trains: true, concurrency: opts.concurrency, backend: opts.backend, isolation: opts.isolation, queue: queueOf(opts) }, async (services, stopping) => {
         const { queued, notes } = await services.api.resumeExperiment({ experimentId });
         for (const note of notes) process.stderr.write(`note: ${note}\n`);
         const { plannedTrials, runs } = await services.api.getExperiment({ experimentId });
