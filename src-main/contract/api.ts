@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { inputBoundsIssue } from './input-bounds';
 import { experimentSpecSchema } from './spec';
+import { notesSchema, tagListSchema } from './annotations';
 import { ITERATION_SERIES } from './records';
 import type { EpochlabEvent } from './events';
 import type {
@@ -15,6 +16,8 @@ import type {
 
 const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const runIds = z.array(id).min(1).max(1000);
+/** Tags to add and to remove in one call, so two editors never overwrite each other's whole list. */
+const tagChange = { add: tagListSchema.default([]), remove: tagListSchema.default([]) };
 
 export const apiInputSchemas = {
   getSystemInfo: z.strictObject({}),
@@ -40,6 +43,10 @@ export const apiInputSchemas = {
     maxPoints: z.number().int().min(10).max(100_000).default(2000),
   }),
   exportExperiment: z.strictObject({ experimentId: id, format: z.enum(['csv', 'json']) }),
+  tagRun: z.strictObject({ runId: id, ...tagChange }),
+  tagExperiment: z.strictObject({ experimentId: id, ...tagChange }),
+  setRunNotes: z.strictObject({ runId: id, notes: notesSchema }),
+  setExperimentNotes: z.strictObject({ experimentId: id, notes: notesSchema }),
 } as const;
 
 export type ApiMethod = keyof typeof apiInputSchemas;
@@ -64,6 +71,10 @@ export interface ApiOutputs {
   getEpochMetrics: Record<number, EpochMetric[]>;
   getIterationSeries: Record<number, SeriesPoint[]>;
   exportExperiment: ExportFile;
+  tagRun: { tags: string[] };
+  tagExperiment: { tags: string[] };
+  setRunNotes: { notes: string };
+  setExperimentNotes: { notes: string };
 }
 
 /** The service interface every front door calls. */

@@ -1,9 +1,10 @@
 /** Live events pushed from the services to every front door (IPC, WebSocket, CLI progress bars). */
+import type { ExperimentProgress } from './experiment-progress';
 import type { EpochMetric, ExperimentStatus, RunStatus } from './records';
 
 export type EpochlabEvent =
-  | { type: 'experiment-status'; experimentId: number; status: ExperimentStatus }
-  | { type: 'run-status'; experimentId: number; runId: number; status: RunStatus; error: string | null }
+  | { type: 'experiment-status'; experimentId: number; status: ExperimentStatus; progress: ExperimentProgress }
+  | { type: 'run-status'; experimentId: number; runId: number; status: RunStatus; error: string | null; endReason: string | null }
   | {
       type: 'run-progress';
       experimentId: number;
@@ -15,9 +16,11 @@ export type EpochlabEvent =
       elapsedMs: number;
       /** Samples per second over the last progress interval. */
       samplesPerSecond: number;
+      /** The whole experiment at this moment, computed by the services (the UI shows it as is). */
+      experimentProgress: ExperimentProgress;
     }
   | { type: 'run-epoch'; experimentId: number; runId: number; metric: EpochMetric };
 
 
-/** What a run-progress event says about the run itself (without its addressing). */
-export type RunProgress = Omit<Extract<EpochlabEvent, { type: 'run-progress' }>, 'type' | 'experimentId' | 'runId'>;
+/** What a run-progress event says about the run itself (without its addressing or the experiment's totals). */
+export type RunProgress = Omit<Extract<EpochlabEvent, { type: 'run-progress' }>, 'type' | 'experimentId' | 'runId' | 'experimentProgress'>;

@@ -7,3 +7,7 @@ export * from './api';
 export * from './input-bounds';
 export * from './worker';
 export * from './transport';
+export * from './annotations';
+export * from './experiment-progress';
+export * from './param-labels';
+export * from './spec-description';

@@ -13,6 +13,7 @@ import type { TrialRunner } from '../engine/pool/trial-runner';
 import { abandonRuns, openDataFolder } from './data-folder';
 import { showingTrueStatuses } from './stale-view';
 import { createApi } from './api';
+import { dataDirFlag } from './data-dir';
 import { EventHub } from './events';
 import { ExperimentRunner } from './runner';
 import { appVersion, defaultConcurrency, defaultIsolation } from './system';
@@ -88,7 +89,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       const reason = error instanceof Error ? error.message : String(error);
       return BACKEND_NAMES.map((name) => ({ name, available: false, reason }));
     });
-    return { version: appVersion(), dataDir, cores: availableParallelism(), backends: await probes, defaultConcurrency: concurrency, isolation };
+    return { version: appVersion(), dataDir, cliDataDir: dataDirFlag(dataDir), cores: availableParallelism(), backends: await probes, defaultConcurrency: concurrency, isolation };
   };
   // The training process shows runs whose end it could not write with the end it saw.
   const shown = lock

@@ -59,7 +59,7 @@ function lockFailure(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Marks runs still training `cancelled` and their experiments `interrupted`, as far as the disk lets it. */
+/** Marks runs still training `cancelled` and drops their experiments' claim, as far as the disk lets it. */
 export function abandonRuns(store: RunStore, runIds: number[], reason: string): void {
   const experiments = new Set<number>();
   for (const runId of runIds) {
@@ -67,7 +67,7 @@ export function abandonRuns(store: RunStore, runIds: number[], reason: string): 
       const run = store.getRun(runId);
       if (!run || (run.summary.status !== 'running' && run.summary.status !== 'queued')) continue;
       experiments.add(run.summary.experimentId);
-      store.markRunEnded(runId, { status: 'cancelled', error: reason, bestEpoch: null, divergedAtStep: null });
+      store.markRunEnded(runId, { status: 'cancelled', error: null, endReason: reason, bestEpoch: null, divergedAtStep: null });
     } catch {
       // Left `running`: the next training process marks it `interrupted`, which is still true.
     }

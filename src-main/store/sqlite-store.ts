@@ -1,7 +1,7 @@
 /** RunStore on one better-sqlite3 connection; each concern lives in its own query module. */
 import type Database from 'better-sqlite3';
 import type {
-  CheckpointInfo, EpochMetric, ExperimentSpec, ExperimentStatus, ExperimentSummary, IterationMetric, IterationSeriesName,
+  CheckpointInfo, EpochMetric, ExperimentProgress, ExperimentSpec, ExperimentStatus, ExperimentSummary, IterationMetric, IterationSeriesName,
   RunSummary, SeriesPoint, TrialConfig,
 } from '../contract';
 import type { NewRun, RunEndInfo, RunStartInfo, RunStore } from './run-store';
@@ -32,8 +32,17 @@ export class SqliteRunStore implements RunStore {
   getExperiment(experimentId: number): { summary: ExperimentSummary; spec: ExperimentSpec } | null {
     return this.experiments.get(experimentId);
   }
+  experimentState(experimentId: number): { status: ExperimentStatus; progress: ExperimentProgress } | null {
+    return this.experiments.state(experimentId);
+  }
   setExperimentStatus(experimentId: number, status: ExperimentStatus): void {
     this.experiments.setStatus(experimentId, status);
+  }
+  changeExperimentTags(experimentId: number, change: (current: string[]) => string[]): string[] {
+    return this.experiments.changeTags(experimentId, change);
+  }
+  setExperimentNotes(experimentId: number, notes: string): void {
+    this.experiments.setNotes(experimentId, notes);
   }
   deleteExperiment(experimentId: number): { deleted: boolean; checkpointPaths: string[] } {
     return this.experiments.delete(experimentId);
@@ -47,6 +56,12 @@ export class SqliteRunStore implements RunStore {
   }
   queuedRuns(experimentId: number): RunSummary[] {
     return this.runs.queued(experimentId);
+  }
+  changeRunTags(runId: number, change: (current: string[]) => string[]): string[] {
+    return this.runs.changeTags(runId, change);
+  }
+  setRunNotes(runId: number, notes: string): void {
+    this.runs.setNotes(runId, notes);
   }
   markRunStarted(runId: number, info: RunStartInfo): void {
     this.runs.markStarted(runId, info);

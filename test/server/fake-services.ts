@@ -4,7 +4,7 @@
  */
 import { EventEmitter } from 'node:events';
 import {
-  ApiError,
+  ApiError, experimentProgress,
   type ApiMethod, type DatasetImportSource, type DatasetInfo, type EpochlabApi, type EpochlabEvent,
   type EpochlabServices, type ExperimentSummary, type SystemInfo,
 } from '../../src-main/contract';
@@ -19,6 +19,7 @@ export interface FakeServices extends EpochlabServices {
 export const FAKE_SYSTEM_INFO: SystemInfo = {
   version: '0.1.0-test',
   dataDir: '/tmp/epochlab-fake',
+  cliDataDir: '/tmp/epochlab-fake',
   cores: 2,
   backends: [{ name: 'cpu', available: true, version: '4.22.0', device: 'cpu' }],
   defaultConcurrency: 1,
@@ -34,8 +35,8 @@ export function fakeDataset(name: string): DatasetInfo {
 
 function experiment(id: number, name: string): ExperimentSummary {
   return {
-    id, name, notes: '', status: 'finished', createdAt: '2025-01-01T00:00:00.000Z', datasetId: 'builtin:iris',
-    template: 'mlp', trialCount: 2, counts: { completed: 2 }, bestValLoss: 0.25, bestRunId: id * 10,
+    id, name, notes: '', tags: [], status: 'finished', createdAt: '2025-01-01T00:00:00.000Z', datasetId: 'builtin:iris',
+    template: 'mlp', trialCount: 2, counts: { completed: 2 }, progress: experimentProgress({ completed: { runs: 2, planned: 20, done: 20 } }), bestValLoss: 0.25, bestRunId: id * 10,
   };
 }
 
@@ -77,6 +78,10 @@ export function createFakeServices(): FakeServices {
     async getEpochMetrics(input) { record('getEpochMetrics', input); return {}; },
     async getIterationSeries(input) { record('getIterationSeries', input); return {}; },
     async exportExperiment(input) { record('exportExperiment', input); return { filename: 'x.csv', mime: 'text/csv', content: 'a,b\n' }; },
+    async tagRun(input) { record('tagRun', input); return { tags: input.add }; },
+    async tagExperiment(input) { record('tagExperiment', input); return { tags: input.add }; },
+    async setRunNotes(input) { record('setRunNotes', input); return { notes: input.notes }; },
+    async setExperimentNotes(input) { record('setExperimentNotes', input); return { notes: input.notes }; },
   };
 
   const services: FakeServices = {
