@@ -8,17 +8,20 @@ import { registerDatasets } from './commands/datasets';
 import { registerExport } from './commands/export';
 import { registerInfo } from './commands/info';
 import { registerLs } from './commands/ls';
+import { registerNote } from './commands/note';
 import { registerPreview } from './commands/preview';
 import { registerResume } from './commands/resume';
 import { registerRun } from './commands/run';
 import { registerServe } from './commands/serve';
 import { registerShow } from './commands/show';
+import { registerTag } from './commands/tag';
 import { CliError } from './errors';
 import type { CommandContext, GlobalOptions } from './shared';
 
 /** In the order `epochlab --help` lists them. */
 const COMMANDS: Array<(context: CommandContext) => void> = [
-  registerRun, registerPreview, registerLs, registerShow, registerExport, registerResume, registerInfo, registerDatasets, registerServe,
+  registerRun, registerPreview, registerLs, registerShow, registerTag, registerNote, registerExport, registerResume, registerInfo, registerDatasets,
+  registerServe,
 ];
 
 export function buildProgram(): Command {

@@ -4,11 +4,17 @@
  */
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 import type { EpochlabEvent, RunSummary } from '../contract';
-import { num } from './format';
+import { num, plain } from './format';
 
 export interface ProgressView {
   onEvent(event: EpochlabEvent): void;
   stop(): void;
+}
+
+/** Why a run ended, after its status: the error of a failure, or the rule or cancellation that ended it. */
+function outcome(event: Extract<EpochlabEvent, { type: 'run-status' }>): string {
+  const why = event.error ?? event.endReason;
+  return why ? ` — ${plain(why)}` : '';
 }
 
 export function createProgress(runs: RunSummary[], stream: NodeJS.WriteStream, describe: (run: RunSummary) => string): ProgressView {
@@ -29,7 +35,7 @@ export function createProgress(runs: RunSummary[], stream: NodeJS.WriteStream, d
       onEvent(event) {
         if (event.type !== 'run-status' || event.status === 'running' || finished.has(event.runId)) return;
         finished.add(event.runId);
-        stream.write(`[${finished.size}/${runs.length}] ${name(event.runId)}: ${event.status}${event.error ? ` — ${event.error}` : ''}\n`);
+        stream.write(`[${finished.size}/${runs.length}] ${name(event.runId)}: ${event.status}${outcome(event)}\n`);
       },
       stop() {},
     };
@@ -71,7 +77,7 @@ export function createProgress(runs: RunSummary[], stream: NodeJS.WriteStream, d
         }
         const run = byId.get(event.runId);
         if (run) done.set(event.runId, run.accounting.totalIterations);
-        multi.log(`${name(event.runId)}: ${event.status}${event.error ? ` — ${event.error}` : ''}\n`);
+        multi.log(`${name(event.runId)}: ${event.status}${outcome(event)}\n`);
         refreshOverall();
       }
     },

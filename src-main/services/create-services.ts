@@ -27,6 +27,11 @@ export interface ServiceOptions {
    * process's way and works on a full disk (docs/reliability.md D7). Defaults to true.
    */
   trains?: boolean;
+  /**
+   * A process that does not train but edits tags and notes (`tag`, `note`): it opens the database writable,
+   * still without the training lock, so it can annotate runs while another process trains them.
+   */
+  annotates?: boolean;
   concurrency?: number;
   backend?: BackendChoice;
   /** The bundled worker entry; defaults to worker.js next to the running bundle. */

@@ -26,6 +26,11 @@ export function openDataFolder(options: ServiceOptions): OpenedDataFolder {
     const { store, note } = openStoreForReading(dbPath, binding);
     return { store: showingTrueStatuses(store, readerLiveness(() => trainingOwnerOf(dataDir) !== null)), lock: null, readOnlyBecause, readNote: note };
   };
+  if (options.trains === false && options.annotates) {
+    // Tags and notes are small writes in their own transactions; SQLite serializes them with a trainer's.
+    const store = openStore(dbPath, binding);
+    return { store: showingTrueStatuses(store, readerLiveness(() => trainingOwnerOf(dataDir) !== null)), lock: null, readOnlyBecause: 'this command only edits tags and notes', readNote: null };
+  }
   if (options.trains === false) return reading('this command only reads the data folder');
   mkdirSync(dataDir, { recursive: true });
   let lock: DataDirLock;
