@@ -39,10 +39,16 @@ export function paramValue(params: TrialParams, name: ParamName): ParamScalar | 
   return (params as unknown as Partial<Record<ParamName, ParamScalar>>)[name];
 }
 
-/** Numbers as typed, at most 6 significant digits; tiny ones in exponent form (1e-5, not 0.00001). */
+/**
+ * Whole numbers exactly (a seed of 2147483647 stays that); others with at most 6 significant digits, tiny
+ * ones in exponent form (1e-5, not 0.00001).
+ */
 export function formatParamScalar(value: ParamScalar | undefined | null): string {
   if (value === undefined || value === null) return '—';
-  if (typeof value === 'number') return Number.isInteger(value) || Math.abs(value) >= 1e-3 ? String(Number(value.toPrecision(6))) : value.toExponential();
+  if (typeof value === 'number') {
+    if (Number.isInteger(value)) return String(value);
+    return Math.abs(value) >= 1e-3 ? String(Number(value.toPrecision(6))) : value.toExponential();
+  }
   return value;
 }
 
