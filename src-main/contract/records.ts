@@ -139,6 +139,8 @@ export interface RunSummary {
 }
 
 export interface RunDetail extends RunSummary {
+  /** For breadcrumbs and titles: the experiment this run belongs to, by name. */
+  experimentName: string;
   config: TrialConfig;
   epochs: EpochMetric[];
   checkpoints: CheckpointInfo[];

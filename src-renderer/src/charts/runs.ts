@@ -1,24 +1,11 @@
 /** Runs as the charts see them: which parameters vary, how runs are labelled, grouped and split. */
-import { PARAM_ORDER, type ParamName, type RunSummary, type TrialParams } from '../contract';
-import { distinctSorted, formatParamScalar, type ParamScalar } from './categories';
-import { shortParamLabel } from '../form/params';
+import { formatParamScalar, paramValue, runLabel, shortParamLabel, type ParamName, type RunSummary } from '../contract';
+import { distinctSorted } from './categories';
+
+// Labels and the varying-parameter rule live in contract/param-labels.ts, shared with the CLI and tables.
+export { paramValue, runLabel, varyingParams } from '../contract';
 
 export type GroupBy = 'run' | 'config' | ParamName;
-
-export function paramValue(params: TrialParams, name: ParamName): ParamScalar | undefined {
-  return (params as unknown as Partial<Record<ParamName, ParamScalar>>)[name];
-}
-
-/** Parameters with more than one value among the runs: the only ones worth naming in labels. */
-export function varyingParams(runs: readonly Pick<RunSummary, 'params'>[]): ParamName[] {
-  return PARAM_ORDER.filter((name) => distinctSorted(runs.map((r) => paramValue(r.params, name))).length > 1);
-}
-
-/** "bs=16 · lr=0.01 · seed=2", or "run 3" when nothing varies. */
-export function runLabel(run: Pick<RunSummary, 'params' | 'index'>, varying: readonly ParamName[]): string {
-  const parts = varying.map((name) => `${shortParamLabel(name)}=${formatParamScalar(paramValue(run.params, name))}`);
-  return parts.length ? parts.join(' · ') : `run ${run.index + 1}`;
-}
 
 export interface RunGroup {
   key: string;

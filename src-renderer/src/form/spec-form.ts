@@ -4,7 +4,7 @@
  * The spec is the same JSON the CLI takes, so a saved file runs with `epochlab run file.json`.
  */
 import {
-  ACTIVATIONS, MONITORS, PARAM_ORDER,
+  ACTIVATIONS, MONITORS, PARAM_ORDER, SPEC_DEFAULTS, experimentSpecSchema, fieldIssues, paramDefault,
   type Activation, type ExperimentSpecInput, type FieldIssue, type Monitor, type ParamName,
 } from '../contract';
 import { PARAMS, paramMeta } from './params';
@@ -54,33 +54,39 @@ export interface SpecForm {
   extra: { validation?: unknown; plateau?: unknown };
 }
 
-export const DEFAULT_SCHEDULE: ScheduleFields = { stepEpochs: 5, gamma: 0.5, decayRate: 0.9, warmupEpochs: 1, minFactor: 0 };
+/** The schema's defaults (contract/spec-description.ts): a blank form is what the CLI does with an empty spec. */
+const D = SPEC_DEFAULTS;
+export const DEFAULT_SCHEDULE: ScheduleFields = { ...D.scheduleOptions };
+export const SCHEDULE_FIELDS = Object.keys(DEFAULT_SCHEDULE) as Array<keyof ScheduleFields>;
+/** Random search has no default sample count in the spec (it must be chosen); the form starts here. */
+const FIRST_RANDOM_TRIALS = 20;
+
+/** Field text of every hyperparameter at its default; CNN-only ones blank (the template's default applies). */
+function defaultParamText(): Record<ParamName, string> {
+  const text = {} as Record<ParamName, string>;
+  for (const name of PARAM_ORDER) {
+    const value = paramMeta(name).cnnOnly ? undefined : paramDefault(name);
+    text[name] = value === undefined ? '' : formatParamValue(value);
+  }
+  return text;
+}
 
 export function defaultForm(name = ''): SpecForm {
   return {
     name,
-    notes: '',
+    notes: D.notes,
     dataset: { id: '', size: null, noise: null, seed: null, classes: null, limit: null },
-    validationSplit: 0.2,
+    validationSplit: D.validation.split,
     template: 'mlp',
-    mlp: { hidden: '64, 64', activation: 'relu', dropout: 0 },
-    cnn: { convBlocks: 2, filterGrowth: 2, stride: 1, padding: 'same', batchNorm: false, activation: 'relu', dense: '64', dropout: 0 },
-    params: {
-      learningRate: '0.01',
-      batchSize: '16, 64, 256',
-      epochs: '10',
-      optimizer: 'adam',
-      schedule: 'constant',
-      weightDecay: '0',
-      seed: '1',
-      filters: '',
-      kernelSize: '',
-      pooling: '',
-      poolSize: '',
+    mlp: { hidden: D.mlp.hidden.join(', '), activation: D.mlp.activation, dropout: D.mlp.dropout },
+    cnn: {
+      convBlocks: D.cnn.convBlocks, filterGrowth: D.cnn.filterGrowth, stride: D.cnn.stride, padding: D.cnn.padding, batchNorm: D.cnn.batchNorm,
+      activation: D.cnn.activation, dense: D.cnn.dense.join(', '), dropout: D.cnn.dropout,
     },
-    search: { method: 'grid', trials: 20, seed: 0 },
-    earlyStopping: { enabled: false, monitor: 'val_loss', patience: 3, minDelta: 0, restoreBest: true },
-    training: { dropLastBatch: false, shuffle: true, checkpoints: 'best-and-last', schedule: { ...DEFAULT_SCHEDULE } },
+    params: defaultParamText(),
+    search: { method: 'grid', trials: FIRST_RANDOM_TRIALS, seed: 0 },
+    earlyStopping: { enabled: false, ...D.earlyStopping },
+    training: { dropLastBatch: D.training.dropLastBatch, shuffle: D.training.shuffle, checkpoints: D.training.checkpoints, schedule: { ...DEFAULT_SCHEDULE } },
     extra: {},
   };
 }
@@ -100,6 +106,19 @@ export interface BuiltSpec {
   spec: ExperimentSpecInput;
   /** Problems found before asking the server: unreadable field text. Paths are spec paths. */
   issues: FieldIssue[];
+}
+
+/**
+ * The form's problems before any request: unreadable field text, then everything the spec schema refuses
+ * (all fields at once, with the schema's own messages). Schema issues on a field that could not be read are
+ * left out, since the field's own message says more.
+ */
+export function localIssues(built: BuiltSpec): FieldIssue[] {
+  const parsed = experimentSpecSchema.safeParse(built.spec);
+  if (parsed.success) return built.issues;
+  const unreadable = built.issues.map((i) => i.path);
+  const schema = fieldIssues(parsed.error).filter((i) => !unreadable.some((p) => i.path === p || i.path.startsWith(`${p}.`)));
+  return [...built.issues, ...schema];
 }
 
 export function formToSpec(form: SpecForm): BuiltSpec {
@@ -234,7 +253,7 @@ export function specToForm(raw: unknown): { form: SpecForm; warnings: string[] }
     for (const name of PARAM_ORDER) {
       if (name in p) form.params[name] = formatParamValue(p[name]);
       // Absent params take the spec's defaults, which the CLI would apply too.
-      else if (!paramMeta(name).cnnOnly) form.params[name] = SPEC_DEFAULT_TEXT[name] ?? '';
+      else if (!paramMeta(name).cnnOnly) form.params[name] = defaultParamText()[name];
     }
   }
 
@@ -253,23 +272,19 @@ export function specToForm(raw: unknown): { form: SpecForm; warnings: string[] }
     }
     if (isRecord(t.earlyStopping)) {
       const e = t.earlyStopping;
+      const d = D.earlyStopping;
       form.earlyStopping = {
         enabled: true,
-        monitor: pick(e.monitor, MONITORS, 'val_loss'),
-        patience: num(e.patience, 3),
-        minDelta: num(e.minDelta, 0),
-        restoreBest: e.restoreBest !== false,
+        monitor: pick(e.monitor, MONITORS, d.monitor),
+        patience: num(e.patience, d.patience),
+        minDelta: num(e.minDelta, d.minDelta),
+        restoreBest: typeof e.restoreBest === 'boolean' ? e.restoreBest : d.restoreBest,
       };
     }
     if (t.plateau !== undefined) form.extra.plateau = t.plateau;
   }
   return { form, warnings };
 }
-
-/** The spec schema's defaults, as field text (paramsSchema in the contract). */
-const SPEC_DEFAULT_TEXT: Partial<Record<ParamName, string>> = {
-  learningRate: '0.01', batchSize: '32', epochs: '5', optimizer: 'adam', schedule: 'constant', weightDecay: '0', seed: '1',
-};
 
 /**
  * Every place in the form that shows issues, by spec path. Only paths the form displays are listed: an
@@ -282,8 +297,9 @@ export const FIELD_PATHS: readonly string[] = [
   'validation.split', 'validation',
   'model.template', 'model.hidden', 'model.dropout', 'model.convBlocks', 'model.filterGrowth', 'model.stride', 'model.dense', 'model',
   ...PARAM_ORDER.map((name) => `params.${name}`), 'params',
-  'search.trials',
+  'search.trials', 'search.seed',
   'training.earlyStopping.monitor', 'training.earlyStopping.patience', 'training.earlyStopping.minDelta', 'training.earlyStopping',
+  ...SCHEDULE_FIELDS.map((key) => `training.scheduleOptions.${key}`),
   'training',
 ];
 

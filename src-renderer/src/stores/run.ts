@@ -38,6 +38,20 @@ export const useRunStore = defineStore('run', () => {
     await load();
   }
 
+  async function tag(add: string[], remove: string[]): Promise<void> {
+    const runId = id.value;
+    if (runId === null) return;
+    const { tags } = await apiClient().call('tagRun', { runId, add, remove });
+    if (detail.value && id.value === runId) detail.value.tags = tags;
+  }
+
+  async function setNotes(notes: string): Promise<void> {
+    const runId = id.value;
+    if (runId === null) return;
+    const saved = await apiClient().call('setRunNotes', { runId, notes });
+    if (detail.value && id.value === runId) detail.value.notes = saved.notes;
+  }
+
   function handleEvent(event: EpochlabEvent): void {
     if (id.value === null || !('runId' in event) || event.runId !== id.value) return;
     if (event.type === 'run-status') void load();
@@ -47,5 +61,5 @@ export const useRunStore = defineStore('run', () => {
     }
   }
 
-  return { id, detail, error, notFound, open, load, handleEvent };
+  return { id, detail, error, notFound, open, load, handleEvent, tag, setNotes };
 });
