@@ -76,10 +76,7 @@ export class ExperimentQueries {
   private readonly updateStatus;
   private readonly checkpointPaths;
   private readonly deleteOne;
-  private readonly tagsOf;
   private readonly claimOf;
-  private readonly updateTags;
-  private readonly updateNotes;
 
   constructor(private readonly db: Database.Database) {
     this.insertExperiment = db.prepare<[string, string, string, string, string]>(
@@ -100,10 +97,7 @@ export class ExperimentQueries {
       .prepare<[number], string>('SELECT c.path FROM checkpoints c JOIN runs r ON r.id = c.run_id WHERE r.experiment_id = ? ORDER BY c.id')
       .pluck();
     this.deleteOne = db.prepare<[number]>('DELETE FROM experiments WHERE id = ?');
-    this.tagsOf = db.prepare<[number], string>('SELECT tags FROM experiments WHERE id = ?').pluck();
     this.claimOf = db.prepare<[number], ExperimentStatus>('SELECT status FROM experiments WHERE id = ?').pluck();
-    this.updateTags = db.prepare<[string, number]>('UPDATE experiments SET tags = ? WHERE id = ?');
-    this.updateNotes = db.prepare<[string, number]>('UPDATE experiments SET notes = ? WHERE id = ?');
   }
 
   create(spec: ExperimentSpec, runs: NewRun[]): { experimentId: number; runIds: number[] } {
@@ -166,27 +160,6 @@ export class ExperimentQueries {
     guard(`could not update experiment ${experimentId}`, () =>
       this.db.transaction(() => {
         if (this.updateStatus.run(status, experimentId).changes === 0) throw new RangeError(`there is no experiment ${experimentId}`);
-      })(),
-    );
-  }
-
-  /** Read-modify-write in one transaction, so two editors adding tags at once both keep theirs. */
-  changeTags(experimentId: number, change: (current: string[]) => string[]): string[] {
-    return guard(`could not tag experiment ${experimentId}`, () =>
-      this.db.transaction(() => {
-        const stored = this.tagsOf.get(experimentId);
-        if (stored === undefined) throw new RangeError(`there is no experiment ${experimentId}`);
-        const next = change(parseTags(stored));
-        this.updateTags.run(JSON.stringify(next), experimentId);
-        return next;
-      })(),
-    );
-  }
-
-  setNotes(experimentId: number, notes: string): void {
-    guard(`could not save the notes of experiment ${experimentId}`, () =>
-      this.db.transaction(() => {
-        if (this.updateNotes.run(notes, experimentId).changes === 0) throw new RangeError(`there is no experiment ${experimentId}`);
       })(),
     );
   }

@@ -63,9 +63,6 @@ export class RunQueries {
   private readonly clearEpochs;
   private readonly clearCheckpoints;
   private readonly resetRun;
-  private readonly tagsOf;
-  private readonly updateTags;
-  private readonly updateNotes;
 
   constructor(private readonly db: Database.Database) {
     this.byExperiment = db.prepare<[number], RunRow>(`${SUMMARY_SELECT} WHERE r.experiment_id = ? ORDER BY r.idx`);
@@ -105,9 +102,6 @@ export class RunQueries {
          started_at = CASE WHEN @keep = 0 THEN NULL ELSE started_at END
        WHERE id = @id`,
     );
-    this.tagsOf = db.prepare<[number], string>('SELECT tags FROM runs WHERE id = ?').pluck();
-    this.updateTags = db.prepare<[string, number]>('UPDATE runs SET tags = ? WHERE id = ?');
-    this.updateNotes = db.prepare<[string, number]>('UPDATE runs SET notes = ? WHERE id = ?');
   }
 
   list(experimentId: number): RunSummary[] {
@@ -163,27 +157,6 @@ export class RunQueries {
         // From scratch, old checkpoints describe nothing; resumed, they stay (the run overwrites them).
         if (keepThroughEpoch === 0) this.clearCheckpoints.run(runId);
         this.resetRun.run({ id: runId, keep: keepThroughEpoch, best: bestEpoch });
-      })(),
-    );
-  }
-
-  /** Read-modify-write in one transaction, so two editors adding tags at once both keep theirs. */
-  changeTags(runId: number, change: (current: string[]) => string[]): string[] {
-    return guard(`could not tag run ${runId}`, () =>
-      this.db.transaction(() => {
-        const stored = this.tagsOf.get(runId);
-        if (stored === undefined) throw new RangeError(`there is no run ${runId}`);
-        const next = change(parseTags(stored));
-        this.updateTags.run(JSON.stringify(next), runId);
-        return next;
-      })(),
-    );
-  }
-
-  setNotes(runId: number, notes: string): void {
-    guard(`could not save the notes of run ${runId}`, () =>
-      this.db.transaction(() => {
-        if (this.updateNotes.run(notes, runId).changes === 0) throw new RangeError(`there is no run ${runId}`);
       })(),
     );
   }

@@ -5,6 +5,7 @@ import type {
   RunSummary, SeriesPoint, TrialConfig,
 } from '../contract';
 import type { NewRun, RunEndInfo, RunStartInfo, RunStore } from './run-store';
+import { AnnotationQueries } from './annotations';
 import { ExperimentQueries } from './experiments';
 import { RunQueries } from './runs';
 import { MetricQueries } from './metrics';
@@ -15,12 +16,16 @@ export class SqliteRunStore implements RunStore {
   private readonly runs: RunQueries;
   private readonly metrics: MetricQueries;
   private readonly series: SeriesQueries;
+  private readonly runNotes: AnnotationQueries;
+  private readonly experimentNotes: AnnotationQueries;
 
   constructor(private readonly db: Database.Database) {
     this.experiments = new ExperimentQueries(db);
     this.runs = new RunQueries(db);
     this.metrics = new MetricQueries(db);
     this.series = new SeriesQueries(db);
+    this.runNotes = new AnnotationQueries(db, 'runs');
+    this.experimentNotes = new AnnotationQueries(db, 'experiments');
   }
 
   createExperiment(spec: ExperimentSpec, runs: NewRun[]): { experimentId: number; runIds: number[] } {
@@ -39,10 +44,10 @@ export class SqliteRunStore implements RunStore {
     this.experiments.setStatus(experimentId, status);
   }
   changeExperimentTags(experimentId: number, change: (current: string[]) => string[]): string[] {
-    return this.experiments.changeTags(experimentId, change);
+    return this.experimentNotes.changeTags(experimentId, change);
   }
   setExperimentNotes(experimentId: number, notes: string): void {
-    this.experiments.setNotes(experimentId, notes);
+    this.experimentNotes.setNotes(experimentId, notes);
   }
   deleteExperiment(experimentId: number): { deleted: boolean; checkpointPaths: string[] } {
     return this.experiments.delete(experimentId);
@@ -58,10 +63,10 @@ export class SqliteRunStore implements RunStore {
     return this.runs.queued(experimentId);
   }
   changeRunTags(runId: number, change: (current: string[]) => string[]): string[] {
-    return this.runs.changeTags(runId, change);
+    return this.runNotes.changeTags(runId, change);
   }
   setRunNotes(runId: number, notes: string): void {
-    this.runs.setNotes(runId, notes);
+    this.runNotes.setNotes(runId, notes);
   }
   markRunStarted(runId: number, info: RunStartInfo): void {
     this.runs.markStarted(runId, info);

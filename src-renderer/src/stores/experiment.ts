@@ -8,6 +8,7 @@ import type { EpochlabEvent, ExperimentDetail, ExperimentProgress, RunSummary } 
 import { toApiError } from '../api/errors';
 import { debounce } from '../lib/debounce';
 import type { LiveProgress } from '../lib/progress';
+import { changeTags, saveNotes } from './annotate';
 import { apiClient } from './client';
 import { useConnectionStore } from './connection';
 
@@ -153,24 +154,21 @@ export const useExperimentStore = defineStore('experiment', () => {
     return cancelled;
   }
 
+  /** Tags, notes: applied to the open experiment (or one of its runs) as the server stored them. */
   async function tagExperiment(add: string[], remove: string[]): Promise<void> {
     const experimentId = id.value;
     if (experimentId === null) return;
-    const { tags } = await apiClient().call('tagExperiment', { experimentId, add, remove });
+    const tags = await changeTags({ experimentId }, add, remove);
     if (detail.value && id.value === experimentId) detail.value.tags = tags;
   }
-
   async function setNotes(notes: string): Promise<void> {
     const experimentId = id.value;
     if (experimentId === null) return;
-    const saved = await apiClient().call('setExperimentNotes', { experimentId, notes });
-    if (detail.value && id.value === experimentId) detail.value.notes = saved.notes;
+    const saved = await saveNotes({ experimentId }, notes);
+    if (detail.value && id.value === experimentId) detail.value.notes = saved;
   }
-
-  /** Tags a run of this experiment (the table's tags cell). */
   async function tagRun(runId: number, add: string[], remove: string[]): Promise<void> {
-    const { tags } = await apiClient().call('tagRun', { runId, add, remove });
-    patchRun(runId, { tags });
+    patchRun(runId, { tags: await changeTags({ runId }, add, remove) });
   }
 
   return {

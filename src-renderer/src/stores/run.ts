@@ -3,6 +3,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { EpochlabEvent, RunDetail } from '../contract';
 import { toApiError } from '../api/errors';
+import { changeTags, saveNotes } from './annotate';
 import { apiClient } from './client';
 import { useConnectionStore } from './connection';
 
@@ -38,19 +39,15 @@ export const useRunStore = defineStore('run', () => {
     await load();
   }
 
-  async function tag(add: string[], remove: string[]): Promise<void> {
+  /** Tags and notes of the open run, as the server stored them. */
+  async function annotate<T>(call: (runId: number) => Promise<T>, apply: (run: RunDetail, value: T) => void): Promise<void> {
     const runId = id.value;
     if (runId === null) return;
-    const { tags } = await apiClient().call('tagRun', { runId, add, remove });
-    if (detail.value && id.value === runId) detail.value.tags = tags;
+    const value = await call(runId);
+    if (detail.value && id.value === runId) apply(detail.value, value);
   }
-
-  async function setNotes(notes: string): Promise<void> {
-    const runId = id.value;
-    if (runId === null) return;
-    const saved = await apiClient().call('setRunNotes', { runId, notes });
-    if (detail.value && id.value === runId) detail.value.notes = saved.notes;
-  }
+  const tag = (add: string[], remove: string[]) => annotate((runId) => changeTags({ runId }, add, remove), (run, tags) => (run.tags = tags));
+  const setNotes = (notes: string) => annotate((runId) => saveNotes({ runId }, notes), (run, saved) => (run.notes = saved));
 
   function handleEvent(event: EpochlabEvent): void {
     if (id.value === null || !('runId' in event) || event.runId !== id.value) return;
