@@ -77,6 +77,15 @@ export function experimentStatus(counts: Partial<Record<RunStatus, number>>, cla
   return 'finished';
 }
 
+/**
+ * Whether Resume has work to do: the experiment-level face of isResumable. A stopped or interrupted status
+ * is derived from runs that isResumable accepts (or queued ones nobody trains), so the front doors offer
+ * Resume from the status alone, even where they hold only a summary without its runs.
+ */
+export function canResumeExperiment(status: ExperimentStatus): boolean {
+  return status === 'stopped' || status === 'interrupted';
+}
+
 /** What a summary needs from its runs, computed from run summaries (the store does the same in SQL). */
 export function summarizeRuns(runs: readonly Pick<RunSummary, 'status' | 'error' | 'accounting' | 'stepsDone'>[]): {
   counts: Partial<Record<RunStatus, number>>;

@@ -4,13 +4,14 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, triggerRef } from 'vue';
-import type { EpochlabEvent, ExperimentDetail, ExperimentProgress, RunSummary } from '../contract';
+import { canResumeExperiment, isResumable, type EpochlabEvent, type ExperimentDetail, type ExperimentProgress, type RunSummary } from '../contract';
 import { toApiError } from '../api/errors';
 import { debounce } from '../lib/debounce';
 import type { LiveProgress } from '../lib/progress';
 import { changeTags, saveNotes } from './annotate';
 import { apiClient } from './client';
 import { useConnectionStore } from './connection';
+import { useExperimentsStore } from './experiments';
 
 export const LIVE_LOSS_POINTS = 600;
 export const DETAIL_REFRESH_MS = 700;
@@ -138,12 +139,14 @@ export const useExperimentStore = defineStore('experiment', () => {
     return cancelled;
   }
 
-  /** Stopped or interrupted (as the services say): Resume trains what is left. */
-  const resumable = computed(() => detail.value?.status === 'stopped' || detail.value?.status === 'interrupted');
+  /** Resume has work to do (the services' status, derived with the contract's isResumable). */
+  const resumable = computed(() => detail.value !== null && canResumeExperiment(detail.value.status));
+  /** Runs that failed only because the disk was full: resumable failures, not the run's fault. */
+  const diskFullRuns = computed(() => runs.value.filter((r) => r.status === 'failed' && isResumable(r)));
 
   async function resume(): Promise<number> {
     if (id.value === null) return 0;
-    const { queued } = await apiClient().call('resumeExperiment', { experimentId: id.value });
+    const { queued } = await useExperimentsStore().resume(id.value);
     await load();
     return queued;
   }
@@ -172,7 +175,7 @@ export const useExperimentStore = defineStore('experiment', () => {
   }
 
   return {
-    id, detail, loading, error, notFound, live, liveLoss, runs, progress, resumable,
+    id, detail, loading, error, notFound, live, liveLoss, runs, progress, resumable, diskFullRuns,
     open, close, load, handleEvent, cancel, resume, cancelRun, tagExperiment, setNotes, tagRun,
   };
 });

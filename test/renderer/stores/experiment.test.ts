@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
-import { ApiError, experimentProgress, type ExperimentDetail, type ExperimentProgress, type RunSummary } from '../../../src-renderer/src/contract';
+import { ApiError, diskFullFailure, experimentProgress, type ExperimentDetail, type ExperimentProgress, type RunSummary } from '../../../src-renderer/src/contract';
 import { setApiClient } from '../../../src-renderer/src/stores/client';
 import { DETAIL_REFRESH_MS, useExperimentStore } from '../../../src-renderer/src/stores/experiment';
 import { useExperimentsStore, REFRESH_DEBOUNCE_MS } from '../../../src-renderer/src/stores/experiments';
@@ -161,8 +161,30 @@ describe('resume', () => {
     client.handlers.getExperiment = () => ({ ...detail(runs.map((r) => ({ ...r, status: r.id === 1 ? 'interrupted' as const : 'queued' as const }))), status: 'interrupted' });
     await store.load();
     expect(store.resumable).toBe(true);
-    client.handlers.resumeExperiment = () => ({ queued: 2, notes: [] });
+    const notes = ['run 1: the resume point of epoch 3 was not used: its data does not match its hash', 'run 1 trains again from scratch: no resume point agrees with the database'];
+    client.handlers.resumeExperiment = () => ({ queued: 2, notes });
     await expect(store.resume()).resolves.toBe(2);
     expect(client.calls.some((c) => c.method === 'resumeExperiment')).toBe(true);
+    // The services' notes stay with the experiment until its next Resume, wherever Resume was pressed.
+    expect(useExperimentsStore().resumeNotes[1]).toEqual(notes);
+    client.handlers.resumeExperiment = () => ({ queued: 0, notes: [] });
+    await useExperimentsStore().resume(1);
+    expect(useExperimentsStore().resumeNotes[1]).toEqual([]);
+  });
+
+  it('follows isResumable: a run that failed only for a full disk is left work, any other failure is not', async () => {
+    const store = useExperimentStore();
+    const diskFull = diskFullFailure('ENOSPC: no space left on device');
+    client.handlers.getExperiment = () => ({
+      ...detail([makeRun(1, {}, { status: 'completed' }), makeRun(2, {}, { status: 'failed', error: diskFull }), makeRun(3, {}, { status: 'failed', error: 'out of memory' })]),
+      status: 'interrupted',
+    });
+    await store.open(1);
+    expect(store.resumable).toBe(true);
+    expect(store.diskFullRuns.map((r) => r.id)).toEqual([2]);
+    client.handlers.getExperiment = () => ({ ...detail([makeRun(1, {}, { status: 'completed' }), makeRun(3, {}, { status: 'failed', error: 'out of memory' })]), status: 'finished' });
+    await store.load();
+    expect(store.resumable).toBe(false);
+    expect(store.diskFullRuns).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { experimentProgress, type ExperimentStatus, type RunStatus } from '../../../src-renderer/src/contract';
+import { diskFullFailure, experimentProgress, type ExperimentStatus, type RunStatus } from '../../../src-renderer/src/contract';
 import { launch, openPage, RENDERER_DIR, type WatchedPage } from './browser';
 import { XSS_NAME, makeExperiment, totalsOf, type MockRun } from './mock-data';
 import { startMockServer, type MockServer } from './mock-server';
@@ -59,6 +59,14 @@ beforeAll(async () => {
   server.add(experimentWith(2, 'Stopped grid', 'stopped', [['completed', 10, null], ['cancelled', 3, 'cancelled by the user'], ['cancelled', 0, 'cancelled before it started'], ['cancelled', 0, 'cancelled before it started']], 11));
   server.add(experimentWith(3, 'Interrupted grid', 'interrupted', [['completed', 10, null], ['interrupted', 4, 'the process stopped while this run was training'], ['queued', 0, null], ['queued', 0, null]], 21));
   server.add(experimentWith(4, 'Running grid', 'running', [['completed', 10, null], ['running', 4, null], ['running', 2, null], ['queued', 0, null]], 31));
+  // Two runs failed only because the disk filled up (isResumable), one for its own reason (not resumable).
+  const diskFull = experimentWith(5, 'Disk-full grid', 'interrupted', [['completed', 10, null], ['failed', 3, null], ['failed', 5, null], ['failed', 2, null]], 41);
+  diskFull.runs.forEach((run, i) => {
+    if (i > 0) run.summary = { ...run.summary, error: i === 3 ? 'out of memory: reduce the batch size' : diskFullFailure('ENOSPC: no space left on device, write') };
+  });
+  diskFull.detail.runs = diskFull.runs.map((r) => r.summary);
+  diskFull.detail.progress = experimentProgress(totalsOf(diskFull.detail.runs));
+  server.add(diskFull);
 });
 afterAll(async () => {
   for (const w of pages) {
@@ -104,8 +112,36 @@ describe('experiment status and progress', () => {
     expect(p.plannedIterations).toBe(server.experiments.get(2)!.runs.reduce((n, r) => n + r.accounting.totalIterations, 0));
     await shot(w.page, 'experiment-stopped');
     const before = server.calls.filter((c) => c.method === 'resumeExperiment').length;
+    server.resumeNotes = [
+      'run 12: the resume point of epoch 3 was not used: its data does not match the SHA-256 in its manifest',
+      'run 12 trains again from scratch: no resume point agrees with the database',
+    ];
     await w.page.locator('[data-test=resume-leftover]').click();
     await expect.poll(() => server.calls.filter((c) => c.method === 'resumeExperiment').length, { timeout: 10_000 }).toBe(before + 1);
+    // The services' notes on how the runs were queued are shown, each as it was sent.
+    await w.page.locator('[data-test=resume-notes]').waitFor();
+    expect(await w.page.locator('[data-test=resume-notes] li').allInnerTexts()).toEqual(server.resumeNotes);
+    await shot(w.page, 'experiment-resume-notes');
+    server.resumeNotes = [];
+  });
+
+  it('runs that failed only because the disk was full make the experiment resumable (isResumable); other failures do not', async () => {
+    const w = await visit('/experiments/5');
+    await w.page.locator('[data-test=leftover]').waitFor();
+    expect(await w.page.locator('[data-test=experiment-status]').innerText()).toBe('interrupted');
+    expect((await w.page.locator('[data-test=leftover]').innerText()).replace(/\s+/g, ' ')).toContain('The disk was full: 2 of 4 trials could not save their progress. Free some space first.');
+    expect(await w.page.locator('[data-test=resume-leftover]').isVisible()).toBe(true);
+    const diskFull = await visit('/runs/42');
+    await diskFull.page.locator('[data-test=run-error]').waitFor();
+    expect(await diskFull.page.locator('[data-test=run-resume-hint]').innerText()).toContain('Once there is space, Resume on the experiment page');
+    const ownFailure = await visit('/runs/44');
+    await ownFailure.page.locator('[data-test=run-error]').getByText('out of memory').waitFor();
+    expect(await ownFailure.page.locator('[data-test=run-resume-hint]').count()).toBe(0);
+    const list = await visit('/');
+    const row = list.page.locator('.n-data-table-tbody tr', { hasText: 'Disk-full grid' });
+    await row.waitFor();
+    expect(await row.getByRole('button', { name: 'Resume' }).count()).toBe(1);
+    expect(await list.page.locator('.n-data-table-tbody tr', { hasText: 'Finished grid' }).getByRole('button', { name: 'Resume' }).count()).toBe(0);
   });
 
   it('an experiment whose leftovers were interrupted says interrupted and offers Resume', async () => {

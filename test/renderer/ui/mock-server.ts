@@ -19,6 +19,8 @@ export interface MockServer {
   /** What getSystemInfo answers with for cliDataDir (serve started with --data-dir, or not). */
   cliDataDir: string | null;
   calls: Array<{ method: ApiMethod; input: unknown }>;
+  /** What resumeExperiment answers with for `notes` (a resume point not used, and why). */
+  resumeNotes: string[];
   experiments: Map<number, ExperimentDetail>;
   runs: Map<number, MockRun>;
   /** Adds a prepared experiment with its runs. */
@@ -82,7 +84,7 @@ export async function startMockServer(staticDir: string, options: { api: boolean
       return { ...e, runs: e.runs.map((r) => runs.get(r.id)?.summary ?? r) };
     },
     cancelExperiment: () => ({ cancelled: 0 }),
-    resumeExperiment: () => ({ queued: 0, notes: [] }),
+    resumeExperiment: () => ({ queued: 0, notes: mock.resumeNotes }),
     deleteExperiment: ({ experimentId }: { experimentId: number }) => ({ deleted: experiments.delete(experimentId) }),
     getRun: ({ runId }: { runId: number }): RunDetail => {
       const r = runs.get(runId);
@@ -193,6 +195,7 @@ export async function startMockServer(staticDir: string, options: { api: boolean
   const { port } = server.address() as AddressInfo;
   const mock: MockServer = {
     cliDataDir: null,
+    resumeNotes: [],
     url: `http://127.0.0.1:${port}/`,
     calls,
     experiments,
