@@ -131,17 +131,22 @@ describe('experiment status and progress', () => {
     expect(await w.page.locator('[data-test=experiment-status]').innerText()).toBe('interrupted');
     expect((await w.page.locator('[data-test=leftover]').innerText()).replace(/\s+/g, ' ')).toContain('The disk was full: 2 of 4 trials could not save their progress. Free some space first.');
     expect(await w.page.locator('[data-test=resume-leftover]').isVisible()).toBe(true);
-    const diskFull = await visit('/runs/42');
-    await diskFull.page.locator('[data-test=run-error]').waitFor();
-    expect(await diskFull.page.locator('[data-test=run-resume-hint]').innerText()).toContain('Once there is space, Resume on the experiment page');
-    const ownFailure = await visit('/runs/44');
-    await ownFailure.page.locator('[data-test=run-error]').getByText('out of memory').waitFor();
-    expect(await ownFailure.page.locator('[data-test=run-resume-hint]').count()).toBe(0);
+    await shot(w.page, 'experiment-disk-full');
     const list = await visit('/');
     const row = list.page.locator('.n-data-table-tbody tr', { hasText: 'Disk-full grid' });
     await row.waitFor();
     expect(await row.getByRole('button', { name: 'Resume' }).count()).toBe(1);
     expect(await list.page.locator('.n-data-table-tbody tr', { hasText: 'Finished grid' }).getByRole('button', { name: 'Resume' }).count()).toBe(0);
+  });
+
+  it('a run that failed for a full disk points at Resume; a run that failed for its own reason does not', async () => {
+    const diskFull = await visit('/runs/42');
+    await diskFull.page.locator('[data-test=run-error]').waitFor();
+    expect(await diskFull.page.locator('[data-test=run-resume-hint]').innerText()).toContain('Once there is space, Resume on the experiment page');
+    await shot(diskFull.page, 'run-disk-full');
+    const ownFailure = await visit('/runs/44');
+    await ownFailure.page.locator('[data-test=run-error]').getByText('out of memory').waitFor();
+    expect(await ownFailure.page.locator('[data-test=run-resume-hint]').count()).toBe(0);
   });
 
   it('an experiment whose leftovers were interrupted says interrupted and offers Resume', async () => {

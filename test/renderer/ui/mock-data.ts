@@ -3,7 +3,7 @@
  * sees it. Names carry the A4 payloads so every view is checked for rendering user text as text.
  */
 import {
-  experimentProgress, iterationAccounting, type DatasetInfo, type RunTotals, type EpochMetric, type ExperimentDetail, type ExperimentSpec, type RunSummary,
+  experimentProgress, iterationAccounting, summarizeRuns, type DatasetInfo, type RunTotals, type EpochMetric, type ExperimentDetail, type ExperimentSpec, type RunSummary,
   type SeriesPoint, type TrialParams,
 } from '../../../src-renderer/src/contract';
 
@@ -80,15 +80,9 @@ export function mockSeries(run: MockRun, maxPoints: number): SeriesPoint[] {
 }
 
 /** What the services would aggregate from these runs (the mock's stand-in for the store's query). */
+/** Per-status totals as the services sum them (contract summarizeRuns: a disk-full failure is unfinished work). */
 export function totalsOf(runs: readonly RunSummary[]): RunTotals {
-  const totals: RunTotals = {};
-  for (const r of runs) {
-    const t = (totals[r.status] ??= { runs: 0, planned: 0, done: 0 });
-    t.runs += 1;
-    t.planned += r.accounting.totalIterations;
-    t.done += r.stepsDone;
-  }
-  return totals;
+  return summarizeRuns(runs).totals;
 }
 
 export function makeExperiment(id: number, name: string, notes: string, grid: Array<Partial<TrialParams>>, firstRunId: number, nTrain = 800): { detail: ExperimentDetail; runs: MockRun[] } {
