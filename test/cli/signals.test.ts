@@ -46,6 +46,11 @@ describe('Ctrl-C on long commands', () => {
     expect(runs().map((r) => r.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
     expect(query<{ status: string }>(data.dir, 'SELECT status FROM experiments')).not.toEqual([{ status: 'running' }]);
     expect(existsSync(lockFile(data.dir))).toBe(false);
+    // `show` says what is left and how to continue it, as the app offers Resume.
+    const shown = startCli(data.dir, 'show', '1', '--experiment');
+    expect((await shown.exited).code, shown.stderr()).toBe(0);
+    expect(shown.stdout()).toMatch(/— stopped\n/);
+    expect(shown.stdout()).toMatch(/3 of 3 trials unfinished; to continue: epochlab --data-dir ".*" resume 1/);
     const before = runs();
 
     const resume = startCli(data.dir, 'resume', '1', '--concurrency', '3');
