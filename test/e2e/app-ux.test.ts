@@ -92,6 +92,9 @@ describe('app UX against epochlab serve', () => {
     await exited;
     served = await startServe([], { dataDir: served.dataDir });
     await page.goto(served.url);
+    // The router's first navigation ends by writing `#/` (replaceState): a hash set before that is overwritten,
+    // and the page would stay on the list. Wait for it, as a person would see the list first.
+    await page.waitForURL(/#\/$/, { timeout: 90_000 });
     const detail = await api<ExperimentDetail>('getExperiment', { experimentId: created.id });
     expect(detail.status).toBe('interrupted');
     expect(detail.runs.map((r) => r.status).sort()).toEqual(['interrupted', 'interrupted', 'queued']);
@@ -110,6 +113,14 @@ describe('app UX against epochlab serve', () => {
     expect(rows.find((r) => r.includes('long grid'))).toContain('stopped');
     expect(rows.find((r) => r.includes('early'))).toContain('finished');
     await screenshot(page, '12-experiments-list');
+
+    // Resume in the browser: the real services queue every run isResumable accepts (and the queued one) again.
+    await page.goto(`${served.origin}/#/experiments/${created.id}`);
+    await page.locator('[data-test=resume-leftover]').click();
+    await expect.poll(async () => page.locator('[data-test=experiment-status]').innerText(), { timeout: 60_000 }).toBe('running');
+    await expect.poll(async () => (await api<ExperimentDetail>('getExperiment', { experimentId: created.id })).runs.filter((r) => r.status === 'running' || r.status === 'queued').length, { timeout: 60_000 }).toBe(3);
+    await api('cancelExperiment', { experimentId: created.id });
+    await expect.poll(async () => (await api<ExperimentDetail>('getExperiment', { experimentId: created.id })).status, { timeout: 60_000, interval: 300 }).toBe('stopped');
   });
 
   it('the form shows every error at once; dark mode follows the OS; ? opens the shortcuts', async () => {
