@@ -70,7 +70,7 @@ describe('experiments', () => {
     for (const [runId, valLoss, status] of [[runIds[0], 0.2, 'diverged'], [runIds[1], 0.7, 'completed']] as const) {
       store.markRunStarted(runId, backend);
       store.appendEpoch(runId, epochRow(1, { valLoss }), 1);
-      store.markRunEnded(runId, { status, error: status === 'diverged' ? 'loss exploded' : null, bestEpoch: 1, divergedAtStep: status === 'diverged' ? 11 : null });
+      store.markRunEnded(runId, { status, error: null, endReason: status === 'diverged' ? 'loss exploded' : null, bestEpoch: 1, divergedAtStep: status === 'diverged' ? 11 : null });
     }
     const { summary } = store.getExperiment(experimentId)!;
     expect(summary).toMatchObject({ bestRunId: runIds[1], bestValLoss: 0.7 });
