@@ -171,8 +171,10 @@ export class ExperimentRunner {
   private readState(experimentId: number): ReturnType<RunStore['experimentState']> {
     try {
       return this.store.experimentState(experimentId);
-    } catch {
-      // A read that fails (I/O error) must not stop the training; the next event tries again.
+    } catch (failure) {
+      // A read that fails (I/O error) must not stop the training, and must not go unheard (docs/reliability.md
+      // D4); the next event tries again.
+      this.options.report(`warning: the database could not read the progress of experiment ${experimentId} (${describe(failure)})`);
       return null;
     }
   }
