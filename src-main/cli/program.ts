@@ -10,6 +10,7 @@ import { registerExtend } from './commands/extend';
 import { registerImportance } from './commands/importance';
 import { registerInfo } from './commands/info';
 import { registerLs } from './commands/ls';
+import { registerNote } from './commands/note';
 import { registerPreview } from './commands/preview';
 import { registerReport } from './commands/report';
 import { registerResume } from './commands/resume';
@@ -18,13 +19,14 @@ import { registerServe } from './commands/serve';
 import { registerShow } from './commands/show';
 import { registerWorker } from './commands/worker';
 import { registerWorkers } from './commands/workers';
+import { registerTag } from './commands/tag';
 import { CliError } from './errors';
 import type { CommandContext, GlobalOptions } from './shared';
 
 /** In the order `epochlab --help` lists them. */
 const COMMANDS: Array<(context: CommandContext) => void> = [
-  registerRun, registerPreview, registerLs, registerShow, registerExport, registerReport, registerResume, registerExtend, registerImportance,
-  registerInfo, registerDatasets, registerServe, registerWorker, registerWorkers,
+  registerRun, registerPreview, registerLs, registerShow, registerTag, registerNote, registerExport, registerReport, registerResume, registerExtend,
+  registerImportance, registerInfo, registerDatasets, registerServe, registerWorker, registerWorkers,
 ];
 
 export function buildProgram(): Command {

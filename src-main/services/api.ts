@@ -7,6 +7,7 @@ import {
   parseApiInput, type ApiInput, type ApiMethod, type ApiOutputs, type EpochlabApi, type SystemInfo,
 } from '../contract';
 import type { RunStore } from '../store';
+import { annotationsApi } from './annotations-api';
 import { datasetsApi } from './datasets-api';
 import type { EventHub } from './events';
 import { experimentsApi } from './experiments-api';
@@ -41,6 +42,7 @@ export function createApi(deps: ApiDeps): EpochlabApi {
     ...experimentsApi(deps),
     ...runsApi(deps),
     ...studyApi(deps),
+    ...annotationsApi(deps),
   });
 }
 

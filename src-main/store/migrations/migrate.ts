@@ -6,13 +6,14 @@
 import type Database from 'better-sqlite3';
 import { StoreError, classifyError } from '../errors';
 import * as m001 from './001_initial';
+import * as m002 from './002_tags_notes_end_reason';
 
 export interface Migration {
   readonly version: number;
   up(db: Database.Database): void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m001];
+export const MIGRATIONS: readonly Migration[] = [m001, m002];
 export const SCHEMA_VERSION: number = MIGRATIONS.length;
 export { APPLICATION_ID } from './001_initial';
 

@@ -2,7 +2,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import * as m001 from '../../../src-main/store/migrations/001_initial';
-import { applyMigrations, userVersion } from '../../../src-main/store/migrations/migrate';
+import { SCHEMA_VERSION, applyMigrations, userVersion } from '../../../src-main/store/migrations/migrate';
 import { openStore } from '../../../src-main/store';
 import { epochRow, iterationRows, makeRuns, makeSpec, tempDir } from '../helpers';
 
@@ -36,7 +36,7 @@ describe('migration 001 (initial schema)', () => {
     db.close();
   });
 
-  test('from version 1: reopening changes nothing and keeps the data', () => {
+  test('at the current version: reopening changes nothing and keeps the data', () => {
     const file = path.join(dir, 'v1.sqlite');
     const store = openStore(file);
     const spec = makeSpec();
@@ -46,8 +46,8 @@ describe('migration 001 (initial schema)', () => {
     store.close();
 
     const before = new Database(file);
-    expect(userVersion(before)).toBe(1);
-    expect(applyMigrations(before, [m001])).toEqual({ from: 1, to: 1 });
+    expect(userVersion(before)).toBe(SCHEMA_VERSION);
+    expect(applyMigrations(before)).toEqual({ from: SCHEMA_VERSION, to: SCHEMA_VERSION });
     before.close();
 
     const again = openStore(file);
