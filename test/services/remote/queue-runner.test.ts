@@ -216,7 +216,8 @@ describe('remote workers through BullMQ', () => {
   it('a worker that sends malformed or out-of-bounds reports fails its trial with the reason; nothing of it is stored and the coordinator carries on (docs/reliability.md R2)', async () => {
     const queue = queueName();
     const reports: unknown[] = [
-      { attempt: 'evil', message: { type: 'started', runId: 0, backend: { name: 'cpu', version: 'x', device: 'y' }, datasetFingerprint: 'f', nTrain: 1, nVal: 1 } },
+      // No 'started': one with a made-up training-set size would already fail the trial on the accounting
+      // check (test/services/accounting-check.test.ts); this test is about rows beyond the trial.
       { attempt: 'evil', message: { type: 'iterations', runId: 0, rows: [{ step: 1, epoch: 999, batch: 0, batchSize: 1, loss: 1, accuracy: 0, learningRate: 0.1, elapsedMs: 1 }] } },
     ];
     const evil = new Worker(queue, async (job) => {
