@@ -78,9 +78,10 @@ describe('studies in the UI', () => {
 
     // The run page says the study pruned it, and why; it does not call it a failure.
     const run = await visit('/runs/703');
-    const alert = run.page.locator('[data-test=run-error]');
-    await alert.getByText('Pruned by the study: it looked hopeless').waitFor();
-    await alert.getByText(/pruned at epoch 2 \(median rule\)/).waitFor();
+    const outcome = run.page.locator('[data-test=run-outcome]');
+    await outcome.getByText(/Pruned by the study after epoch 2 of \d+: it looked hopeless/).waitFor();
+    await outcome.locator('[data-test=end-reason]').getByText(/pruned at epoch 2 \(median rule\)/).waitFor();
+    expect(await run.page.locator('[data-test=run-error]').count()).toBe(0);
     expect(await run.page.getByText('The run failed').count()).toBe(0);
   }, 120_000);
 
