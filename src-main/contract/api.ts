@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { inputBoundsIssue } from './input-bounds';
-import { experimentSpecSchema } from './spec';
+import { experimentSpecSchema, PARAM_ORDER, type ParamName } from './spec';
+import type { ExperimentAnalysis, RunAnalysis } from './analysis';
 import { ITERATION_SERIES } from './records';
 import type { EpochlabEvent } from './events';
 import type {
@@ -15,6 +16,8 @@ import type {
 
 const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const runIds = z.array(id).min(1).max(1000);
+/** How runs are grouped for seed statistics: by one hyperparameter, or by everything but the seed. */
+export const ANALYSIS_GROUP_BY = ['config', ...PARAM_ORDER] as [ 'config', ...ParamName[] ];
 
 export const apiInputSchemas = {
   getSystemInfo: z.strictObject({}),
@@ -40,6 +43,17 @@ export const apiInputSchemas = {
     maxPoints: z.number().int().min(10).max(100_000).default(2000),
   }),
   exportExperiment: z.strictObject({ experimentId: id, format: z.enum(['csv', 'json']) }),
+  /** Noise scale per epoch, sharpness, LR range test of one run. */
+  getRunAnalysis: z.strictObject({ runId: id }),
+  /**
+   * Across an experiment's runs (all, or `runIds`): critical batch size, sharpness vs batch size, seed
+   * statistics between the groups `groupBy` makes (`config`: runs that differ only in seed), LR scaling hint.
+   */
+  getExperimentAnalysis: z.strictObject({
+    experimentId: id,
+    runIds: runIds.optional(),
+    groupBy: z.enum(ANALYSIS_GROUP_BY, { error: () => `groupBy must be one of: ${ANALYSIS_GROUP_BY.join(', ')}` }).default('config'),
+  }),
 } as const;
 
 export type ApiMethod = keyof typeof apiInputSchemas;
@@ -64,6 +78,8 @@ export interface ApiOutputs {
   getEpochMetrics: Record<number, EpochMetric[]>;
   getIterationSeries: Record<number, SeriesPoint[]>;
   exportExperiment: ExportFile;
+  getRunAnalysis: RunAnalysis;
+  getExperimentAnalysis: ExperimentAnalysis;
 }
 
 /** The service interface every front door calls. */

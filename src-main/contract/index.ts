@@ -1,6 +1,7 @@
 export * from './iterations';
 export * from './param-values';
 export * from './spec';
+export * from './analysis';
 export * from './records';
 export * from './events';
 export * from './api';
