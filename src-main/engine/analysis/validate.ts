@@ -1,12 +1,17 @@
 /** Cross-field rules of the analysis section (called from engine/search/validate.ts). */
-import { lrRangeSettings, type ExperimentSpec, type FieldIssue } from '../../contract';
-import { gridValues, type ParamValue } from '../search/values';
+import { countFieldValues, fieldValues, isRange, lrRangeSettings, type ExperimentSpec, type FieldIssue, type ParamValue } from '../../contract';
+
+/** The smallest number a field can take (a range's lower end, even one random search samples). */
+function smallest(value: ParamValue): number {
+  if (isRange(value)) return Math.min(value.from, value.to);
+  if (Array.isArray(value)) return Math.min(...value.map(Number));
+  return Number(value);
+}
 
 export function analysisIssues(spec: ExperimentSpec): FieldIssue[] {
   const issues: FieldIssue[] = [];
   const { analysis } = spec;
-  const batchSizes = gridValues(spec.params.batchSize as ParamValue, true) as number[];
-  if (analysis.noiseScale && batchSizes.some((b) => b < 2)) {
+  if (analysis.noiseScale && smallest(spec.params.batchSize as ParamValue) < 2) {
     issues.push({ path: 'params.batchSize', message: 'the gradient noise scale splits each measured batch in two halves: use batch sizes of at least 2' });
   }
   if (analysis.runType !== 'lr-range-test') {
@@ -15,13 +20,13 @@ export function analysisIssues(spec: ExperimentSpec): FieldIssue[] {
   }
   const range = lrRangeSettings(analysis);
   if (range.from >= range.to) issues.push({ path: 'analysis.lrRange.to', message: `the ramp must go up: "to" (${range.to}) must be greater than "from" (${range.from})` });
-  if (gridValues(spec.params.learningRate as ParamValue, false).length > 1) {
+  if (countFieldValues(spec.params.learningRate as ParamValue, false) > 1) {
     issues.push({ path: 'params.learningRate', message: 'an LR range test sweeps the learning rate itself (analysis.lrRange from → to): give one value or none' });
   }
-  if (gridValues(spec.params.epochs as ParamValue, true).length > 1) {
+  if (countFieldValues(spec.params.epochs as ParamValue, true) > 1) {
     issues.push({ path: 'params.epochs', message: 'an LR range test runs analysis.lrRange.iterations steps, not epochs: give one value or none' });
   }
-  if (gridValues(spec.params.schedule as ParamValue, false).some((s) => s !== 'constant')) {
+  if (fieldValues(spec.params.schedule as ParamValue, false).some((s) => s !== 'constant')) {
     issues.push({ path: 'params.schedule', message: 'an LR range test ramps the learning rate itself: leave the schedule constant' });
   }
   if (analysis.sharpness) issues.push({ path: 'analysis.sharpness', message: 'sharpness is measured at the end of training; an LR range test does not train to an end' });

@@ -2,6 +2,8 @@
 import {
   iterationAccounting, splitSizes, type DatasetInfo, type ExperimentPreview, type ExperimentSpec, type TrialPreview,
 } from '../../contract';
+import { analysisWarnings } from '../analysis/validate';
+import { trialEpochs } from '../analysis/lr-range';
 import { expandTrials } from './expand';
 
 export interface PreviewDatasets {
@@ -21,7 +23,8 @@ export function previewExperiment(spec: ExperimentSpec, datasets: PreviewDataset
   if (nTrain < 1) {
     return { trialCount: 0, nTrain, nVal, dataset: datasets.train, trials: [], batchSizes: [], totalIterations: 0, warnings: ['the split leaves no training rows'] };
   }
-  const trials: TrialPreview[] = expandTrials(spec).map((params, index) => {
+  const trials: TrialPreview[] = expandTrials(spec).map((expanded, index) => {
+    const params = { ...expanded, epochs: trialEpochs(spec, expanded, nTrain) };
     const accounting = iterationAccounting(nTrain, params.batchSize, params.epochs, spec.training.dropLastBatch);
     const trialWarnings: string[] = [];
     if (params.batchSize > nTrain) {
@@ -42,6 +45,7 @@ export function previewExperiment(spec: ExperimentSpec, datasets: PreviewDataset
     byBatch.set(a.batchSize, row);
   }
   for (const t of trials) for (const w of t.warnings) if (!warnings.includes(w)) warnings.push(w);
+  warnings.push(...analysisWarnings(spec));
   if (spec.model.template === 'cnn' && datasets.train.inputShape.length !== 3) {
     warnings.push(`the CNN template needs image data; ${datasets.train.name} has samples of shape [${datasets.train.inputShape.join(', ')}]`);
   }

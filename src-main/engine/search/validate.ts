@@ -6,6 +6,7 @@ import {
   CNN_ONLY_PARAMS, experimentSpecSchema, fieldIssues,
   type ExperimentSpec, type FieldIssue, type ParamName, type ParamValue, ApiError,
 } from '../../contract';
+import { analysisIssues } from '../analysis/validate';
 
 /** Parses raw JSON into a spec, or throws ApiError('invalid') listing every field problem. */
 export function parseSpec(raw: unknown): ExperimentSpec {
@@ -37,6 +38,7 @@ export function specIssues(spec: ExperimentSpec): FieldIssue[] {
   if (es && noValidation && es.monitor.startsWith('val_')) {
     issues.push({ path: 'training.earlyStopping.monitor', message: `${es.monitor} needs a validation set; set validation.split above 0 or monitor train_loss` });
   }
+  issues.push(...analysisIssues(spec));
   return issues;
 }
 
