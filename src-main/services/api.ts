@@ -4,6 +4,7 @@
  */
 import { parseApiInput, type ApiMethod, type EpochlabApi, type SystemInfo } from '../contract';
 import type { RunStore } from '../store';
+import { analysisApi } from './analysis-api';
 import { datasetsApi } from './datasets-api';
 import { experimentsApi } from './experiments-api';
 import type { ExperimentRunner } from './runner';
@@ -24,6 +25,7 @@ export function createApi(deps: ApiDeps): EpochlabApi {
     ...datasetsApi(deps),
     ...experimentsApi(deps),
     ...runsApi(deps),
+    ...analysisApi(deps),
   };
   return validating(api);
 }

@@ -60,7 +60,7 @@ export function experimentsApi(deps: ApiDeps): Pick<EpochlabApi, ExperimentMetho
       const runs = result.trials.map((t) => ({
         index: t.index,
         accounting: t.accounting,
-        config: { params: t.params, model: spec.model, dataset: spec.dataset, validation: spec.validation, training: spec.training },
+        config: { params: t.params, model: spec.model, dataset: spec.dataset, validation: spec.validation, training: spec.training, analysis: spec.analysis },
       }));
       const { experimentId } = store.createExperiment(spec, runs);
       runner.start(experimentId, store.queuedRuns(experimentId));

@@ -77,6 +77,8 @@ export function createFakeServices(): FakeServices {
     async getEpochMetrics(input) { record('getEpochMetrics', input); return {}; },
     async getIterationSeries(input) { record('getIterationSeries', input); return {}; },
     async exportExperiment(input) { record('exportExperiment', input); return { filename: 'x.csv', mime: 'text/csv', content: 'a,b\n' }; },
+    async getRunAnalysis(input) { record('getRunAnalysis', input); return unsupported('getRunAnalysis'); },
+    async getExperimentAnalysis(input) { record('getExperimentAnalysis', input); return unsupported('getExperimentAnalysis'); },
   };
 
   const services: FakeServices = {

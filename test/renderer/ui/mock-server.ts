@@ -12,7 +12,8 @@ import {
   ApiError, isApiMethod, parseApiInput, type ApiMethod, type EpochlabEvent, type ExperimentDetail, type RunDetail,
 } from '../../../src-renderer/src/contract';
 import { previewExperiment, specIssues } from '../../../src-main/engine/search';
-import { DATASETS, makeExperiment, makeMockRun, mockSeries, type MockRun } from './mock-data';
+import { analyzeExperiment } from '../../../src-main/engine/analysis/experiment';
+import { DATASETS, NO_INSIGHTS, makeExperiment, makeMockRun, mockSeries, type MockRun } from './mock-data';
 
 export interface MockServer {
   url: string;
@@ -98,6 +99,19 @@ export async function startMockServer(staticDir: string, options: { api: boolean
     getIterationSeries: ({ runIds, maxPoints }: { runIds: number[]; maxPoints: number }) =>
       Object.fromEntries(runIds.map((id) => { const r = runs.get(id); return [id, r ? mockSeries(r, maxPoints) : []]; })),
     exportExperiment: ({ experimentId, format }: { experimentId: number; format: 'csv' | 'json' }) => ({ filename: `experiment-${experimentId}.${format}`, mime: 'text/plain', content: 'mock' }),
+    // The real engine's analysis over the mock runs and whatever analysis rows a test gave them.
+    getRunAnalysis: ({ runId }: { runId: number }) => {
+      const r = runs.get(runId);
+      if (!r) throw new ApiError('not-found', `there is no run ${runId}`);
+      const settings = experiments.get(r.summary.experimentId)?.spec.analysis ?? { runType: 'train' as const };
+      return { runId, runType: settings.runType, settings, ...(r.insights ?? NO_INSIGHTS) };
+    },
+    getExperimentAnalysis: ({ experimentId, runIds, groupBy }: { experimentId: number; runIds?: number[]; groupBy: 'config' }) => {
+      const e = experiments.get(experimentId);
+      if (!e) throw new ApiError('not-found', `there is no experiment ${experimentId}`);
+      const chosen = e.runs.filter((r) => !runIds || runIds.includes(r.id)).map((r) => runs.get(r.id)!);
+      return analyzeExperiment(experimentId, chosen.map((r) => ({ run: r.summary, rows: r.insights ?? NO_INSIGHTS })), groupBy);
+    },
   };
 
   const send = (res: ServerResponse, status: number, body: unknown) => {

@@ -1,0 +1,28 @@
+/** The analysis methods of the API: one run's measurements, and what an experiment's runs say together. */
+import { ApiError, DEFAULT_ANALYSIS, type EpochlabApi } from '../contract';
+import { analyzeExperiment } from '../engine/analysis/experiment';
+import type { ApiDeps } from './api';
+
+type AnalysisMethods = 'getRunAnalysis' | 'getExperimentAnalysis';
+
+export function analysisApi({ store }: Pick<ApiDeps, 'store'>): Pick<EpochlabApi, AnalysisMethods> {
+  return {
+    getRunAnalysis: async ({ runId }) => {
+      const found = store.getRun(runId);
+      if (!found) throw new ApiError('not-found', `there is no run ${runId}`);
+      const settings = found.config.analysis ?? DEFAULT_ANALYSIS;
+      return { runId, runType: settings.runType, settings, ...store.getInsights(runId) };
+    },
+    getExperimentAnalysis: async ({ experimentId, runIds, groupBy }) => {
+      if (!store.getExperiment(experimentId)) throw new ApiError('not-found', `there is no experiment ${experimentId}`);
+      const wanted = runIds ? new Set(runIds) : null;
+      const runs = store.listRuns(experimentId).filter((r) => !wanted || wanted.has(r.id));
+      if (wanted && runs.length < wanted.size) {
+        const known = new Set(runs.map((r) => r.id));
+        const foreign = [...wanted].filter((id) => !known.has(id));
+        throw new ApiError('invalid', `run ${foreign.join(', ')} ${foreign.length > 1 ? 'are' : 'is'} not in experiment ${experimentId}`, [{ path: 'runIds', message: 'runs of another experiment' }]);
+      }
+      return analyzeExperiment(experimentId, runs.map((run) => ({ run, rows: store.getInsights(run.id) })), groupBy);
+    },
+  };
+}
