@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { ApiError } from '../contract';
+import { registerAnalysis } from './commands/analysis';
 import { registerDatasets } from './commands/datasets';
 import { registerExport } from './commands/export';
 import { registerInfo } from './commands/info';
@@ -18,7 +19,7 @@ import type { CommandContext, GlobalOptions } from './shared';
 
 /** In the order `epochlab --help` lists them. */
 const COMMANDS: Array<(context: CommandContext) => void> = [
-  registerRun, registerPreview, registerLs, registerShow, registerExport, registerResume, registerInfo, registerDatasets, registerServe,
+  registerRun, registerPreview, registerLs, registerShow, registerAnalysis, registerExport, registerResume, registerInfo, registerDatasets, registerServe,
 ];
 
 export function buildProgram(): Command {

@@ -72,6 +72,27 @@ export function lrRangeSettings(analysis: AnalysisSpec | undefined): LrRangeSpec
   return analysis?.lrRange ?? lrRangeSchema.parse({});
 }
 
+/** One sentence next to each number, the same in the UI and the CLI. */
+export const ANALYSIS_EXPLANATIONS = {
+  bSimple:
+    'B_simple = tr(Σ)/|G|², the gradient noise scale (McCandlish et al. 2018): the batch size at which the gradient noise equals its signal — below it, doubling the batch nearly halves the steps needed; far above it, a bigger batch saves few steps.',
+  gradSq: '|G|²: the squared norm of the true gradient — an unbiased estimate from two batch sizes, averaged (EMA).',
+  trace: 'tr(Σ): the summed variance of per-sample gradients — an unbiased estimate from two batch sizes, averaged (EMA).',
+  overhead: 'Overhead: the extra time this epoch\'s split steps took, as a fraction of the epoch\'s step time (measured in this run).',
+  topEigenvalue:
+    'Top Hessian eigenvalue: the curvature of the training loss along its sharpest direction (power iteration on Hessian-vector products) — larger means a sharper minimum.',
+  epsSharpness:
+    'ε-sharpness (Keskar et al. 2017): the largest rise of the training loss within the box ε·(|w| + 1) around the weights, in % of 1 + loss.',
+  lrRange:
+    'LR range test (Smith 2017): the learning rate grows exponentially while the loss is recorded; the steepest fall of the smoothed loss, or a tenth of the LR at its minimum, is a good starting learning rate.',
+  seeds:
+    'Seed statistics: Welch\'s t-test and a bootstrap interval on the runs\' best validation losses say whether the winner beats the runner-up by more than seed-to-seed noise.',
+  scaling:
+    'When the batch size changes, the learning rate should follow: ∝ B for SGD (Goyal et al. 2017), ∝ √B for Adam-type optimizers (Malladi et al. 2022).',
+  halfEpoch:
+    'The training loss is an average over each epoch while validation is measured at its end, so training points are drawn at mid-epoch: a training curve plotted at the epoch\'s end lags by half an epoch (which is why validation loss can sit below training loss in epoch 1).',
+} as const;
+
 // ---------------------------------------------------------------------------------------------------------
 // What is measured and stored.
 

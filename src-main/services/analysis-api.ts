@@ -20,7 +20,8 @@ export function analysisApi({ store }: Pick<ApiDeps, 'store'>): Pick<EpochlabApi
       if (wanted && runs.length < wanted.size) {
         const known = new Set(runs.map((r) => r.id));
         const foreign = [...wanted].filter((id) => !known.has(id));
-        throw new ApiError('invalid', `run ${foreign.join(', ')} ${foreign.length > 1 ? 'are' : 'is'} not in experiment ${experimentId}`, [{ path: 'runIds', message: 'runs of another experiment' }]);
+        const message = `run ${foreign.join(', ')} ${foreign.length > 1 ? 'are' : 'is'} not in experiment ${experimentId}`;
+        throw new ApiError('invalid', message, [{ path: 'runIds', message }]);
       }
       return analyzeExperiment(experimentId, runs.map((run) => ({ run, rows: store.getInsights(run.id) })), groupBy);
     },

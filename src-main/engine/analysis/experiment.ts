@@ -51,10 +51,6 @@ export function varyingParams(runs: readonly RunSummary[]): ParamName[] {
 
 // ----- critical batch size ---------------------------------------------------------------------------------
 
-export const CRITICAL_BATCH_EXPLANATION =
-  'B_simple = tr(Σ)/|G|², the gradient noise scale (McCandlish et al. 2018): the batch size at which the gradient noise ' +
-  'equals the signal, measured at the end of training.';
-
 export function criticalBatch(runs: readonly AnalyzedRun[]): CriticalBatchSummary | null {
   const measured = runs.filter((r) => r.rows.noiseScale.length > 0);
   if (!measured.length) return null;

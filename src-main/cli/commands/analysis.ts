@@ -1,0 +1,29 @@
+/** `epochlab analysis ID`: a run's noise scale, sharpness or LR range test; across an experiment with --experiment. */
+import { ANALYSIS_GROUP_BY, parseApiInput } from '../../contract';
+import { experimentAnalysisText, runAnalysisText } from '../analysis-format';
+import { idArg, print, withServices, type CommandContext } from '../shared';
+import { Option } from 'commander';
+
+export function registerAnalysis({ program, globals }: CommandContext): void {
+  program
+    .command('analysis')
+    .description('gradient noise scale, sharpness and LR range test of a run; with --experiment: critical batch size, sharpness vs batch size, seed statistics and the LR scaling hint across its runs')
+    .argument('<id>', 'run id (or experiment id with --experiment)', idArg('id'))
+    .option('--experiment', 'the id is an experiment: analyse its runs together')
+    .addOption(new Option('--group-by <param>', 'with --experiment: settings compared by the seed statistics (config: runs that differ only in seed)').choices(ANALYSIS_GROUP_BY).default('config'))
+    .option('--runs <ids>', 'with --experiment: only these runs (comma-separated ids)')
+    .option('--json', 'print JSON')
+    .action(async (id: number, opts: { json?: boolean; experiment?: boolean; groupBy: string; runs?: string }) => {
+      await withServices(globals(), {}, async (services) => {
+        if (opts.experiment) {
+          const runIds = opts.runs?.split(',').map((s) => Number(s.trim()));
+          const input = parseApiInput('getExperimentAnalysis', { experimentId: id, groupBy: opts.groupBy, ...(runIds ? { runIds } : {}) });
+          const analysis = await services.api.getExperimentAnalysis(input);
+          print(!!opts.json, analysis, () => experimentAnalysisText(analysis));
+        } else {
+          const analysis = await services.api.getRunAnalysis({ runId: id });
+          print(!!opts.json, analysis, () => runAnalysisText(analysis));
+        }
+      });
+    });
+}
