@@ -68,6 +68,14 @@ export const analysisSchema = z.strictObject({
 export type AnalysisSpec = z.infer<typeof analysisSchema>;
 export const DEFAULT_ANALYSIS: AnalysisSpec = { runType: 'train' };
 
+/**
+ * Gradient passes over the subset that sharpness costs per checkpoint: one for the loss, two per power
+ * iteration (a central difference), one per ascent step and one for the ascent's base point.
+ */
+export function sharpnessPasses(spec: SharpnessSpec): number {
+  return 2 + 2 * spec.iterations + spec.ascentSteps;
+}
+
 export function lrRangeSettings(analysis: AnalysisSpec | undefined): LrRangeSpec {
   return analysis?.lrRange ?? lrRangeSchema.parse({});
 }
@@ -184,6 +192,8 @@ export interface NoiseScaleRunSummary {
   /** B_simple at the end of the run's last measured epoch. */
   bSimple: number | null;
   epoch: number | null;
+  /** Every epoch's row, for the per-epoch chart. */
+  rows: NoiseScaleEpoch[];
 }
 
 export interface CriticalBatchSummary {

@@ -56,7 +56,7 @@ export function criticalBatch(runs: readonly AnalyzedRun[]): CriticalBatchSummar
   if (!measured.length) return null;
   const summaries = measured.map(({ run, rows }) => {
     const last = [...rows.noiseScale].reverse().find((r) => finite(r.bSimple)) ?? null;
-    return { runId: run.id, batchSize: run.params.batchSize, bSimple: last?.bSimple ?? null, epoch: last?.epoch ?? null };
+    return { runId: run.id, batchSize: run.params.batchSize, bSimple: last?.bSimple ?? null, epoch: last?.epoch ?? null, rows: rows.noiseScale };
   });
   const bCrit = median(summaries.map((s) => s.bSimple).filter(finite));
   const sizes = [...new Set(runs.map((r) => r.run.params.batchSize))].sort((a, b) => a - b);

@@ -7,6 +7,7 @@ import type { ParamName } from '../contract';
 import { aggregateAligned, aggregateBinned, type AggregatePoint } from './aggregate';
 import { xOf, type CurvePoint, type XAxisKind } from './axes';
 import { emaSmooth } from './ema';
+import { atMidEpoch, EPOCH_AVERAGED } from './half-epoch';
 import { colorAt } from './palette';
 import { groupRuns, splitRuns, type GroupBy, type RunGroup } from './runs';
 import type { LineSeriesInput, PanelInput, PanelsOptionInput } from './curves';
@@ -29,8 +30,12 @@ export function epochValue(m: EpochMetric, key: EpochMetricKey): number | null {
   return finite(v) ? v : null;
 }
 
-export function epochPoints(metrics: readonly EpochMetric[], key: EpochMetricKey): CurvePoint[] {
-  return metrics.map((m) => ({ epoch: m.epoch, step: m.step, samplesSeen: m.samplesSeen, elapsedMs: m.elapsedMs, value: epochValue(m, key) }));
+/** `midEpoch`: epoch-averaged metrics (training loss and accuracy) drawn at the middle of their epoch (half-epoch.ts). */
+export function epochPoints(metrics: readonly EpochMetric[], key: EpochMetricKey, midEpoch = false): CurvePoint[] {
+  return metrics.map((m, i) => {
+    const point = { epoch: m.epoch, step: m.step, samplesSeen: m.samplesSeen, elapsedMs: m.elapsedMs, value: epochValue(m, key) };
+    return midEpoch && EPOCH_AVERAGED.has(key) ? atMidEpoch(point, m, metrics[i - 1]) : point;
+  });
 }
 
 /** Per-iteration points; the epoch axis becomes fractional (step / iterations per epoch). */
@@ -51,6 +56,11 @@ export function bestEpochOf(metrics: readonly EpochMetric[]): EpochMetric | null
   return best;
 }
 
+/** The keys aggregateAligned produces points for, in its order. */
+function alignedKeys(curves: ReadonlyArray<ReadonlyArray<{ key: number; y: number | null }>>): number[] {
+  return [...new Set(curves.flatMap((c) => c.filter((p) => p.y !== null && Number.isFinite(p.y)).map((p) => p.key)))].sort((a, b) => a - b);
+}
+
 interface GroupCurve {
   points: Array<[number, number | null]>;
   band?: Array<{ x: number; lo: number; hi: number }>;
@@ -68,26 +78,32 @@ export function groupEpochCurve(
   key: EpochMetricKey,
   xAxis: XAxisKind,
   bands: boolean,
+  midEpoch = false,
 ): GroupCurve {
   const members = group.runs.map((r) => epochs[r.id] ?? []);
   if (members.length === 1) {
     const metrics = members[0];
     const best = bestEpochOf(metrics);
-    const bestPoint = best ? epochPoints([best], key)[0] : null;
+    const points = epochPoints(metrics, key, midEpoch);
+    const bestPoint = best ? points[metrics.indexOf(best)] : null;
     return {
-      points: epochPoints(metrics, key).map((p) => [xOf(p, xAxis), p.value]),
+      points: points.map((p) => [xOf(p, xAxis), p.value]),
       best: bestPoint && bestPoint.value !== null ? { x: xOf(bestPoint, xAxis), y: bestPoint.value } : null,
     };
   }
-  const keyed = (k: EpochMetricKey) => members.map((m) => epochPoints(m, k).map((p) => ({ key: p.epoch, x: xOf(p, xAxis), y: p.value })));
-  const agg = aggregateAligned(keyed(key));
+  // Keyed by the epoch row, so runs align on their epochs wherever the points are drawn.
+  const keyed = (k: EpochMetricKey) => members.map((m) => epochPoints(m, k, midEpoch).map((p, i) => ({ key: m[i].epoch, x: xOf(p, xAxis), y: p.value })));
+  const curves = keyed(key);
+  const agg = aggregateAligned(curves);
   // The group's best epoch: lowest mean validation loss (or training loss without a validation set).
   const hasVal = members.some((m) => m.some((e) => finite(e.valLoss)));
-  const ref = aggregateAligned(keyed(hasVal ? 'valLoss' : 'trainLoss'));
+  const refCurves = keyed(hasVal ? 'valLoss' : 'trainLoss');
+  const ref = aggregateAligned(refCurves);
   let best: { x: number; y: number } | null = null;
   if (ref.length) {
-    const bestRef = ref.reduce((a, b) => (b.mean < a.mean ? b : a));
-    const at = agg.find((p) => Math.abs(p.x - bestRef.x) < 1e-9) ?? null;
+    // Found by epoch, not by x: a mid-epoch training point sits half an epoch before its validation point.
+    const bestKey = alignedKeys(refCurves)[ref.indexOf(ref.reduce((a, b) => (b.mean < a.mean ? b : a)))];
+    const at = agg[alignedKeys(curves).indexOf(bestKey)] ?? null;
     if (at) best = { x: at.x, y: at.mean };
   }
   return { points: agg.map((p) => [p.x, p.mean]), ...(bands ? { band: bandOf(agg) } : {}), best };
@@ -104,6 +120,8 @@ export interface CompareEpochInput {
   layout: 'side-by-side' | 'overlay';
   logY: boolean;
   bands: boolean;
+  /** Training curves at mid-epoch (the half-epoch lag, half-epoch.ts). */
+  trainAtMidEpoch?: boolean;
 }
 
 function titled(base: string, split: string): string {
@@ -128,7 +146,7 @@ export function compareEpochPanels(input: CompareEpochInput): PanelsOptionInput 
       name,
       color: colorOf.get(g.key) ?? colorAt(0),
       dashed,
-      ...groupEpochCurve(g, input.epochs, key, input.xAxis, input.bands),
+      ...groupEpochCurve(g, input.epochs, key, input.xAxis, input.bands, input.trainAtMidEpoch),
     });
     if (!pair) {
       const key: EpochMetricKey = input.metric === 'gap' ? 'gap' : 'learningRate';

@@ -7,6 +7,7 @@ import {
   ACTIVATIONS, MONITORS, PARAM_ORDER,
   type Activation, type ExperimentSpecInput, type FieldIssue, type Monitor, type ParamName,
 } from '../contract';
+import { analysisFormToSpec, analysisSpecToForm, defaultAnalysisForm, type AnalysisForm } from './analysis-form';
 import { PARAMS, paramMeta } from './params';
 import { formatParamValue, parseParamText } from './param-syntax';
 
@@ -50,6 +51,8 @@ export interface SpecForm {
   search: { method: 'grid' | 'random'; trials: number; seed: number };
   earlyStopping: { enabled: boolean; monitor: Monitor; patience: number; minDelta: number; restoreBest: boolean };
   training: { dropLastBatch: boolean; shuffle: boolean; checkpoints: 'best-and-last' | 'none'; schedule: ScheduleFields };
+  /** Noise scale, sharpness, the LR range test run type (form/analysis-form.ts). */
+  analysis: AnalysisForm;
   /** Parts of a loaded spec that the form has no field for (a validation file, plateau stopping), kept as they were. */
   extra: { validation?: unknown; plateau?: unknown };
 }
@@ -81,6 +84,7 @@ export function defaultForm(name = ''): SpecForm {
     search: { method: 'grid', trials: 20, seed: 0 },
     earlyStopping: { enabled: false, monitor: 'val_loss', patience: 3, minDelta: 0, restoreBest: true },
     training: { dropLastBatch: false, shuffle: true, checkpoints: 'best-and-last', schedule: { ...DEFAULT_SCHEDULE } },
+    analysis: defaultAnalysisForm(),
     extra: {},
   };
 }
@@ -145,6 +149,7 @@ export function formToSpec(form: SpecForm): BuiltSpec {
   }
   if (form.extra.plateau !== undefined) training.plateau = form.extra.plateau;
 
+  const analysis = analysisFormToSpec(form.analysis);
   const spec = {
     name: form.name,
     notes: form.notes,
@@ -154,6 +159,7 @@ export function formToSpec(form: SpecForm): BuiltSpec {
     search: form.search.method === 'grid' ? { method: 'grid' } : { method: 'random', trials: form.search.trials, seed: form.search.seed },
     params,
     training,
+    ...(analysis ? { analysis } : {}),
   } as ExperimentSpecInput;
   return { spec, issues };
 }
@@ -176,10 +182,11 @@ export function specToForm(raw: unknown): { form: SpecForm; warnings: string[] }
   const form = defaultForm();
   const warnings: string[] = [];
   if (!isRecord(raw)) return { form, warnings: ['the file is not a JSON object with an experiment spec'] };
-  const known = new Set(['name', 'notes', 'dataset', 'validation', 'model', 'search', 'params', 'training']);
+  const known = new Set(['name', 'notes', 'dataset', 'validation', 'model', 'search', 'params', 'training', 'analysis']);
   for (const key of Object.keys(raw)) if (!known.has(key)) warnings.push(`ignored unknown key "${key}"`);
 
   if (typeof raw.name === 'string') form.name = raw.name;
+  form.analysis = analysisSpecToForm(raw.analysis);
   if (typeof raw.notes === 'string') form.notes = raw.notes;
 
   if (isRecord(raw.dataset)) {
@@ -285,6 +292,7 @@ export const FIELD_PATHS: readonly string[] = [
   'search.trials',
   'training.earlyStopping.monitor', 'training.earlyStopping.patience', 'training.earlyStopping.minDelta', 'training.earlyStopping',
   'training',
+  'analysis.runType', 'analysis.noiseScale', 'analysis.sharpness', 'analysis.lrRange', 'analysis',
 ];
 
 /**

@@ -44,6 +44,8 @@ export const useCompareStore = defineStore('compare', () => {
   const layout = ref<'side-by-side' | 'overlay'>('side-by-side');
   const logY = ref(false);
   const bands = ref(true);
+  /** Training curves at mid-epoch (charts/half-epoch.ts). */
+  const trainAtMidEpoch = ref(true);
   const iterationSeries = ref<IterationSeriesName>('loss');
   const iterationXAxis = ref<XAxisKind>('iteration');
   const smoothing = ref(0.6);
@@ -70,7 +72,7 @@ export const useCompareStore = defineStore('compare', () => {
   }
 
   return {
-    experimentId, runIds, groupBy, splitBy, metric, xAxis, layout, logY, bands, iterationSeries, iterationXAxis, smoothing,
+    experimentId, runIds, groupBy, splitBy, metric, xAxis, layout, logY, bands, trainAtMidEpoch, iterationSeries, iterationXAxis, smoothing,
     heatX, heatY, heatMetric, heatReduce, parallelMetric, init,
   };
 });
