@@ -2,9 +2,10 @@
 import type { Section } from '../lib/section';
 import { gridSection } from './grid';
 import { ingestSection } from './ingest';
+import { insightsSection } from './insights';
 import { storeSection } from './store';
 import { trackingSection } from './tracking';
 import { trainingSection } from './training';
 import { viewersSection } from './viewers';
 
-export const SECTIONS: Section[] = [trainingSection, trackingSection, gridSection, storeSection, ingestSection, viewersSection];
+export const SECTIONS: Section[] = [trainingSection, trackingSection, gridSection, storeSection, ingestSection, viewersSection, insightsSection];

@@ -26,7 +26,7 @@ const between = (what: string, min: number, max: number, open = false) =>
 export const noiseScaleSchema = z.strictObject({
   everySteps: whole('noise scale interval', 1, 100_000).default(10),
   /** Decay of the exponential moving averages of the |G|² and tr(Σ) estimates. */
-  ema: between('noise scale EMA decay', 0, 0.999).default(0.9),
+  ema: between('noise scale EMA decay', 0, 0.999).default(0.95),
 });
 export type NoiseScaleSpec = z.infer<typeof noiseScaleSchema>;
 
@@ -34,7 +34,7 @@ export type NoiseScaleSpec = z.infer<typeof noiseScaleSchema>;
 export const sharpnessSchema = z.strictObject({
   /** Training rows the loss is measured on (the first ones of the training set, always the same). */
   subset: whole('sharpness subset', 16, 100_000).default(1000),
-  /** Power-iteration steps for the top Hessian eigenvalue (each costs two gradient passes on the subset). */
+  /** Power-iteration steps for the top Hessian eigenvalue (each costs two gradient passes on the subset; twice as many when the dominant eigenvalue is negative). */
   iterations: whole('power iterations', 2, 500).default(20),
   /** Keskar's ε: the box is ε·(|w| + 1) around the weights. */
   epsilon: between('sharpness epsilon', 0, 0.1, true).default(1e-3),
@@ -69,11 +69,12 @@ export type AnalysisSpec = z.infer<typeof analysisSchema>;
 export const DEFAULT_ANALYSIS: AnalysisSpec = { runType: 'train' };
 
 /**
- * Gradient passes over the subset that sharpness costs per checkpoint: one for the loss, two per power
- * iteration (a central difference), one per ascent step and one for the ascent's base point.
+ * Gradient passes over the subset that sharpness costs per checkpoint, at most: one for the loss, two per
+ * power iteration (a central difference) for up to two power iterations (the second only when the dominant
+ * eigenvalue is negative), one per ascent step and one for the ascent's base point.
  */
 export function sharpnessPasses(spec: SharpnessSpec): number {
-  return 2 + 2 * spec.iterations + spec.ascentSteps;
+  return 2 + 4 * spec.iterations + spec.ascentSteps;
 }
 
 export function lrRangeSettings(analysis: AnalysisSpec | undefined): LrRangeSpec {
@@ -128,7 +129,7 @@ export interface SharpnessResult {
   epoch: number;
   /** Training loss (data loss, evaluation mode) on the subset at these weights. */
   loss: number | null;
-  /** Dominant eigenvalue of the Hessian of that loss (power iteration on Hessian-vector products). */
+  /** Largest eigenvalue of the Hessian of that loss (power iteration on Hessian-vector products). */
   topEigenvalue: number | null;
   /** Whether the power iteration's relative change fell under its tolerance. */
   converged: boolean;

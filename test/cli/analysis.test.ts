@@ -28,7 +28,7 @@ describe('epochlab analysis', () => {
   it('prints a run\'s noise scale per epoch and its sharpness, each with its sentence', () => {
     const out = cli('analysis', '1');
     expect(out.status, out.stderr).toBe(0);
-    expect(out.stdout).toMatch(/run 1 — noise scale every 2 steps \(EMA 0\.9\); sharpness on 100 rows/);
+    expect(out.stdout).toMatch(/run 1 — noise scale every 2 steps \(EMA 0\.95\); sharpness on 100 rows/);
     expect(out.stdout).toMatch(/B_simple = tr\(Σ\)\/\|G\|², the gradient noise scale \(McCandlish et al\. 2018\)/);
     expect(out.stdout).toMatch(/Top Hessian eigenvalue: the curvature/);
     expect(out.stdout).toMatch(/│ best/);

@@ -26,7 +26,7 @@ describe('services: analysis', () => {
       for (const run of runs) {
         const a = await services.api.getRunAnalysis({ runId: run.id });
         expect(a.runType).toBe('train');
-        expect(a.settings.noiseScale).toEqual({ everySteps: 2, ema: 0.9 });
+        expect(a.settings.noiseScale).toEqual({ everySteps: 2, ema: 0.95 });
         expect(a.noiseScale.map((r) => r.epoch)).toEqual([1, 2, 3]);
         expect(a.noiseScale.every((r) => r.measurements > 0)).toBe(true);
         expect(a.sharpness.map((s) => s.checkpoint)).toEqual(['best', 'last']);

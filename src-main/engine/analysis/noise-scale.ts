@@ -20,6 +20,13 @@ export interface SplitMeasurement {
   fullSq: number;
 }
 
+/** |g|² of the whole batch from its halves: g = (s₁g₁ + s₂g₂)/B, so |g|² = (s₁²|g₁|² + s₂²|g₂|² + 2s₁s₂ g₁·g₂)/B². */
+export function wholeBatchSq(sizes: readonly [number, number], halfSq: readonly [number, number], cross: number): number {
+  const [s1, s2] = sizes;
+  const b = s1 + s2;
+  return (s1 * s1 * halfSq[0] + s2 * s2 * halfSq[1] + 2 * s1 * s2 * cross) / (b * b);
+}
+
 /** c(B): how much of tr(Σ) the squared norm of a B-sample mean gradient carries in expectation. */
 export function varianceFactor(batch: number, population?: number): number {
   if (population === undefined || !Number.isFinite(population)) return 1 / batch;

@@ -1,8 +1,10 @@
 /**
- * The dominant eigenvalue of a symmetric operator known only through its products with vectors (here the
- * Hessian of the training loss, through Hessian-vector products): power iteration with the Rayleigh
- * quotient. It finds the eigenvalue of largest magnitude — for a trained network the top (positive)
- * curvature, the number sharpness studies report (Keskar et al. 2017; Yao et al. 2020, PyHessian).
+ * The top eigenvalue of a symmetric operator known only through its products with vectors (here the Hessian
+ * of the training loss, through Hessian-vector products), by power iteration with the Rayleigh quotient —
+ * the number sharpness studies report (Keskar et al. 2017; Yao et al. 2020, PyHessian). Power iteration
+ * finds the eigenvalue of largest magnitude; away from a minimum that can be a negative one, and then a
+ * second power iteration on the shifted operator H − λ_neg·I (whose eigenvalues are all ≥ 0) finds the
+ * largest algebraic eigenvalue.
  */
 import { createRng, randomNormal } from '../random';
 
@@ -60,4 +62,16 @@ export async function dominantEigenvalue(product: OperatorProduct, dim: number, 
     v = hv.map((x) => x / size);
   }
   return { eigenvalue, iterations: options.iterations, converged: false };
+}
+
+/** The largest (algebraic) eigenvalue: the dominant one, or after a shift when the dominant one is negative. */
+export async function largestEigenvalue(product: OperatorProduct, dim: number, options: PowerIterationOptions): Promise<PowerIterationResult & { shifted: boolean }> {
+  const first = await dominantEigenvalue(product, dim, options);
+  if (first.eigenvalue >= 0 || options.isCancelled?.()) return { ...first, shifted: false };
+  const shift = first.eigenvalue;
+  const shifted = await dominantEigenvalue(async (v) => {
+    const hv = await product(v);
+    return hv.map((x, i) => x - shift * v[i]);
+  }, dim, { ...options, seed: options.seed + 1 });
+  return { eigenvalue: shifted.eigenvalue + shift, iterations: first.iterations + shifted.iterations, converged: first.converged && shifted.converged, shifted: true };
 }

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { NoiseScaleEpoch, RunInsight, SharpnessResult, SharpnessSpec, TrialConfig } from '../../contract';
-import { measurementInterval, NoiseScaleTracker } from '../analysis/noise-scale';
+import { measurementInterval, NoiseScaleTracker, wholeBatchSq } from '../analysis/noise-scale';
 import { deriveSeed } from '../random';
 import { firstRows, measureSharpness } from './sharpness';
 import type { TrainingData } from './train';
@@ -49,13 +49,15 @@ export class TrialInsights {
     return this.noise !== null && size === this.ctx.effectiveBatchSize && (batchInEpoch + 1) % this.interval === 0;
   }
 
-  /** After each step: its wall time, and for a split step the [|g₁|², |g₂|², |g|²] it measured. */
+  /** After each step: its wall time, and for a split step the [|g₁|², |g₂|², g₁·g₂] it measured. */
   afterStep(size: number, ms: number, norms: ArrayLike<number> | null): void {
     if (!this.noise) return;
     this.stepsThisEpoch++;
     if (norms) {
       const s1 = Math.floor(size / 2);
-      this.noise.add({ sizes: [s1, size - s1], halfSq: [norms[0], norms[1]], fullSq: norms[2] });
+      const sizes: [number, number] = [s1, size - s1];
+      const halfSq: [number, number] = [norms[0], norms[1]];
+      this.noise.add({ sizes, halfSq, fullSq: wholeBatchSq(sizes, halfSq, norms[2]) });
       this.splitMs += ms;
       this.splitSteps++;
     } else if (size === this.ctx.effectiveBatchSize) {

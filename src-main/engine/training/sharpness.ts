@@ -1,7 +1,7 @@
 /**
  * Sharpness of the training loss at a set of weights, on a fixed subset of the training set, in evaluation
  * mode (dropout off, batch norm on its moving statistics) and without the weight-decay term:
- *   - the dominant Hessian eigenvalue by power iteration, each Hessian-vector product by central
+ *   - the top Hessian eigenvalue by power iteration (shifted when the dominant one is negative), each Hessian-vector product by central
  *     differences of gradients, Hv ≈ (∇L(w + hv) − ∇L(w − hv)) / 2h — two gradient passes, and no need for
  *     second derivatives of every kernel (tfjs has none for several of them);
  *   - Keskar et al.'s ε-sharpness by projected gradient ascent (engine/analysis/eps-sharpness.ts).
@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { SharpnessSpec } from '../../contract';
 import { epsilonSharpness } from '../analysis/eps-sharpness';
-import { dominantEigenvalue } from '../analysis/power-iteration';
+import { largestEigenvalue } from '../analysis/power-iteration';
 import type { ArraySet } from './train';
 
 const CHUNK = 1024;
@@ -124,7 +124,7 @@ export async function measureSharpness(
       for (let i = 0; i < w0.length; i++) out[i] = (gp[i] - gm[i]) / (2 * HVP_STEP);
       return out;
     };
-    const power = await dominantEigenvalue(hvp, w0.length, {
+    const power = await largestEigenvalue(hvp, w0.length, {
       iterations: spec.iterations, tolerance: POWER_TOLERANCE, seed: options.seed, isCancelled: options.isCancelled,
     });
     const eps = await epsilonSharpness(f, w0, { epsilon: spec.epsilon, steps: spec.ascentSteps, isCancelled: options.isCancelled });

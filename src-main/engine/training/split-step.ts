@@ -14,13 +14,13 @@ export type SliceObjective = (from: number, size: number) => BatchObjective;
 export interface SplitGradients {
   /** Sample-weighted mean of the halves' gradients, by variable name. */
   full: tf.NamedTensorMap;
-  /** [data loss of the batch, correct count, |g₁|², |g₂|², |g|²]. */
+  /** [data loss of the batch, correct count, |g₁|², |g₂|², g₁·g₂] (|g|² follows, see wholeBatchSq). */
   stats: tf.Tensor1D;
 }
 
-function squaredNorm(grads: tf.NamedTensorMap): tf.Scalar {
-  const parts = Object.values(grads).filter((g): g is tf.Tensor => g != null).map((g) => tf.sum(tf.square(g)));
-  return (parts.length ? tf.addN(parts) : tf.scalar(0)) as tf.Scalar;
+/** Every variable's gradient in one vector (one reduction per product instead of one per variable). */
+function flatten(grads: tf.NamedTensorMap, names: readonly string[]): tf.Tensor1D {
+  return tf.concat(names.map((n) => tf.reshape(grads[n], [-1]))) as tf.Tensor1D;
 }
 
 /** Call inside tf.tidy. `variables`: what the gradient is taken against (the model's trainable weights). */
@@ -40,21 +40,19 @@ export function splitGradients(objectiveOf: SliceObjective, size: number, variab
   const a = half(0, s1);
   const b = half(s1, s2);
   const full: tf.NamedTensorMap = {};
-  for (const name of Object.keys(a.grads)) {
-    const ga = a.grads[name];
-    const gb = b.grads[name];
-    if (ga == null || gb == null) continue;
-    full[name] = tf.add(tf.mul(ga, s1 / size), tf.mul(gb, s2 / size));
-  }
-  const [l1, c1] = tf.unstack(a.lossAndCorrect);
-  const [l2, c2] = tf.unstack(b.lossAndCorrect);
-  const loss = tf.div(tf.add(tf.mul(l1, s1), tf.mul(l2, s2)), size);
-  const stats = tf.stack([loss, tf.add(c1, c2), squaredNorm(a.grads), squaredNorm(b.grads), squaredNorm(full)]) as tf.Tensor1D;
+  const names = Object.keys(a.grads).filter((name) => a.grads[name] != null && b.grads[name] != null);
+  for (const name of names) full[name] = tf.add(tf.mul(a.grads[name], s1 / size), tf.mul(b.grads[name], s2 / size));
+  const f1 = flatten(a.grads, names);
+  const f2 = flatten(b.grads, names);
+  // [l₁, c₁] · (s₁/B, 1) + [l₂, c₂] · (s₂/B, 1): the batch's mean loss and its correct count.
+  const weights = (n: number) => tf.tensor1d([n / size, 1]);
+  const lossAndCorrect = tf.add(tf.mul(a.lossAndCorrect, weights(s1)), tf.mul(b.lossAndCorrect, weights(s2)));
+  const stats = tf.concat([lossAndCorrect, tf.stack([tf.sum(tf.square(f1)), tf.sum(tf.square(f2)), tf.sum(tf.mul(f1, f2))])]) as tf.Tensor1D;
   tf.dispose([a.lossAndCorrect, b.lossAndCorrect]);
   return { full, stats };
 }
 
-/** One parameter update through the halves. Returns [loss, correct, |g₁|², |g₂|², |g|²]. */
+/** One parameter update through the halves. Returns [loss, correct, |g₁|², |g₂|², g₁·g₂]. */
 export function splitTrainStep(
   model: tf.LayersModel, optimizer: tf.Optimizer, objectiveOf: SliceObjective, size: number,
 ): tf.Tensor1D {

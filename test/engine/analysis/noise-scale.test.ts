@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Ema, NoiseScaleTracker, estimateFromSplit, measurementInterval, varianceFactor } from '../../../src-main/engine/analysis/noise-scale';
+import { Ema, NoiseScaleTracker, estimateFromSplit, measurementInterval, varianceFactor, wholeBatchSq } from '../../../src-main/engine/analysis/noise-scale';
 import { createRng, permutation, randomNormal } from '../../../src-main/engine/random';
 import { splitGradients } from '../../../src-main/engine/training/split-step';
 
@@ -73,6 +73,14 @@ describe('the noise-scale estimators', () => {
     u.add({ sizes: [4, 4], halfSq: [1, 1], fullSq: 1.2 }); // the halves less noisy than the whole: tr(Σ) < 0
     expect(u.trace).toBeLessThan(0);
     expect(u.bSimple).toBeNull();
+  });
+
+  it('|g|² of the whole batch from its halves', () => {
+    const g1 = [1, 2, -1];
+    const g2 = [0.5, -1, 3];
+    const g = g1.map((x, i) => (3 * x + 4 * g2[i]) / 7);
+    const cross = g1.reduce((s, x, i) => s + x * g2[i], 0);
+    expect(wholeBatchSq([3, 4], [sq(g1), sq(g2)], cross)).toBeCloseTo(sq(g), 12);
   });
 
   it('measures at least four times an epoch when epochs are short', () => {
@@ -153,7 +161,7 @@ describe('validation: linear regression with exact per-sample gradients (issue 9
           };
           return splitGradients(objectiveOf, batch, [w, b]).stats.dataSync().slice(2);
         });
-        tracker.add({ sizes: [16, 16], halfSq: [norms[0], norms[1]], fullSq: norms[2] });
+        tracker.add({ sizes: [16, 16], halfSq: [norms[0], norms[1]], fullSq: wholeBatchSq([16, 16], [norms[0], norms[1]], norms[2]) });
       }
     }
     w.dispose();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { epsilonSharpness } from '../../../src-main/engine/analysis/eps-sharpness';
-import { dominantEigenvalue, norm, randomUnitVector } from '../../../src-main/engine/analysis/power-iteration';
+import { dominantEigenvalue, largestEigenvalue, norm, randomUnitVector } from '../../../src-main/engine/analysis/power-iteration';
 
 /** A symmetric matrix with the given eigenvalues, rotated by a fixed orthogonal basis (Householder). */
 function symmetricWith(eigenvalues: number[]): (v: Float64Array) => Float64Array {
@@ -26,6 +26,16 @@ describe('power iteration', () => {
   it('finds a negative dominant eigenvalue with its sign', async () => {
     const r = await dominantEigenvalue(symmetricWith([1, -6, 2]), 3, { iterations: 500, tolerance: 1e-10, seed: 2 });
     expect(r.eigenvalue).toBeCloseTo(-6, 6);
+  });
+
+  it('the largest eigenvalue: the dominant one when positive, else found on the shifted operator', async () => {
+    const positive = await largestEigenvalue(symmetricWith([5, -1, 2]), 3, { iterations: 500, tolerance: 1e-10, seed: 1 });
+    expect(positive).toMatchObject({ shifted: false });
+    expect(positive.eigenvalue).toBeCloseTo(5, 6);
+    const negative = await largestEigenvalue(symmetricWith([1, -6, 2, 0.5, -3]), 5, { iterations: 2000, tolerance: 1e-12, seed: 2 });
+    expect(negative.shifted).toBe(true);
+    expect(negative.converged).toBe(true);
+    expect(negative.eigenvalue).toBeCloseTo(2, 5);
   });
 
   it('reports non-convergence when the budget is too small for the eigengap', async () => {

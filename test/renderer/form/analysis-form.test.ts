@@ -16,7 +16,7 @@ describe('the analysis section of the form', () => {
     f.noiseScale.enabled = true;
     f.sharpness.enabled = true;
     f.sharpness.epsilon = 5e-4;
-    expect(analysisFormToSpec(f)).toEqual({ runType: 'train', noiseScale: { everySteps: 10, ema: 0.9 }, sharpness: { subset: 1000, iterations: 20, epsilon: 5e-4, ascentSteps: 10 } });
+    expect(analysisFormToSpec(f)).toEqual({ runType: 'train', noiseScale: { everySteps: 10, ema: 0.95 }, sharpness: { subset: 1000, iterations: 20, epsilon: 5e-4, ascentSteps: 10 } });
     f.runType = 'lr-range-test';
     // An LR range test carries only its own settings.
     expect(analysisFormToSpec(f)).toEqual({ runType: 'lr-range-test', lrRange: { from: 1e-7, to: 10, iterations: 100, stopFactor: 4, smoothing: 0.98 } });
