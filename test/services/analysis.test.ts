@@ -57,7 +57,7 @@ describe('services: analysis', () => {
       const spec = moonsSpec({ batchSize: [16, 64], optimizer: 'sgd' }, { analysis: { runType: 'lr-range-test', lrRange: { from: 1e-4, to: 10, iterations: 40 } } });
       const preview = await services.api.previewExperiment(parseApiInput('previewExperiment', { spec }));
       // The accounting spans the epochs the 40 iterations need: 21 steps an epoch at B = 16, 6 at B = 64.
-      expect(preview.trials.map((t) => t.params.epochs)).toEqual([Math.ceil(40 / Math.ceil(nTrain / 16)), Math.ceil(40 / Math.ceil(nTrain / 64))]);
+      expect(preview.trials.map((t) => t.accounting.epochs)).toEqual([Math.ceil(40 / Math.ceil(nTrain / 16)), Math.ceil(40 / Math.ceil(nTrain / 64))]);
       const experiment = await services.api.createExperiment(parseApiInput('createExperiment', { spec }));
       await services.runner.idle();
       const { runs } = await services.api.getExperiment({ experimentId: experiment.id });

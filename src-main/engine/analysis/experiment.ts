@@ -146,7 +146,7 @@ function verdict(c: TwoSampleComparison): string {
     return `${head}, but the runs of each setting do not vary (or there are fewer than two): no test is possible.`;
   }
   const interval = c.bootstrap ? `95 % bootstrap interval of the difference ${short(c.bootstrap.low)} to ${short(c.bootstrap.high)}; ` : '';
-  const p = c.pValue < 1e-4 ? c.pValue.toExponential(1) : short(c.pValue);
+  const p = c.pValue < 1e-4 ? c.pValue.toExponential(1) : String(Number(c.pValue.toPrecision(2)));
   if (c.distinguishable) return `${head} (${interval}Welch p = ${p}): distinguishable from seed noise.`;
   const more = c.seedsFor80 !== null
     ? ` About ${c.seedsFor80} runs per setting would detect a difference this size at 80 % power.`

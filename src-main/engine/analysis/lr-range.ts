@@ -21,8 +21,8 @@ export function lrRangeEpochs(iterations: number, iterationsPerEpoch: number): n
 }
 
 /**
- * A trial's epochs: the spec's, or for an LR range test the epochs its iterations span — so that the run's
- * iteration accounting (and its progress) counts what the test will at most do.
+ * The epochs a trial's iteration accounting counts: the trial's own, or for an LR range test the epochs its
+ * iterations span — so that the run's accounting (and its progress) counts what the test will at most do.
  */
 export function trialEpochs(spec: ExperimentSpec, params: TrialParams, nTrain: number): number {
   if (spec.analysis.runType !== 'lr-range-test') return params.epochs;

@@ -23,9 +23,8 @@ export function previewExperiment(spec: ExperimentSpec, datasets: PreviewDataset
   if (nTrain < 1) {
     return { trialCount: 0, nTrain, nVal, dataset: datasets.train, trials: [], batchSizes: [], totalIterations: 0, warnings: ['the split leaves no training rows'] };
   }
-  const trials: TrialPreview[] = expandTrials(spec).map((expanded, index) => {
-    const params = { ...expanded, epochs: trialEpochs(spec, expanded, nTrain) };
-    const accounting = iterationAccounting(nTrain, params.batchSize, params.epochs, spec.training.dropLastBatch);
+  const trials: TrialPreview[] = expandTrials(spec).map((params, index) => {
+    const accounting = iterationAccounting(nTrain, params.batchSize, trialEpochs(spec, params, nTrain), spec.training.dropLastBatch);
     const trialWarnings: string[] = [];
     if (params.batchSize > nTrain) {
       trialWarnings.push(`batch size ${params.batchSize} is larger than the ${nTrain} training samples: full-batch training, 1 iteration per epoch`);

@@ -7,6 +7,7 @@
 import type { EChartsOption } from 'echarts';
 import type { LrRangeResult } from '../contract';
 import { formatNumber } from '../lib/format';
+import { referenceSeries } from './reference-lines';
 import { asParams, tooltipLine, tooltipTitle, yValue } from './tooltip';
 
 export interface LrRangeCurve {
@@ -16,12 +17,19 @@ export interface LrRangeCurve {
   result: LrRangeResult;
 }
 
+/** Rounded up to a half, whole or double step of its decade (3.95 → 4, 0.72 → 0.8), so the top tick reads well. */
+export function niceCeil(x: number): number {
+  if (!(x > 0)) return x;
+  const unit = 10 ** Math.floor(Math.log10(x)) / 2;
+  return Number((Math.ceil(x / unit - 1e-9) * unit).toPrecision(6));
+}
+
 export function lrRangeYMax(curves: readonly LrRangeCurve[]): number | null {
   const smoothed = curves.flatMap((c) => c.result.points.map((p) => p.smoothed)).filter((v): v is number => v !== null && Number.isFinite(v));
   if (!smoothed.length) return null;
   const first = curves.map((c) => c.result.points.find((p) => p.smoothed !== null)?.smoothed).filter((v): v is number => typeof v === 'number');
   // The start of the curve with some headroom, unless the smoothed curve itself went higher before stopping.
-  return Math.min(Math.max(...smoothed), Math.max(...first) * 1.5);
+  return niceCeil(Math.min(Math.max(...smoothed), Math.max(...first) * 1.5));
 }
 
 export function buildLrRangeOption(input: { curves: readonly LrRangeCurve[] }): EChartsOption {
@@ -34,22 +42,24 @@ export function buildLrRangeOption(input: { curves: readonly LrRangeCurve[] }): 
       type: 'line', id: `raw:${c.key}`, name: c.name, color: c.color, data: pts.map((p) => [p.learningRate, p.loss]),
       showSymbol: false, lineStyle: { width: 1, opacity: 0.25 }, silent: true, tooltip: { show: false }, z: 2,
     });
-    const marks = [
-      ...(c.result.steepest !== null ? [{ xAxis: c.result.steepest, name: 'steepest', lineStyle: { color: c.color, type: 'solid' as const }, label: { show: single, formatter: `steepest ${formatNumber(c.result.steepest, 2)}` } }] : []),
-      ...(c.result.minimumOver10 !== null ? [{ xAxis: c.result.minimumOver10, name: 'minimum / 10', lineStyle: { color: c.color, type: 'dashed' as const }, label: { show: single, formatter: `min / 10 ${formatNumber(c.result.minimumOver10, 2)}`, position: 'insideEndTop' as const } }] : []),
-    ];
     series.push({
       type: 'line', id: `smooth:${c.key}`, name: c.name, color: c.color, data: pts.map((p) => [p.learningRate, p.smoothed]),
       showSymbol: false, lineStyle: { width: 2 }, connectNulls: false, z: 3,
-      ...(marks.length ? { markLine: { silent: true, symbol: 'none', data: marks } } : {}),
     });
+    const top = yMax ?? 1;
+    const mark = (id: string, x: number | null, dashed: boolean, label: string) =>
+      x !== null && x > 0 ? [referenceSeries({ id: `${id}:${c.key}`, from: [x, 0], to: [x, top], color: c.color, dashed, label: single ? label : '', labelPosition: dashed ? 'right' : 'top' })] : [];
+    series.push(
+      ...mark('steepest', c.result.steepest, false, `steepest ${formatNumber(c.result.steepest, 2)}`),
+      ...mark('min10', c.result.minimumOver10, true, `min / 10 ${formatNumber(c.result.minimumOver10, 2)}`),
+    );
   }
   return {
     animation: false,
     legend: { type: 'scroll', top: 0, left: 8, right: 8, data: input.curves.map((c) => c.name) },
-    grid: { left: 60, right: 30, top: 36, bottom: 44 },
+    grid: { left: 60, right: 30, top: 48, bottom: 44 },
     xAxis: { type: 'log', name: 'Learning rate', nameLocation: 'middle', nameGap: 26, axisLabel: { formatter: (v: number) => formatNumber(v, 2) } },
-    yAxis: { type: 'value', name: 'Loss', scale: true, ...(yMax !== null ? { max: Number(yMax.toPrecision(3)) } : {}), axisLabel: { formatter: (v: number) => formatNumber(v, 3) } },
+    yAxis: { type: 'value', min: 0, ...(yMax !== null ? { max: yMax } : {}), axisLabel: { formatter: (v: number) => formatNumber(v, 3) } },
     tooltip: {
       trigger: 'axis',
       confine: true,

@@ -7,6 +7,7 @@ import type { EChartsOption } from 'echarts';
 import type { NoiseScaleEpoch } from '../contract';
 import { formatNumber } from '../lib/format';
 import { logExtent } from './log-range';
+import { referenceSeries } from './reference-lines';
 import { asParams, tooltipLine, tooltipTitle, yValue } from './tooltip';
 
 export interface NoiseScaleLine {
@@ -29,18 +30,23 @@ export function noiseScalePoints(rows: readonly NoiseScaleEpoch[]): Array<[numbe
 
 export function buildNoiseScaleOption(input: NoiseScaleOptionInput): EChartsOption {
   const extent = logExtent([...input.lines.flatMap((l) => l.rows.map((r) => r.bSimple)), ...input.batchSizes, input.bCrit]);
+  const epochs = input.lines.flatMap((l) => l.rows.map((r) => r.epoch));
+  const first = epochs.length ? Math.min(...epochs) : 1;
+  const last = epochs.length ? Math.max(...epochs) : 1;
+  const right = last === first ? first + 1 : last;
+  const across = (id: string, y: number, color: string, label: string, dashed: boolean) =>
+    referenceSeries({ id, from: [first, y], to: [right, y], color, dashed, label, labelAt: dashed ? 'from' : 'to', labelPosition: dashed ? 'top' : 'right' });
   const references = [
-    ...input.batchSizes.map((b) => ({ yAxis: b, name: `B = ${b}`, lineStyle: { color: '#9ca3af', type: 'dashed' as const }, label: { formatter: `B = ${b}`, color: '#6b7280' } })),
-    ...(input.bCrit !== null && input.bCrit > 0
-      ? [{ yAxis: input.bCrit, name: 'B_crit', lineStyle: { color: '#c2255c', type: 'solid' as const, width: 1.5 }, label: { formatter: `B_crit ≈ ${formatNumber(input.bCrit, 2)}`, color: '#c2255c' } }]
-      : []),
+    ...input.batchSizes.map((b) => across(`batch:${b}`, b, '#9ca3af', `B = ${b}`, true)),
+    ...(input.bCrit !== null && input.bCrit > 0 ? [across('bcrit', input.bCrit, '#c2255c', `B_crit ≈ ${formatNumber(input.bCrit, 2)}`, false)] : []),
   ];
   return {
     animation: false,
     legend: { type: 'scroll', top: 0, left: 8, right: 8, data: input.lines.map((l) => l.name) },
-    grid: { left: 64, right: 96, top: 36, bottom: 44 },
-    xAxis: { type: 'value', name: 'Epoch', nameLocation: 'middle', nameGap: 26, minInterval: 1 },
-    yAxis: { type: 'log', name: 'B_simple', ...(extent ?? {}), axisLabel: { formatter: (v: number) => formatNumber(v, 3) } },
+    grid: { left: 64, right: 110, top: 48, bottom: 44 },
+    xAxis: { type: 'value', name: 'Epoch', nameLocation: 'middle', nameGap: 26, minInterval: 1, min: 'dataMin', max: 'dataMax' },
+    // The card's title names what is plotted; an axis name would collide with the legend.
+    yAxis: { type: 'log', ...(extent ?? {}), axisLabel: { formatter: (v: number) => formatNumber(v, 3) } },
     tooltip: {
       trigger: 'axis',
       confine: true,
@@ -51,17 +57,19 @@ export function buildNoiseScaleOption(input: NoiseScaleOptionInput): EChartsOpti
         return tooltipTitle(`epoch ${String(x)}`) + list.map((p) => tooltipLine(p.color, p.seriesName ?? '', formatNumber(yValue(p.value), 3))).join('<br/>');
       },
     },
-    series: input.lines.map((l, i) => ({
-      type: 'line',
-      id: `noise:${l.key}`,
-      name: l.name,
-      data: noiseScalePoints(l.rows),
-      color: l.color,
-      itemStyle: { color: l.color },
-      showSymbol: l.rows.length <= 40,
-      connectNulls: false,
-      // Reference lines once, on the first series.
-      ...(i === 0 && references.length ? { markLine: { silent: true, symbol: 'none', data: references } } : {}),
-    })),
+    series: [
+      ...input.lines.map((l) => ({
+        type: 'line',
+        id: `noise:${l.key}`,
+        name: l.name,
+        data: noiseScalePoints(l.rows),
+        color: l.color,
+        itemStyle: { color: l.color },
+        showSymbol: l.rows.length <= 40,
+        connectNulls: false,
+        z: 3,
+      })),
+      ...references,
+    ],
   } as EChartsOption;
 }

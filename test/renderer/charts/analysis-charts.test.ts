@@ -1,12 +1,25 @@
+import * as echarts from 'echarts';
+import type { EChartsOption } from 'echarts';
 import { describe, expect, it } from 'vitest';
 import type { LrRangeResult, NoiseScaleEpoch, SharpnessVsBatchRow } from '../../../src-renderer/src/contract';
 import { buildNoiseScaleOption, noiseScalePoints } from '../../../src-renderer/src/charts/noise-scale';
 import { buildSharpnessOption, medianByBatch, sharpnessPoints } from '../../../src-renderer/src/charts/sharpness';
-import { buildLrRangeOption, lrRangeYMax } from '../../../src-renderer/src/charts/lr-range';
+import { buildLrRangeOption, lrRangeYMax, niceCeil } from '../../../src-renderer/src/charts/lr-range';
 import { logExtent } from '../../../src-renderer/src/charts/log-range';
 
-interface AnySeries { id: string; type: string; name: string; data: unknown[]; markLine?: { data: Array<{ yAxis?: number; xAxis?: number; name: string }> }; xAxisIndex?: number }
+interface AnySeries { id: string; type: string; name: string; data: unknown[]; xAxisIndex?: number }
 interface AnyOption { series: AnySeries[]; yAxis: { type: string; min?: number; max?: number } | Array<{ type: string }>; xAxis: { type: string } | Array<{ type: string; logBase?: number }>; legend?: { data: string[] }; tooltip: { formatter: (p: unknown) => string } }
+
+/** The option rendered by ECharts itself (server-side, SVG): what a user would see, text included. */
+function renderSvg(option: unknown): string {
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: 900, height: 340 });
+  chart.setOption(option as EChartsOption);
+  const svg = chart.renderToSVGString();
+  chart.dispose();
+  return svg;
+}
+const refs = (option: AnyOption) =>
+  option.series.filter((s) => s.id.startsWith('ref:')).map((s) => [s.id, (s.data as Array<{ value: number[] }>).map((d) => d.value)]);
 
 const noise = (epoch: number, bSimple: number | null): NoiseScaleEpoch => ({ epoch, step: epoch * 10, gradSq: 1, trace: bSimple, bSimple, measurements: epoch, overhead: null });
 
@@ -18,7 +31,11 @@ describe('noise-scale chart', () => {
     }) as unknown as AnyOption;
     expect(option.yAxis).toMatchObject({ type: 'log', min: 10, max: 10000 });
     expect(option.series[0].data).toEqual([[1, 120], [2, null], [3, 450]]);
-    expect(option.series[0].markLine!.data.map((d) => [d.name, d.yAxis])).toEqual([['B = 16', 16], ['B = 2048', 2048], ['B_crit', 380]]);
+    expect(refs(option)).toEqual([
+      ['ref:batch:16', [[1, 16], [3, 16]]], ['ref:batch:2048', [[1, 2048], [3, 2048]]], ['ref:bcrit', [[1, 380], [3, 380]]],
+    ]);
+    const svg = renderSvg(option);
+    for (const label of ['B = 16', 'B = 2048', 'B_crit ≈ 380']) expect(svg).toContain(label);
   });
 
   it('drops non-positive values (a log axis cannot hold them), and draws nothing odd with no data', () => {
@@ -31,8 +48,8 @@ describe('noise-scale chart', () => {
   it('one line per run for 100 runs, reference lines once', () => {
     const lines = Array.from({ length: 100 }, (_, i) => ({ key: String(i), name: `run ${i}`, color: '#000', rows: [noise(1, 10 + i)] }));
     const option = buildNoiseScaleOption({ lines, batchSizes: [32], bCrit: 50 }) as unknown as AnyOption;
-    expect(option.series).toHaveLength(100);
-    expect(option.series.filter((s) => s.markLine)).toHaveLength(1);
+    expect(option.series.filter((s) => s.id.startsWith('noise:'))).toHaveLength(100);
+    expect(refs(option)).toHaveLength(2);
     expect(option.legend!.data).toHaveLength(100);
   });
 
@@ -87,16 +104,30 @@ describe('LR range chart', () => {
     expect((option.xAxis as { type: string }).type).toBe('log');
     const smooth = option.series.find((s) => s.id === 'smooth:1')!;
     expect(smooth.data).toEqual([[1e-5, 2.3], [1e-3, 1.8], [1e-1, 1.0], [1, 4.5]]);
-    expect(smooth.markLine!.data.map((d) => [d.name, d.xAxis])).toEqual([['steepest', 1e-3], ['minimum / 10', 0.01]]);
-    // The raw blow-up (50) does not set the scale: a little above the curve's start does.
-    expect((option.yAxis as { max?: number }).max).toBeCloseTo(3.45, 6);
+    // The raw blow-up (50) does not set the scale: a little above the curve's start does (2.3 × 1.5, rounded up).
+    expect((option.yAxis as { max?: number }).max).toBe(3.5);
+    expect(refs(option)).toEqual([['ref:steepest:1', [[1e-3, 0], [1e-3, 3.5]]], ['ref:min10:1', [[0.01, 0], [0.01, 3.5]]]]);
   });
 
-  it('keeps the smoothed maximum when it stays below the headroom, and marks nothing without suggestions', () => {
+  it('ECharts draws both suggestion lines on the log axis, wherever they fall (its markLine dropped one at 0.0042)', () => {
+    const r = result(Array.from({ length: 50 }, (_, i) => [1e-7 * 1e8 ** (i / 49), 2 - i / 50, 2 - i / 50] as [number, number, number]), 0.0042, 0.0129);
+    const svg = renderSvg(buildLrRangeOption({ curves: [{ key: '1', name: 'bs=32', color: '#2f6fde', result: r }] }));
+    expect(svg).toContain('steepest 0.0042');
+    expect(svg).toContain('min / 10 0.013');
+  });
+
+  it('rounds the y top to a readable tick', () => {
+    expect(niceCeil(3.95)).toBe(4);
+    expect(niceCeil(0.72)).toBe(0.75);
+    expect(niceCeil(2.3)).toBe(2.5);
+    expect(niceCeil(10)).toBe(10);
+  });
+
+  it('takes the smoothed maximum (rounded up) when it stays below the headroom, and marks nothing without suggestions', () => {
     const r = result([[1e-5, 2, 2], [1e-4, 2.1, 2.05], [1e-3, null, null]], null, null);
-    expect(lrRangeYMax([{ key: '1', name: 'a', color: '#000', result: r }])).toBe(2.05);
+    expect(lrRangeYMax([{ key: '1', name: 'a', color: '#000', result: r }])).toBe(2.5);
     const option = buildLrRangeOption({ curves: [{ key: '1', name: 'a', color: '#000', result: r }] }) as unknown as AnyOption;
-    expect(option.series.find((s) => s.id === 'smooth:1')!.markLine).toBeUndefined();
+    expect(refs(option)).toEqual([]);
     expect(lrRangeYMax([])).toBeNull();
   });
 });
