@@ -8,7 +8,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExperimentAnalysis, ExperimentDetail, ExperimentSummary, RunAnalysis } from '../../src-main/contract';
 import { roughly } from '../../src-main/engine/analysis/experiment';
-import { ARTIFACTS, launchBrowser, screenshot, startServe, type Served } from './serve-harness';
+import { ARTIFACTS, launchBrowser, startServe, type Served } from './serve-harness';
 
 let served: Served;
 let browser: Browser;
