@@ -20,6 +20,8 @@ export type AnalysisGroupBy = 'config' | ParamName;
 /** Significance level of the seed statistics' verdict. */
 export const ALPHA = 0.05;
 export const BOOTSTRAP_RESAMPLES = 10_000;
+/** Below this many runs per setting the sentence warns that the bootstrap interval is optimistic. */
+export const FEW_FOR_BOOTSTRAP = 5;
 
 const finite = (v: number | null | undefined): v is number => typeof v === 'number' && Number.isFinite(v);
 
@@ -145,7 +147,9 @@ function verdict(c: TwoSampleComparison): string {
   if (c.pValue === null) {
     return `${head}, but the runs of each setting do not vary (or there are fewer than two): no test is possible.`;
   }
-  const interval = c.bootstrap ? `95 % bootstrap interval of the difference ${short(c.bootstrap.low)} to ${short(c.bootstrap.high)}; ` : '';
+  // A bootstrap can only recombine the values it has: with a handful of runs its interval is too narrow.
+  const few = Math.min(c.winner.values.length, c.runnerUp.values.length) < FEW_FOR_BOOTSTRAP ? `, optimistic with under ${FEW_FOR_BOOTSTRAP} runs each` : '';
+  const interval = c.bootstrap ? `95 % bootstrap interval of the difference ${short(c.bootstrap.low)} to ${short(c.bootstrap.high)}${few}; ` : '';
   const p = c.pValue < 1e-4 ? c.pValue.toExponential(1) : String(Number(c.pValue.toPrecision(2)));
   if (c.distinguishable) return `${head} (${interval}Welch p = ${p}): distinguishable from seed noise.`;
   const more = c.seedsFor80 !== null
