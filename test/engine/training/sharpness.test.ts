@@ -146,3 +146,40 @@ describe('sharpness at the end of training', () => {
     }
   }, 240_000);
 });
+
+describe('a failure while measuring sharpness', () => {
+  it('is recorded with its reason, and the model keeps its weights (the run keeps its status)', async () => {
+    const { TrialInsights } = await import('../../../src-main/engine/training/insights');
+    const config = trialConfig({ params: { batchSize: 32, epochs: 1 }, analysis: { sharpness: { subset: 50, iterations: 3, ascentSteps: 2 } } });
+    const model = buildModel(config.model, config.params, { inputShape: [2], numClasses: 2 });
+    const before = model.getWeights().map((w) => Array.from(w.dataSync()));
+    const emitted: RunInsight[] = [];
+    const insights = new TrialInsights({
+      config, data: data(100, 0), iterationsPerEpoch: 4, effectiveBatchSize: 32, emit: (i) => emitted.push(i), isCancelled: () => false,
+    });
+    const apply = model.apply.bind(model);
+    let calls = 0;
+    // The third forward pass fails (an out-of-memory in a real run, say).
+    model.apply = ((...args: Parameters<typeof apply>) => {
+      if (++calls === 3) throw new Error('out of memory: simulated');
+      return apply(...args);
+    }) as typeof model.apply;
+    await insights.atEnd(model, null, 1);
+    const rows = emitted.flatMap((i) => (i.kind === 'sharpness' ? i.rows : []));
+    expect(rows.map((r) => [r.checkpoint, r.error])).toEqual([['last', 'out of memory: simulated']]);
+    expect(rows[0].topEigenvalue).toBeNull();
+    expect(model.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(before);
+    model.dispose();
+  });
+
+  it('is skipped when the run is being cancelled', async () => {
+    const { TrialInsights } = await import('../../../src-main/engine/training/insights');
+    const config = trialConfig({ params: { batchSize: 32, epochs: 1 }, analysis: { sharpness: { subset: 50, iterations: 3, ascentSteps: 2 } } });
+    const model = buildModel(config.model, config.params, { inputShape: [2], numClasses: 2 });
+    const emitted: RunInsight[] = [];
+    const insights = new TrialInsights({ config, data: data(100, 0), iterationsPerEpoch: 4, effectiveBatchSize: 32, emit: (i) => emitted.push(i), isCancelled: () => true });
+    await insights.atEnd(model, null, 1);
+    expect(emitted).toEqual([]);
+    model.dispose();
+  });
+});
