@@ -4,9 +4,11 @@
  * of training (one checkpoint: the loss, the top Hessian eigenvalue, ε-sharpness) against one epoch.
  *
  * Reference MLP on mnist-10k, the bare training loop in this thread (no worker, no store), --repeats trials
- * each way after a warm-up, trials differing only in seed.
+ * each way after a warm-up, trials differing only in seed. Whole trials drift with the machine's load, so
+ * the split step is also timed against the plain step one for one, interleaved on the same weights and
+ * batch (--steps of each): the overhead at one split step in N is (split / plain − 1) / N.
  *
- * Args: --backend wasm  --batches 32,128  --epochs 2  --repeats 5  --every 10
+ * Args: --backend wasm  --batches 32,128  --epochs 2  --repeats 5  --every 10  --steps 200
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,11 +17,24 @@ import { sharpnessPasses, type BackendChoice, type RunInsight, type SharpnessRes
 import { initBackend } from '../../src-main/engine/backends/select';
 import { loadDataset, splitDataset } from '../../src-main/engine/datasets/catalog';
 import { expandTrials, parseSpec } from '../../src-main/engine/search';
-import { trainTrial } from '../../src-main/engine/training/train';
+import { buildModel } from '../../src-main/engine/training/model';
+import { createOptimizer } from '../../src-main/engine/training/optimizer';
+import { splitTrainStep } from '../../src-main/engine/training/split-step';
+import { batchObjective, batchTensors, trainStep, trainTrial } from '../../src-main/engine/training/train';
 import { referenceSpec } from '../lib/epochlab';
 import { currentLoad, machineInfo } from '../lib/machine';
 import type { BenchOptions, Section, SectionResult } from '../lib/section';
 import { summarize, type Summary } from '../lib/stats';
+
+interface StepRow {
+  batch: number;
+  plainMs: Summary;
+  splitMs: Summary;
+  /** Median split step over median plain step. */
+  ratio: number;
+  /** What one split step in `every` adds to the step time. */
+  overheadAtEvery: number;
+}
 
 interface NoiseRow {
   batch: number;
@@ -62,6 +77,43 @@ export const insightsSection: Section = {
         return { seconds: (performance.now() - t0) / 1000, insights };
       };
 
+      const steps = Number(options.args.steps ?? (options.quick ? 30 : 200));
+      const stepRows: StepRow[] = [];
+      for (const batch of batches) {
+        const params = expandTrials(parseSpec(referenceSpec({ batchSize: batch, epochs: 1 })))[0];
+        const model = buildModel(base.model, params, { inputShape: data.inputShape, numClasses: data.numClasses });
+        const optimizer = createOptimizer('adam', 0.001);
+        const features = data.inputShape.reduce((a, b) => a * b, 1);
+        const plain: number[] = [];
+        const split: number[] = [];
+        for (let i = 0; i < steps + 20; i++) {
+          const start = ((i * batch) % (train.y.length - batch));
+          let t = performance.now();
+          const a = trainStep(model, optimizer, [], 0, data, train.x, train.y, start, batch, features);
+          await a.data();
+          a.dispose();
+          const plainMs = performance.now() - t;
+          t = performance.now();
+          const b = splitTrainStep(model, optimizer, (from, n) => {
+            const { xb, yb } = batchTensors(data, train.x, train.y, start + from, n, features);
+            return batchObjective(model, [], 0, data.numClasses, xb, yb);
+          }, batch);
+          await b.data();
+          b.dispose();
+          // The first steps compile kernels and grow the heap: left out.
+          if (i >= 20) {
+            plain.push(plainMs);
+            split.push(performance.now() - t);
+          }
+        }
+        optimizer.dispose();
+        model.dispose();
+        const p = summarize(plain);
+        const q = summarize(split);
+        stepRows.push({ batch, plainMs: p, splitMs: q, ratio: q.median / p.median, overheadAtEvery: (q.median / p.median - 1) / every });
+        options.log(`   B = ${batch}: plain step ${p.median.toFixed(2)} ms, split step ${q.median.toFixed(2)} ms (${steps} each, interleaved)`);
+      }
+
       const noise: NoiseRow[] = [];
       for (const batch of batches) {
         const off: number[] = [];
@@ -94,15 +146,24 @@ export const insightsSection: Section = {
         machine: { ...machine, loadEnd },
         backend: info,
         setup: { model: 'MLP 784-128-10, Adam', dataset: 'mnist-10k (8000 train / 2000 val)', epochs, repeats, noiseScaleEvery: every },
+        steps: stepRows,
         noiseScale: noise,
         sharpness: { batch, epochSeconds: epochOnly.seconds, checkpointSeconds: last.seconds, subset: last.subset, powerIterations: last.powerIterations, converged: last.converged, maxPasses: passes },
       };
-      const pct = (x: number) => `${x >= 0 ? '+' : ''}${(100 * (x - 1)).toFixed(1)} %`;
+      const pct = (ratio: number) => `${ratio >= 1 ? '+' : '−'}${Math.abs(100 * (ratio - 1)).toFixed(1)} %`;
       const markdown = [
         '## Analysis cost',
         '',
         `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; 1-min load ${machine.loadStart} at start, ${loadEnd} at end. Backend: ${info.name} ${info.version} (${info.device}).`,
         `Reference MLP on mnist-10k, ${epochs} epoch(s) per trial, bare training loop; median (min–max) of ${repeats} pairs after a warm-up, each pair trained back to back.`,
+        '',
+        `One step each way, interleaved on the same weights and batches, ${steps} of each after 20 of warm-up (median, min–max):`,
+        '',
+        `| batch | plain step, ms | split step, ms | split / plain | overhead at one split step in ${every} |`,
+        '|---|---|---|---|---|',
+        ...stepRows.map((r) => `| ${r.batch} | ${r.plainMs.median.toFixed(2)} (${r.plainMs.min.toFixed(2)}–${r.plainMs.max.toFixed(2)}) | ${r.splitMs.median.toFixed(2)} (${r.splitMs.min.toFixed(2)}–${r.splitMs.max.toFixed(2)}) | ${r.ratio.toFixed(2)} | +${(100 * r.overheadAtEvery).toFixed(1)} % |`),
+        '',
+        'Whole trials, on against off (each pair back to back):',
         '',
         `| batch | noise scale off, s | noise scale on (every ${every} steps), s | on / off | the run's own estimate |`,
         '|---|---|---|---|---|',
