@@ -14,7 +14,7 @@ export function registerAnalysis({ program, globals }: CommandContext): void {
     .option('--runs <ids>', 'with --experiment: only these runs (comma-separated ids)')
     .option('--json', 'print JSON')
     .action(async (id: number, opts: { json?: boolean; experiment?: boolean; groupBy: string; runs?: string }) => {
-      await withServices(globals(), {}, async (services) => {
+      await withServices(globals(), { trains: false }, async (services) => {
         if (opts.experiment) {
           const runIds = opts.runs?.split(',').map((s) => Number(s.trim()));
           const input = parseApiInput('getExperimentAnalysis', { experimentId: id, groupBy: opts.groupBy, ...(runIds ? { runIds } : {}) });
