@@ -88,7 +88,7 @@ export class TrialInsights {
   /**
    * Once training has ended well, with the model at its last weights: sharpness at the best and the last
    * weights (one measurement when they are the same epoch). The model's weights are left as they were.
-   * Never throws: a failure is recorded.
+   * Never throws: a failure is recorded (docs/reliability.md I2).
    */
   async atEnd(model: tf.LayersModel, best: { weights: tf.Tensor[]; epoch: number } | null, lastEpoch: number): Promise<void> {
     const spec = this.sharpness;

@@ -3,7 +3,8 @@
  * separately, and the update applies their sample-weighted mean — which is the whole batch's mean gradient,
  * so the step trains on exactly the samples and the direction it would have anyway (up to float rounding;
  * dropout draws one mask per half, and batch norm normalises each half with its own statistics). The squared
- * norms of the halves' and the whole batch's gradients are what engine/analysis/noise-scale.ts needs.
+ * norms of the halves' and the whole batch's gradients are what engine/analysis/noise-scale.ts needs
+ * (docs/reliability.md I1).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BatchObjective } from './train';
