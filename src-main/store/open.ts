@@ -5,7 +5,7 @@
 import Database from 'better-sqlite3';
 import { StoreError, guard } from './errors';
 import { inspectDatabaseFile } from './file-checks';
-import { APPLICATION_ID, MIGRATIONS, applyMigrations, lastVersion, newerVersionError, userVersion, type Migration } from './migrations/migrate';
+import { APPLICATION_ID, MIGRATIONS, applyMigrations, newerVersionError, userVersion, type Migration } from './migrations/migrate';
 import { SqliteRunStore } from './sqlite-store';
 import type { RunStore } from './run-store';
 
@@ -54,7 +54,7 @@ function checkIsOurs(db: Database.Database, dbPath: string, version: number): vo
 
 function prepare(db: Database.Database, dbPath: string, readonly: boolean, internals: OpenInternals): void {
   const migrations = internals.migrations ?? MIGRATIONS;
-  const target = lastVersion(migrations);
+  const target = migrations.length;
   const busyTimeoutMs = internals.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
   // The version is read before anything is configured: a newer database must not even be switched to WAL.
   db.pragma(`busy_timeout = ${busyTimeoutMs}`);

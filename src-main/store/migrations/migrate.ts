@@ -6,35 +6,24 @@
 import type Database from 'better-sqlite3';
 import { StoreError, classifyError } from '../errors';
 import * as m001 from './001_initial';
-import * as m004 from './004_analysis';
+import * as m002 from './002_analysis';
 
 export interface Migration {
   readonly version: number;
   up(db: Database.Database): void;
 }
 
-// 002 (tags, notes, end reason) and 003 (search) are being written on other branches; until they land the
-// list has a hole (see checkOrder).
-export const MIGRATIONS: readonly Migration[] = [m001, m004];
-export const SCHEMA_VERSION: number = lastVersion(MIGRATIONS);
-
-export function lastVersion(migrations: readonly Migration[]): number {
-  return migrations.length ? migrations[migrations.length - 1].version : 0;
-}
+export const MIGRATIONS: readonly Migration[] = [m001, m002];
+export const SCHEMA_VERSION: number = MIGRATIONS.length;
 export { APPLICATION_ID } from './001_initial';
 
 export function userVersion(db: Database.Database): number {
   return Number(db.pragma('user_version', { simple: true }));
 }
 
-/**
- * Versions must rise from 1. A hole is tolerated while sibling branches' migrations have not landed yet
- * (002, 003 are being written elsewhere): restore the strict 1..N check once they have.
- */
 function checkOrder(migrations: readonly Migration[]): void {
   migrations.forEach((migration, i) => {
-    const previous = i === 0 ? 0 : migrations[i - 1].version;
-    if (!Number.isInteger(migration.version) || migration.version <= previous || (i === 0 && migration.version !== 1)) {
+    if (migration.version !== i + 1) {
       throw new Error(`migration list out of order: position ${i + 1} holds version ${migration.version}`);
     }
   });
@@ -59,7 +48,7 @@ export function applyMigrations(
   path = db.name,
 ): { from: number; to: number } {
   checkOrder(migrations);
-  const target = lastVersion(migrations);
+  const target = migrations.length;
   // Checked outside the transaction too, so an up-to-date or read-only database never takes the write lock.
   const current = userVersion(db);
   if (current > target) throw newerVersionError(current, target, path);
@@ -67,7 +56,7 @@ export function applyMigrations(
   const run = db.transaction(() => {
     const from = userVersion(db);
     if (from > target) throw newerVersionError(from, target, path);
-    for (const migration of migrations.filter((m) => m.version > from)) {
+    for (const migration of migrations.slice(from)) {
       try {
         migration.up(db);
       } catch (error) {
