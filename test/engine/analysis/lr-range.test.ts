@@ -64,4 +64,39 @@ describe('LR range test', () => {
     const rising = Array.from({ length: 30 }, (_, i) => ({ step: i + 1, learningRate: 10 ** (i / 10 - 5), loss: i, smoothed: i }));
     expect(lrSuggestions(rising).steepest).toBeNull();
   });
+
+  /*
+   * Known answer: gradient descent on f(w) = ½ Σ λᵢ wᵢ² multiplies each wᵢ by (1 − η λᵢ) per step, so it is
+   * stable exactly while η < 2/λ_max. With the default ramp (1e-7 → 10 over 100 steps, smoothing 0.98, stop at
+   * 4× the minimum), the test must not stop before the ramp passes 2/λ_max, must stop within a decade after it
+   * (the smoothed loss lags and the unstable direction starts from a residue), and both suggestions must be
+   * stable learning rates. The curvatures span two decades, as a real network's top Hessian spectrum does.
+   */
+  it('on a quadratic, stops after the stability limit 2/λ_max and suggests learning rates below it', () => {
+    for (const lambdas of [[1, 3, 10, 30, 100], [0.5, 2, 8], [40, 400, 4000]]) {
+      const limit = 2 / Math.max(...lambdas);
+      const r = new LrRangeRecorder(lrRangeSchema.parse({}));
+      const w = lambdas.map(() => 1);
+      let stopAt = Number.NaN;
+      for (let i = 0; ; i++) {
+        const lr = r.learningRateAt(i);
+        const loss = lambdas.reduce((s, l, j) => s + 0.5 * l * w[j] * w[j], 0);
+        if (r.record(i + 1, lr, loss) !== null) {
+          stopAt = lr;
+          break;
+        }
+        lambdas.forEach((l, j) => (w[j] -= lr * l * w[j]));
+      }
+      const result = r.result('x');
+      const label = `λ = ${lambdas.join(', ')}: stop ${stopAt}, steepest ${result.steepest}, min/10 ${result.minimumOver10}, 2/λ_max ${limit}`;
+      expect(stopAt, label).toBeGreaterThan(limit);
+      expect(stopAt, label).toBeLessThan(10 * limit);
+      expect(result.stopReason, label).toMatch(/exceeded 4× its minimum/);
+      expect(result.steepest!, label).toBeLessThan(limit);
+      expect(result.minimumOver10!, label).toBeLessThan(limit);
+      // Not uselessly small either: within two decades of the limit.
+      expect(result.steepest!, label).toBeGreaterThan(limit / 100);
+      expect(result.minimumOver10!, label).toBeGreaterThan(limit / 100);
+    }
+  });
 });
