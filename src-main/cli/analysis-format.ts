@@ -20,6 +20,9 @@ export function runAnalysisText(a: RunAnalysis): string {
     const t = newTable(['epoch', 'step', '|G|²', 'tr(Σ)', 'B_simple', 'measurements', 'overhead']);
     for (const r of a.noiseScale) t.push([r.epoch, r.step, num(r.gradSq), num(r.trace), num(r.bSimple, 1), r.measurements, percent(r.overhead)]);
     lines.push(t.toString());
+    lines.push(a.noiseScaleOverhead === null
+      ? 'cost: not known (every step was split, so no plain step was timed to compare with)'
+      : `cost in this run: ${percent(a.noiseScaleOverhead)} of step time (median over epochs). ${WHY.overhead}`);
   }
   if (a.sharpness.length) {
     lines.push('', 'Sharpness at the end of training.', WHY.topEigenvalue, WHY.epsSharpness);

@@ -182,6 +182,8 @@ export interface RunAnalysis extends RunInsightRows {
   runId: number;
   runType: RunType;
   settings: AnalysisSpec;
+  /** The noise scale's cost in this run: the median over epochs of `overhead`; null when none was measured. */
+  noiseScaleOverhead: number | null;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 /** The analysis methods of the API: one run's measurements, and what an experiment's runs say together. */
-import { ApiError, DEFAULT_ANALYSIS, type EpochlabApi } from '../contract';
-import { analyzeExperiment } from '../engine/analysis/experiment';
+import { ApiError, type EpochlabApi } from '../contract';
+import { analyzeExperiment, analyzeRun } from '../engine/analysis/experiment';
 import type { ApiDeps } from './api';
 
 type AnalysisMethods = 'getRunAnalysis' | 'getExperimentAnalysis';
@@ -10,8 +10,7 @@ export function analysisApi({ store }: Pick<ApiDeps, 'store'>): Pick<EpochlabApi
     getRunAnalysis: async ({ runId }) => {
       const found = store.getRun(runId);
       if (!found) throw new ApiError('not-found', `there is no run ${runId}`);
-      const settings = found.config.analysis ?? DEFAULT_ANALYSIS;
-      return { runId, runType: settings.runType, settings, ...store.getInsights(runId) };
+      return analyzeRun(runId, found.config.analysis, store.getInsights(runId));
     },
     getExperimentAnalysis: async ({ experimentId, runIds, groupBy }) => {
       if (!store.getExperiment(experimentId)) throw new ApiError('not-found', `there is no experiment ${experimentId}`);

@@ -36,6 +36,9 @@ describe('epochlab analysis', () => {
     const json = JSON.parse(cli('analysis', '1', '--json').stdout) as RunAnalysis;
     expect(json.noiseScale.map((r) => r.epoch)).toEqual([1, 2]);
     expect(json.sharpness).toHaveLength(2);
+    // The cost line carries the services' median, in the text's percent format.
+    const cost = json.noiseScaleOverhead === null ? /cost: not known/ : new RegExp(`cost in this run: ${(100 * json.noiseScaleOverhead).toFixed(1)} % of step time`);
+    expect(out.stdout).toMatch(cost);
   });
 
   it('across the experiment: critical batch size, sharpness vs batch size, seed statistics, the scaling hint', () => {

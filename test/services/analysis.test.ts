@@ -29,6 +29,10 @@ describe('services: analysis', () => {
         expect(a.settings.noiseScale).toEqual({ everySteps: 2, ema: 0.95 });
         expect(a.noiseScale.map((r) => r.epoch)).toEqual([1, 2, 3]);
         expect(a.noiseScale.every((r) => r.measurements > 0)).toBe(true);
+        const overheads = a.noiseScale.flatMap((r) => (r.overhead === null ? [] : [r.overhead])).sort((x, y) => x - y);
+        if (overheads.length) expect(a.noiseScaleOverhead).toBeGreaterThanOrEqual(overheads[0]);
+        if (overheads.length) expect(a.noiseScaleOverhead).toBeLessThanOrEqual(overheads.at(-1)!);
+        else expect(a.noiseScaleOverhead).toBeNull();
         expect(a.sharpness.map((s) => s.checkpoint)).toEqual(['best', 'last']);
         expect(a.sharpness[1].epoch).toBe(3);
         expect(a.sharpness[1].subset).toBe(200);

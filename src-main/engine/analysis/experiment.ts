@@ -1,11 +1,11 @@
 /**
- * Across an experiment's runs: the critical batch size from the runs' noise scales, sharpness against batch
+ * One run's analysis (its rows and what they add up to), and across an experiment's runs: the critical batch size from the runs' noise scales, sharpness against batch
  * size next to the generalization gap, seed statistics between the two best settings, and the learning-rate
  * scaling hint for the batch sizes tried. Pure: the services pass runs and their stored rows.
  */
 import {
-  PARAM_ORDER, type CriticalBatchSummary, type ExperimentAnalysis, type GroupSample, type LearningRateHint, type Optimizer,
-  type ParamName, type RunInsightRows, type RunSummary, type SeedStatistics, type SharpnessVsBatchRow, type TrialParams,
+  DEFAULT_ANALYSIS, PARAM_ORDER, type AnalysisSpec, type CriticalBatchSummary, type ExperimentAnalysis, type GroupSample, type LearningRateHint, type Optimizer,
+  type ParamName, type RunAnalysis, type RunInsightRows, type RunSummary, type SeedStatistics, type SharpnessVsBatchRow, type TrialParams,
   type TwoSampleComparison,
 } from '../../contract';
 import { bootstrapDifference, moments, pooledEffectSize, seedsForPower, welchTTest } from './seed-statistics';
@@ -229,6 +229,18 @@ export function learningRateHint(runs: readonly AnalyzedRun[]): LearningRateHint
       .map((r) => `${short(r.scaled)} at B = ${r.batchSize}`)
       .join(', ')}.`,
   };
+}
+
+// ----- one run ----------------------------------------------------------------------------------------------
+
+/**
+ * A run's stored rows with its settings, and the noise scale's cost over the run: the median of its epochs'
+ * overheads (an epoch whose every step was split has no plain step to compare with, and no overhead).
+ */
+export function analyzeRun(runId: number, analysis: AnalysisSpec | undefined, rows: RunInsightRows): RunAnalysis {
+  const settings = analysis ?? DEFAULT_ANALYSIS;
+  const noiseScaleOverhead = median(rows.noiseScale.map((r) => r.overhead).filter(finite));
+  return { runId, runType: settings.runType, settings, ...rows, noiseScaleOverhead };
 }
 
 // ----- all together ------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { iterationAccounting, type NoiseScaleEpoch, type RunInsightRows, type RunSummary, type TrialParams } from '../../../src-main/contract';
 import {
-  analyzeExperiment, criticalBatch, learningRateHint, roughly, scaledLearningRate, scalingRule, seedStatistics, sharpnessVsBatch, type AnalyzedRun,
+  analyzeExperiment, analyzeRun, criticalBatch, learningRateHint, roughly, scaledLearningRate, scalingRule, seedStatistics, sharpnessVsBatch, type AnalyzedRun,
 } from '../../../src-main/engine/analysis/experiment';
 
 const EMPTY: RunInsightRows = { noiseScale: [], sharpness: [], lrRange: null };
@@ -16,6 +16,17 @@ function run(id: number, params: Partial<TrialParams>, best: { val?: number | nu
   };
 }
 const noiseRow = (epoch: number, bSimple: number | null): NoiseScaleEpoch => ({ epoch, step: epoch * 10, gradSq: 1, trace: bSimple, bSimple, measurements: epoch, overhead: 0.01 });
+
+describe('one run', () => {
+  it('carries its settings (defaults when the spec had none) and the median of its epochs\' overheads', () => {
+    const rows = (overheads: Array<number | null>): RunInsightRows => ({ ...EMPTY, noiseScale: overheads.map((overhead, i) => ({ ...noiseRow(i + 1, 100), overhead })) });
+    const a = analyzeRun(4, { runType: 'train', noiseScale: { everySteps: 10, ema: 0.95 } }, rows([0.3, 0.1, null, 0.2, 0.05]));
+    expect(a).toMatchObject({ runId: 4, runType: 'train', settings: { noiseScale: { everySteps: 10 } } });
+    expect(a.noiseScaleOverhead).toBeCloseTo(0.15, 12); // median of 0.05, 0.1, 0.2, 0.3 (the epoch without one left out)
+    expect(analyzeRun(4, undefined, rows([null, null])).noiseScaleOverhead).toBeNull();
+    expect(analyzeRun(4, undefined, EMPTY)).toMatchObject({ runType: 'train', settings: { runType: 'train' }, noiseScaleOverhead: null });
+  });
+});
 
 describe('critical batch size across runs', () => {
   it('is the median of each run\'s last finite B_simple, with each batch size placed against it', () => {

@@ -12,7 +12,7 @@ import {
   ApiError, isApiMethod, parseApiInput, type ApiMethod, type EpochlabEvent, type ExperimentDetail, type RunDetail,
 } from '../../../src-renderer/src/contract';
 import { previewExperiment, specIssues } from '../../../src-main/engine/search';
-import { analyzeExperiment } from '../../../src-main/engine/analysis/experiment';
+import { analyzeExperiment, analyzeRun } from '../../../src-main/engine/analysis/experiment';
 import { DATASETS, NO_INSIGHTS, makeExperiment, makeMockRun, mockSeries, type MockRun } from './mock-data';
 
 export interface MockServer {
@@ -103,8 +103,7 @@ export async function startMockServer(staticDir: string, options: { api: boolean
     getRunAnalysis: ({ runId }: { runId: number }) => {
       const r = runs.get(runId);
       if (!r) throw new ApiError('not-found', `there is no run ${runId}`);
-      const settings = experiments.get(r.summary.experimentId)?.spec.analysis ?? { runType: 'train' as const };
-      return { runId, runType: settings.runType, settings, ...(r.insights ?? NO_INSIGHTS) };
+      return analyzeRun(runId, experiments.get(r.summary.experimentId)?.spec.analysis, r.insights ?? NO_INSIGHTS);
     },
     getExperimentAnalysis: ({ experimentId, runIds, groupBy }: { experimentId: number; runIds?: number[]; groupBy: 'config' }) => {
       const e = experiments.get(experimentId);
