@@ -1,7 +1,9 @@
 // Issue 9 in the browser, against `epochlab serve`, on real runs on mnist-10k: the critical batch size
 // next to the batch sizes tried, sharpness vs batch size beside the gap, the seed verdict inside the answer,
 // the noise scale and sharpness on the run page, and an LR range test whose "use this LR" fills the form.
-// Screenshots of each go to test-artifacts/e2e/ (used by the README).
+// Screenshots of each go to test-artifacts/e2e/. By default the runs are short (2 epochs, sharpness on 300 rows)
+// so the suite stays within CI's budget; EPOCHLAB_E2E_README=1 trains the README's runs (5 epochs, sharpness on
+// 1000 rows, 200-step LR ramps: several minutes on 2 cores) whose screenshots docs/screenshots/20–29 are.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -15,14 +17,15 @@ let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
 
+const README = process.env.EPOCHLAB_E2E_README === '1';
 const model = { template: 'mlp', hidden: [128], activation: 'relu' };
 const SWEEP = {
   name: 'Batch size, noise scale and sharpness on MNIST 10k',
   dataset: { id: 'mnist-10k' },
   validation: { split: 0.2, seed: 0 },
   model,
-  params: { batchSize: [32, 128, 512], learningRate: 0.002, optimizer: 'adam', epochs: 5, seed: [1, 2] },
-  analysis: { noiseScale: { everySteps: 10 }, sharpness: { subset: 1000, iterations: 20 } },
+  params: { batchSize: [32, 128, 512], learningRate: 0.002, optimizer: 'adam', epochs: README ? 5 : 2, seed: [1, 2] },
+  analysis: { noiseScale: { everySteps: 10 }, sharpness: README ? { subset: 1000, iterations: 20 } : { subset: 300, iterations: 8, ascentSteps: 3 } },
 };
 const LR_RANGE = {
   name: 'LR range test on MNIST 10k',
@@ -30,7 +33,7 @@ const LR_RANGE = {
   validation: { split: 0.2, seed: 0 },
   model,
   params: { batchSize: [32, 256], optimizer: 'adam' },
-  analysis: { runType: 'lr-range-test', lrRange: { iterations: 200 } },
+  analysis: { runType: 'lr-range-test', lrRange: { iterations: README ? 200 : 100 } },
 };
 
 beforeAll(async () => {
@@ -85,7 +88,8 @@ describe('issue 9 in the browser, on real mnist-10k runs', () => {
     const verdict = page.locator('[data-test=seed-verdict]');
     await verdict.waitFor({ timeout: 20_000 });
     expect(await text(verdict)).toContain(truth.seedStatistics!.sentence);
-    expect(truth.seedStatistics!.sentence).toMatch(/distinguishable from seed noise/);
+    // On the README's 5-epoch runs B = 32 beats B = 128 far beyond seed noise (0.168 vs 0.202, sd 0.002).
+    if (README) expect(truth.seedStatistics!.sentence).toMatch(/distinguishable from seed noise/);
     await shot(page.locator('[data-test=best-epoch]').locator('..').locator('..'), '20-compare-seed-verdict');
     await shot(critical, '21-compare-critical-batch');
 
@@ -101,9 +105,12 @@ describe('issue 9 in the browser, on real mnist-10k runs', () => {
     const noise = page.locator('[data-test=noise-scale]');
     await noise.waitFor({ timeout: 30_000 });
     const last = truth.noiseScale.at(-1)!;
-    expect(truth.noiseScale.map((r) => r.epoch)).toEqual([1, 2, 3, 4, 5]);
+    expect(truth.noiseScale.map((r) => r.epoch)).toEqual(README ? [1, 2, 3, 4, 5] : [1, 2]);
     const shown = await text(page.locator('[data-test=b-simple]'));
     expect(shown).toBe(last.bSimple === null ? '—' : String(Number(last.bSimple.toPrecision(3))));
+    // The cost is the services' median over epochs, not one recomputed on the page.
+    expect(truth.noiseScaleOverhead).not.toBeNull();
+    expect(await text(page.locator('[data-test=noise-cost]'))).toBe(`${(100 * truth.noiseScaleOverhead!).toFixed(1)} %`);
     const sharp = page.locator('[data-test=sharpness]');
     expect((await sharp.locator('tbody tr').allInnerTexts()).map((r) => r.split('\t')[0].trim())).toEqual(['best', 'last']);
     expect(await text(page.locator('[data-test=mid-epoch-note]').first())).toMatch(/Plot train loss at mid-epoch.*lags by half an epoch/);
