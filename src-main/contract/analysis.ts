@@ -32,7 +32,7 @@ export type NoiseScaleSpec = z.infer<typeof noiseScaleSchema>;
 
 /** Sharpness at the end of training, at the best and the last checkpoint, on a fixed subset of the training set. */
 export const sharpnessSchema = z.strictObject({
-  /** Training rows the loss is measured on (the first ones of the training set, always the same). */
+  /** Training rows the loss is measured on (a fixed random draw from the training set, the same for every trial). */
   subset: whole('sharpness subset', 16, 100_000).default(1000),
   /** Power-iteration steps for the top Hessian eigenvalue (each costs two gradient passes on the subset; twice as many when the dominant eigenvalue is negative). */
   iterations: whole('power iterations', 2, 500).default(20),

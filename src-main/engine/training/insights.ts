@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { NoiseScaleEpoch, RunInsight, SharpnessResult, SharpnessSpec, TrialConfig } from '../../contract';
 import { measurementInterval, NoiseScaleTracker, wholeBatchSq } from '../analysis/noise-scale';
 import { deriveSeed } from '../random';
-import { firstRows, measureSharpness } from './sharpness';
+import { measureSharpness, sampleRows } from './sharpness';
 import type { TrainingData } from './train';
 
 export interface InsightsContext {
@@ -94,7 +94,7 @@ export class TrialInsights {
     const spec = this.sharpness;
     if (!spec || this.ctx.isCancelled()) return;
     const { data, config } = this.ctx;
-    const subset = firstRows(data.train, spec.subset, data.inputShape, data.numClasses);
+    const subset = sampleRows(data.train, spec.subset, data.inputShape, data.numClasses);
     // getWeights() hands out the variables themselves, which setWeights would overwrite: keep a copy.
     const last = model.getWeights().map((w) => w.clone());
     const measure = async (weights: tf.Tensor[], checkpoint: SharpnessResult['checkpoint'], epoch: number): Promise<SharpnessResult> => {

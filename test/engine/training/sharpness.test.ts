@@ -4,7 +4,7 @@ import type { RunInsight, SharpnessResult } from '../../../src-main/contract';
 import { loadDataset } from '../../../src-main/engine/datasets/catalog';
 import { createRng, randomNormal } from '../../../src-main/engine/random';
 import { buildModel } from '../../../src-main/engine/training/model';
-import { FlatWeights, HVP_STEP, lossAndGradient, measureSharpness, type LossSubset } from '../../../src-main/engine/training/sharpness';
+import { FlatWeights, HVP_STEP, lossAndGradient, measureSharpness, sampleRows, type LossSubset } from '../../../src-main/engine/training/sharpness';
 import { trainTrial } from '../../../src-main/engine/training/train';
 import { symmetricEigenvalues } from '../analysis/jacobi';
 import { data, trialConfig } from './helpers';
@@ -24,6 +24,35 @@ function problem(n: number): LossSubset {
   }
   return { x, y, inputShape: [6], numClasses: 3 };
 }
+
+describe('the subset sharpness is measured on', () => {
+  // A set stored in order: row i has feature (i, −i) and label i mod 3 — its first rows are its smallest.
+  const n = 1000;
+  const ordered = { x: Float32Array.from({ length: 2 * n }, (_, k) => (k % 2 ? -1 : 1) * Math.floor(k / 2)), y: Int32Array.from({ length: n }, (_, i) => i % 3) };
+
+  it('is a fair sample of an ordered set, the same rows every time, each row with its own label', () => {
+    const s = sampleRows(ordered, 200, [2], 3);
+    expect(s.y).toHaveLength(200);
+    expect(s.x).toHaveLength(400);
+    const rows = Array.from({ length: 200 }, (_, i) => s.x[2 * i]);
+    expect(new Set(rows).size).toBe(200);
+    expect(rows).toEqual([...rows].sort((a, b) => a - b));
+    rows.forEach((row, i) => {
+      expect(s.x[2 * i + 1]).toBe(-row);
+      expect(s.y[i]).toBe(row % 3);
+    });
+    // The first 200 rows would have a mean row of 99.5; a fair draw is near the set's 499.5 (sd of the mean ≈ 18).
+    const mean = rows.reduce((a, b) => a + b, 0) / 200;
+    expect(Math.abs(mean - 499.5)).toBeLessThan(80);
+    expect(sampleRows(ordered, 200, [2], 3)).toEqual(s);
+  });
+
+  it('is the whole set when it asks for as many rows or more', () => {
+    const all = sampleRows(ordered, 5000, [2], 3);
+    expect(all.y).toBe(ordered.y);
+    expect(all.x).toBe(ordered.x);
+  });
+});
 
 describe('top Hessian eigenvalue: validation against the explicit Hessian (issue 9, ±1 %)', () => {
   it('power iteration on Hessian-vector products matches the largest eigenvalue of the Hessian formed by finite differences in every direction', async () => {
