@@ -57,7 +57,11 @@ describe('epochlab analysis', () => {
     expect(cli('analysis', '1', '--experiment', '--group-by', 'colour').status).toBe(2);
     const badRuns = cli('analysis', '1', '--experiment', '--runs', '1,zz');
     expect(badRuns.status).toBe(2);
-    expect(badRuns.stderr).toMatch(/runIds/);
+    expect(badRuns.stderr).toMatch(/--runs must be comma-separated ids like 1,2,3/);
+    // Experiment options on a run would be ignored: refused instead.
+    const misplaced = cli('analysis', '1', '--runs', '1', '--group-by', 'seed');
+    expect(misplaced.status).toBe(2);
+    expect(misplaced.stderr).toMatch(/--group-by and --runs only apply with --experiment/);
     const foreign = cli('analysis', '1', '--experiment', '--runs', '99');
     expect(foreign.status).toBe(2);
     expect(foreign.stderr).toMatch(/not in experiment 1/);
