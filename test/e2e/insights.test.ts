@@ -10,7 +10,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExperimentAnalysis, ExperimentDetail, ExperimentSummary, RunAnalysis } from '../../src-main/contract';
 import { roughly } from '../../src-main/engine/analysis/experiment';
-import { ARTIFACTS, launchBrowser, startServe, type Served } from './serve-harness';
+import { ARTIFACTS, callApi, launchBrowser, startServe, type Served } from './serve-harness';
 
 let served: Served;
 let browser: Browser;
@@ -47,11 +47,7 @@ afterAll(async () => {
   await served?.stop();
 });
 
-async function api<T>(method: string, input: unknown = {}): Promise<T> {
-  const response = await page.request.post(`${served.origin}/api/${method}`, { data: input });
-  expect(response.status(), await response.text()).toBe(200);
-  return (await response.json()) as T;
-}
+const api = <T>(method: string, input: unknown = {}) => callApi<T>(page, served, method, input);
 
 async function shot(locator: Locator, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });

@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 export const ARTIFACTS = resolve('test-artifacts/e2e');
 export const CHROMIUM = process.env.EPOCHLAB_CHROMIUM ?? '/usr/bin/chromium';
@@ -15,6 +16,13 @@ export interface Served {
   dataDir: string;
   process: ChildProcess;
   stop(): Promise<void>;
+}
+
+/** One API call through the page's session (its token cookie), expected to succeed; returns its answer. */
+export async function callApi<T>(page: Page, served: Served, method: string, input: unknown = {}): Promise<T> {
+  const response = await page.request.post(`${served.origin}/api/${method}`, { data: input });
+  expect(response.status(), await response.text()).toBe(200);
+  return (await response.json()) as T;
 }
 
 export async function startServe(extraArgs: string[] = []): Promise<Served> {
