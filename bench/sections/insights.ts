@@ -20,7 +20,7 @@ import { expandTrials, parseSpec } from '../../src-main/engine/search';
 import { buildModel } from '../../src-main/engine/training/model';
 import { createOptimizer } from '../../src-main/engine/training/optimizer';
 import { splitTrainStep } from '../../src-main/engine/training/split-step';
-import { batchObjective, batchTensors, trainStep, trainTrial } from '../../src-main/engine/training/train';
+import { batchObjective, trainStep, trainTrial } from '../../src-main/engine/training/train';
 import { referenceSpec } from '../lib/epochlab';
 import { currentLoad, machineInfo } from '../lib/machine';
 import type { BenchOptions, Section, SectionResult } from '../lib/section';
@@ -83,21 +83,17 @@ export const insightsSection: Section = {
         const params = expandTrials(parseSpec(referenceSpec({ batchSize: batch, epochs: 1 })))[0];
         const model = buildModel(base.model, params, { inputShape: data.inputShape, numClasses: data.numClasses });
         const optimizer = createOptimizer('adam', 0.001);
-        const features = data.inputShape.reduce((a, b) => a * b, 1);
         const plain: number[] = [];
         const split: number[] = [];
         for (let i = 0; i < steps + 20; i++) {
           const start = ((i * batch) % (train.y.length - batch));
           let t = performance.now();
-          const a = trainStep(model, optimizer, [], 0, data, train.x, train.y, start, batch, features);
+          const a = trainStep(model, optimizer, [], 0, data, null, start, batch);
           await a.data();
           a.dispose();
           const plainMs = performance.now() - t;
           t = performance.now();
-          const b = splitTrainStep(model, optimizer, (from, n) => {
-            const { xb, yb } = batchTensors(data, train.x, train.y, start + from, n, features);
-            return batchObjective(model, [], 0, data.numClasses, xb, yb);
-          }, batch);
+          const b = splitTrainStep(model, optimizer, (from, n) => batchObjective(model, [], 0, data, null, start + from, n), batch);
           await b.data();
           b.dispose();
           // The first steps compile kernels and grow the heap: left out.
