@@ -8,6 +8,7 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import vue from '@vitejs/plugin-vue';
+import { cspPlugin } from './scripts/vite-csp-plugin';
 
 export default defineConfig({
   main: {
@@ -36,7 +37,7 @@ export default defineConfig({
   renderer: {
     root: resolve('src-renderer'),
     base: './',
-    plugins: [vue()],
+    plugins: [vue(), cspPlugin()],
     build: {
       outDir: resolve('out/renderer'),
       emptyOutDir: true,

@@ -6,7 +6,8 @@ import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-const external = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.optionalDependencies ?? {}), 'electron', '@tensorflow/*'];
+// playwright-core drives Chromium for the compare section; it loads its own files at run time.
+const external = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.optionalDependencies ?? {}), 'electron', '@tensorflow/*', 'playwright-core'];
 
 await build({
   entryPoints: { run: new URL('./run.ts', import.meta.url).pathname },

@@ -1,55 +1,58 @@
 /**
- * Dataset files are chosen here, in the OS dialog of the main process, and never named by the renderer
- * (docs/reliability.md B4): the renderer only says which format and what to call the dataset.
+ * Dataset files are chosen here, in the OS dialogs of the main process, and never named by the renderer
+ * (docs/reliability.md B4): the renderer only says which format, what to call the dataset and the format's
+ * options. The dialogs come from the format registry: one per input, a folder dialog for a folder.
  */
 import path from 'node:path';
-import { dialog, type BrowserWindow, type FileFilter } from 'electron';
-import type { DatasetImportFormat, DatasetImportSource } from '../contract/api';
-
-export const IMPORT_FORMATS: readonly DatasetImportFormat[] = ['idx', 'csv', 'npy'];
-export const MAX_DATASET_NAME_LENGTH = 120;
+import { dialog, type BrowserWindow, type FileFilter, type OpenDialogOptions } from 'electron';
+import {
+  DATASET_FORMATS, MAX_DATASET_NAME_LENGTH,
+  type DatasetFormat, type DatasetImportFormat, type DatasetImportSource, type ImportInput,
+} from '../contract/dataset-formats';
 
 const ALL_FILES: FileFilter = { name: 'All files', extensions: ['*'] };
 
-async function pickFile(parent: BrowserWindow | null, title: string, filters: FileFilter[]): Promise<string | null> {
-  const options = { title, filters: [...filters, ALL_FILES], properties: ['openFile' as const] };
+async function pick(parent: BrowserWindow | null, input: ImportInput, step: string): Promise<string | null> {
+  const options: OpenDialogOptions = input.kind === 'folder'
+    ? { title: `Choose the ${input.label}${step}`, properties: ['openDirectory'] }
+    : { title: `Choose the ${input.label}${step}`, filters: [{ name: input.label, extensions: [...input.extensions] }, ALL_FILES], properties: ['openFile'] };
   const result = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
   if (result.canceled || result.filePaths.length !== 1) return null;
   return result.filePaths[0];
 }
 
 /**
- * Asks for the file(s) of one dataset: IDX and NPY come as two files (inputs, then labels), CSV as one.
- * Returns null as soon as the user cancels a step. Without a name (menu imports), the first file names it.
+ * Asks for each input of the format in turn ("1 of 2", "2 of 2"); null as soon as the user cancels a step.
+ * Without a name (menu imports), the first choice names the dataset. The source is checked by the services.
  */
-export async function chooseImportSource(format: DatasetImportFormat, givenName: string | null, parent: BrowserWindow | null): Promise<DatasetImportSource | null> {
-  const nameFor = (file: string): string => givenName ?? datasetNameFromPath(file);
-  switch (format) {
-    case 'idx': {
-      // MNIST ships `train-images-idx3-ubyte(.gz)`: the part after the last dot is not always an extension.
-      const images = await pickFile(parent, 'Choose the IDX images file (1 of 2)', [{ name: 'IDX images', extensions: ['idx3-ubyte', 'ubyte', 'idx', 'gz'] }]);
-      if (!images) return null;
-      const labels = await pickFile(parent, 'Choose the IDX labels file (2 of 2)', [{ name: 'IDX labels', extensions: ['idx1-ubyte', 'ubyte', 'idx', 'gz'] }]);
-      if (!labels) return null;
-      return { format, name: nameFor(images), images, labels };
-    }
-    case 'csv': {
-      const file = await pickFile(parent, 'Choose the CSV file (label in the last column unless named)', [{ name: 'CSV', extensions: ['csv', 'tsv', 'txt'] }]);
-      return file ? { format, name: nameFor(file), path: file } : null;
-    }
-    case 'npy': {
-      const x = await pickFile(parent, 'Choose the NPY file of inputs, x (1 of 2)', [{ name: 'NumPy array', extensions: ['npy'] }]);
-      if (!x) return null;
-      const y = await pickFile(parent, 'Choose the NPY file of labels, y (2 of 2)', [{ name: 'NumPy array', extensions: ['npy'] }]);
-      if (!y) return null;
-      return { format, name: nameFor(x), x, y };
-    }
+export async function chooseImportSource(
+  format: DatasetImportFormat,
+  givenName: string | null,
+  options: Record<string, unknown>,
+  parent: BrowserWindow | null,
+): Promise<DatasetImportSource | null> {
+  const { inputs } = DATASET_FORMATS[format] as DatasetFormat;
+  const paths: Record<string, string> = {};
+  for (const [i, input] of inputs.entries()) {
+    const chosen = await pick(parent, input, inputs.length > 1 ? ` (${i + 1} of ${inputs.length})` : '');
+    if (!chosen) return null;
+    paths[input.key] = chosen;
   }
+  const first = paths[inputs[0].key];
+  return { ...options, format, name: givenName ?? datasetNameFromPath(first), ...paths } as DatasetImportSource;
 }
 
-/** A dataset name from the first chosen file, for imports started from the menu (no form to type it in). */
+/** A dataset name from the first chosen file or folder, for imports started from the menu (no form to type it in). */
 export function datasetNameFromPath(file: string): string {
-  let base = path.basename(file).replace(/\.gz$/i, '');
-  base = base.replace(/[-.]idx\d-ubyte$/i, '').replace(/\.(csv|tsv|txt|npy|idx|ubyte)$/i, '');
+  // Longest first: `-idx3-ubyte` before `-ubyte`.
+  const known = [...new Set(Object.values(DATASET_FORMATS).flatMap((f: DatasetFormat) => f.inputs.flatMap((i) => i.extensions)))].sort((a, b) => b.length - a.length);
+  let base = path.basename(file);
+  // `train-images-idx3-ubyte.gz` → `train-images`: strip the registry's extensions, last first.
+  for (let ext = strippable(base, known); ext !== null; ext = strippable(base, known)) base = base.slice(0, -ext.length - 1);
   return (base.trim() || 'imported').slice(0, MAX_DATASET_NAME_LENGTH);
+}
+
+function strippable(base: string, extensions: string[]): string | null {
+  const lower = base.toLowerCase();
+  return extensions.find((ext) => lower.endsWith(`.${ext}`) || (lower.endsWith(`-${ext}`) && lower.length > ext.length + 1)) ?? null;
 }

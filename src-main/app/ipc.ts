@@ -4,15 +4,15 @@
  * nothing is thrown across IPC, where Electron would strip it to a bare message anyway.
  */
 import { ipcMain, BrowserWindow, type IpcMainInvokeEvent, type WebContents } from 'electron';
-import { ApiError, type ApiErrorBody, type DatasetImportFormat, type DatasetImportSource, type EpochlabServices } from '../contract/api';
-import type { DatasetInfo } from '../contract/records';
+import { parseUntrusted, type ApiErrorBody, type EpochlabServices } from '../contract/api';
+import { dialogImportSchema, type DatasetImportFormat, type DatasetImportSource, type ImportReport } from '../contract/dataset-formats';
 import { IPC_EVENT_CHANNEL, IPC_IMPORT_DIALOG_CHANNEL, IPC_INVOKE_CHANNEL, type EpochlabBridge, type InvokeResult } from '../contract/transport';
 import { describeError, errorResult, invokeApi } from '../services/dispatch';
-import { chooseImportSource, IMPORT_FORMATS, MAX_DATASET_NAME_LENGTH } from './import-dialog';
+import { chooseImportSource } from './import-dialog';
 import { isAppPageUrl, type AppPage } from './page';
 
 type ImportResult = Awaited<ReturnType<EpochlabBridge['importDatasetWithDialog']>>;
-export type ChooseImportSource = (format: DatasetImportFormat, name: string | null, parent: BrowserWindow | null) => Promise<DatasetImportSource | null>;
+export type ChooseImportSource = (format: DatasetImportFormat, name: string | null, options: Record<string, unknown>, parent: BrowserWindow | null) => Promise<DatasetImportSource | null>;
 
 export interface IpcOptions {
   page: AppPage;
@@ -37,15 +37,9 @@ function refused(): { ok: false; error: ApiErrorBody['error'] } {
   return { ok: false, error: { code: 'invalid', message: REFUSED } };
 }
 
-function importInputIssues(format: unknown, name: unknown): ApiError | null {
-  const issues = [];
-  if (typeof format !== 'string' || !(IMPORT_FORMATS as readonly string[]).includes(format)) {
-    issues.push({ path: 'format', message: `expected one of ${IMPORT_FORMATS.join(', ')}` });
-  }
-  if (typeof name !== 'string' || name.trim() === '' || name.length > MAX_DATASET_NAME_LENGTH) {
-    issues.push({ path: 'name', message: `expected a name of 1 to ${MAX_DATASET_NAME_LENGTH} characters` });
-  }
-  return issues.length ? new ApiError('invalid', `invalid import: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues) : null;
+/** The renderer's request, checked against the format registry before any dialog opens. */
+function parseImportRequest(format: unknown, name: unknown, options: unknown) {
+  return parseUntrusted(dialogImportSchema, { format, name, options: options ?? {} }, 'invalid import');
 }
 
 export function setupIpc(services: EpochlabServices, options: IpcOptions): () => void {
@@ -58,17 +52,21 @@ export function setupIpc(services: EpochlabServices, options: IpcOptions): () =>
     return invokeApi(services.api, method, input, onUnexpected);
   });
 
-  ipcMain.handle(IPC_IMPORT_DIALOG_CHANNEL, async (event, format: unknown, name: unknown): Promise<ImportResult> => {
+  ipcMain.handle(IPC_IMPORT_DIALOG_CHANNEL, async (event, format: unknown, name: unknown, formatOptions: unknown): Promise<ImportResult> => {
     if (!isTrustedSender(event, options)) return refused();
-    const invalid = importInputIssues(format, name);
-    if (invalid) return { ok: false, error: invalid.toBody().error };
+    let request: ReturnType<typeof parseImportRequest>;
+    try {
+      request = parseImportRequest(format, name, formatOptions);
+    } catch (error) {
+      return errorResult(error, 'importDataset', onUnexpected);
+    }
     // One dialog at a time: a second click while the first is open would stack dialogs.
     if (dialogOpen) return { ok: false, error: { code: 'conflict', message: 'an import dialog is already open' } };
     dialogOpen = true;
     try {
-      const source = await choose(format as DatasetImportFormat, (name as string).trim(), BrowserWindow.fromWebContents(event.sender));
+      const source = await choose(request.format, request.name, request.options, BrowserWindow.fromWebContents(event.sender));
       if (!source) return { ok: true, value: null };
-      const value: DatasetInfo = await services.importDataset(source);
+      const value: ImportReport = await services.importDataset(source);
       return { ok: true, value };
     } catch (error) {
       return errorResult(error, 'importDataset', onUnexpected);

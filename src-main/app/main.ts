@@ -4,13 +4,14 @@
  * the services end running trials as `cancelled` and close the store (docs/reliability.md E2).
  */
 import { app, dialog, shell, type BrowserWindow } from 'electron';
-import type { DatasetImportFormat, EpochlabServices } from '../contract/api';
+import type { EpochlabServices } from '../contract/api';
 import { ApiError } from '../contract/api';
+import { describeSkipped, type DatasetImportFormat } from '../contract/dataset-formats';
 import { describeError } from '../services/dispatch';
-import { setAboutPanel, showAbout, windowIconPath } from './identity';
 import { chooseImportSource } from './import-dialog';
 import { setupIpc } from './ipc';
-import { setupMenu } from './menu';
+import { setAboutPanel, showAbout, windowIconPath, type AboutContext } from './identity';
+import { setupMenu, type MenuActions } from './menu';
 import { builtApp } from './page';
 import { setupSecurity } from './security';
 import { reportStartupFailure } from './startup-error';
@@ -40,6 +41,46 @@ export async function closeWithin(services: EpochlabServices, ms: number, log: (
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** An import started from the File menu: the dialogs name the dataset after the first file or folder. */
+async function importFromMenu(services: EpochlabServices, format: DatasetImportFormat, parent: BrowserWindow | null, log: (line: string) => void): Promise<void> {
+  try {
+    const source = await chooseImportSource(format, null, {}, parent);
+    if (!source) return;
+    const { dataset, skipped } = await services.importDataset(source);
+    const detail = [`${dataset.rows} rows, ${dataset.numClasses} classes.`, describeSkipped(skipped)].filter(Boolean).join('\n');
+    await dialog.showMessageBox({ type: 'info', title: 'Epochlab', message: `Imported “${dataset.name}”`, detail });
+  } catch (error) {
+    if (!(error instanceof ApiError)) log(`error: import failed: ${describeError(error)}`);
+    dialog.showErrorBox('Import failed', error instanceof Error ? error.message : String(error));
+  }
+}
+
+function menuActions(services: EpochlabServices, parent: () => BrowserWindow | null, about: AboutContext, log: (line: string) => void): MenuActions {
+  return {
+    importDataset: (format) => void importFromMenu(services, format, parent(), log),
+    openDataFolder: () => void shell.openPath(about.dataDir),
+    about: () => showAbout(about),
+    quit: () => app.quit(),
+  };
+}
+
+/** Quitting hides the windows, lets the services end running trials as `cancelled`, then exits (docs/reliability.md E2). */
+function closeServicesOnQuit(services: EpochlabServices, windows: Set<BrowserWindow>, disposeIpc: () => void, log: (line: string) => void): void {
+  let quitState: 'running' | 'closing' | 'closed' = 'running';
+  app.on('before-quit', (event) => {
+    if (quitState === 'closed') return;
+    event.preventDefault();
+    if (quitState === 'closing') return;
+    quitState = 'closing';
+    for (const win of windows) if (!win.isDestroyed()) win.hide();
+    void closeWithin(services, CLOSE_TIMEOUT_MS, log).finally(() => {
+      quitState = 'closed';
+      disposeIpc();
+      app.exit(0);
+    });
+  });
 }
 
 /** Resolves once the app is running (or has decided to exit). */
@@ -87,42 +128,8 @@ export async function startApp(deps: AppDependencies): Promise<void> {
   setAboutPanel(about);
   const disposeIpc = setupIpc(services, { page, windows: () => [...windows], log });
 
-  const importFromMenu = async (format: DatasetImportFormat): Promise<void> => {
-    const [parent] = windows;
-    try {
-      const source = await chooseImportSource(format, null, parent ?? null);
-      if (!source) return;
-      const info = await services.importDataset(source);
-      await dialog.showMessageBox({ type: 'info', title: 'Epochlab', message: `Imported “${info.name}”`, detail: `${info.rows} rows, ${info.numClasses} classes.` });
-    } catch (error) {
-      if (!(error instanceof ApiError)) log(`error: import failed: ${describeError(error)}`);
-      dialog.showErrorBox('Import failed', error instanceof Error ? error.message : String(error));
-    }
-  };
-
-  setupMenu(
-    {
-      importDataset: (format) => void importFromMenu(format),
-      openDataFolder: () => void shell.openPath(dataDir),
-      about: () => showAbout(about),
-      quit: () => app.quit(),
-    },
-    { isDev, platform: process.platform, appName: 'Epochlab' },
-  );
-
-  let quitState: 'running' | 'closing' | 'closed' = 'running';
-  app.on('before-quit', (event) => {
-    if (quitState === 'closed') return;
-    event.preventDefault();
-    if (quitState === 'closing') return;
-    quitState = 'closing';
-    for (const win of windows) if (!win.isDestroyed()) win.hide();
-    void closeWithin(services, CLOSE_TIMEOUT_MS, log).finally(() => {
-      quitState = 'closed';
-      disposeIpc();
-      app.exit(0);
-    });
-  });
+  setupMenu(menuActions(services, () => [...windows][0] ?? null, about, log), { isDev, platform: process.platform, appName: 'Epochlab' });
+  closeServicesOnQuit(services, windows, disposeIpc, log);
   // Training goes on with the window closed on macOS, as apps do there; elsewhere closing it quits.
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();

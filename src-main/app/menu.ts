@@ -1,6 +1,6 @@
 /** The application menu. Reload and DevTools exist only in development builds. */
 import { Menu, type MenuItemConstructorOptions } from 'electron';
-import type { DatasetImportFormat } from '../contract/api';
+import { DATASET_FORMATS, DATASET_IMPORT_FORMATS, type DatasetImportFormat } from '../contract/dataset-formats';
 
 export interface MenuActions {
   importDataset(format: DatasetImportFormat): void;
@@ -22,11 +22,7 @@ export function buildMenuTemplate(actions: MenuActions, context: MenuContext): M
     submenu: [
       {
         label: 'Import dataset',
-        submenu: [
-          { label: 'IDX (MNIST format)…', click: () => actions.importDataset('idx') },
-          { label: 'CSV…', click: () => actions.importDataset('csv') },
-          { label: 'NPY (x and y)…', click: () => actions.importDataset('npy') },
-        ],
+        submenu: DATASET_IMPORT_FORMATS.map((format) => ({ label: `${DATASET_FORMATS[format].label}…`, click: () => actions.importDataset(format) })),
       },
       { label: 'Open data folder', click: () => actions.openDataFolder() },
       // On macOS, Quit lives in the application menu.

@@ -3,7 +3,7 @@
  * somehow opens a frame or a webview gets the same rules (docs/reliability.md A2, A3).
  */
 import { app, session, shell, type Session, type WebContents } from 'electron';
-import { contentSecurityPolicy } from '../server/headers';
+import { contentSecurityPolicy } from '../contract/csp';
 import { isAllowedRequest, isAppPageUrl, isExternalHttpUrl, type AppPage } from './page';
 
 export type OpenExternal = (url: string) => void;
@@ -22,7 +22,7 @@ export function hardenSession(ses: Session, page: AppPage): void {
     callback({ cancel: !isAllowedRequest(page, details.url) });
   });
 
-  // The renderer's index.html carries a meta CSP too; the header also covers the dev server's pages.
+  // index.html carries the same policy in a meta tag; the header also covers the dev server's pages.
   const devHost = page.kind === 'dev' ? new URL(page.origin).host : undefined;
   const csp = contentSecurityPolicy(devHost);
   ses.webRequest.onHeadersReceived((details, callback) => {

@@ -1,8 +1,8 @@
 /** Plain-text renderings for the terminal: tables of runs, epochs and datasets. */
 import Table from 'cli-table3';
 import {
-  PARAM_ORDER, type DatasetInfo, type SystemInfo, type EpochMetric, type ExperimentPreview, type ExperimentSummary, type ParamName,
-  type RunDetail, type RunSummary, type TrialParams,
+  PARAM_ORDER, type DatasetInfo, type SystemInfo, type EpochMetric, type ExperimentPreview, type ExperimentSummary, type ParamImportance,
+  type ParamName, type RunDetail, type RunSummary, type TrialParams,
 } from '../contract';
 
 /** Borderless between rows, so long tables stay readable in a terminal. */
@@ -54,11 +54,28 @@ export function runsTable(runs: RunSummary[]): string {
 }
 
 export function previewTable(preview: ExperimentPreview): string {
-  const lines = [`${preview.trialCount} trial(s) on ${preview.dataset.name}: N train = ${preview.nTrain}, N val = ${preview.nVal}, ${preview.totalIterations} iterations in all`];
+  const lines = preview.proposed
+    ? [
+      `${preview.trialCount} trial(s) proposed by TPE while training, on ${preview.dataset.name}: N train = ${preview.nTrain}, N val = ${preview.nVal}, at most ${preview.totalIterations} iterations in all`,
+      preview.batchSizeRange ? `batch sizes that can occur: any from ${preview.batchSizeRange.from} to ${preview.batchSizeRange.to} (the table shows the two ends)` : 'batch sizes that can occur:',
+    ]
+    : [`${preview.trialCount} trial(s) on ${preview.dataset.name}: N train = ${preview.nTrain}, N val = ${preview.nVal}, ${preview.totalIterations} iterations in all`];
   const table = newTable(['batch size', 'effective', 'iterations/epoch', 'last batch', 'total iterations']);
   for (const b of preview.batchSizes) table.push([b.batchSize, b.effectiveBatchSize, b.iterationsPerEpoch, b.lastBatchSize, b.totalIterations.join(', ')]);
   lines.push(table.toString());
   for (const w of preview.warnings) lines.push(`warning: ${w}`);
+  return lines.join('\n');
+}
+
+const BAR_WIDTH = 30;
+
+export function importanceTable(result: ParamImportance): string {
+  const lines = [`importance of each hyperparameter for the best ${result.objective.monitor} (${result.objective.direction}), fANOVA over ${result.trials} completed trials:`];
+  const table = newTable(['hyperparameter', 'importance', '']);
+  for (const { param, importance } of result.importances) {
+    table.push([param, importance.toFixed(3), '█'.repeat(Math.round(importance * BAR_WIDTH))]);
+  }
+  lines.push(table.toString());
   return lines.join('\n');
 }
 

@@ -7,19 +7,25 @@ import { ApiError } from '../contract';
 import { registerAnalysis } from './commands/analysis';
 import { registerDatasets } from './commands/datasets';
 import { registerExport } from './commands/export';
+import { registerExtend } from './commands/extend';
+import { registerImportance } from './commands/importance';
 import { registerInfo } from './commands/info';
 import { registerLs } from './commands/ls';
 import { registerPreview } from './commands/preview';
+import { registerReport } from './commands/report';
 import { registerResume } from './commands/resume';
 import { registerRun } from './commands/run';
 import { registerServe } from './commands/serve';
 import { registerShow } from './commands/show';
+import { registerWorker } from './commands/worker';
+import { registerWorkers } from './commands/workers';
 import { CliError } from './errors';
 import type { CommandContext, GlobalOptions } from './shared';
 
 /** In the order `epochlab --help` lists them. */
 const COMMANDS: Array<(context: CommandContext) => void> = [
-  registerRun, registerPreview, registerLs, registerShow, registerAnalysis, registerExport, registerResume, registerInfo, registerDatasets, registerServe,
+  registerRun, registerPreview, registerLs, registerShow, registerAnalysis, registerExport, registerReport, registerResume, registerExtend,
+  registerImportance, registerInfo, registerDatasets, registerServe, registerWorker, registerWorkers,
 ];
 
 export function buildProgram(): Command {

@@ -8,10 +8,15 @@ import { num } from './format';
 
 export interface ProgressView {
   onEvent(event: EpochlabEvent): void;
+  /** A run the study proposed after the start (TPE): it joins the bars and the totals. */
+  addRun(run: RunSummary): void;
+  /** Whether the view knows this run yet. */
+  has(runId: number): boolean;
   stop(): void;
 }
 
-export function createProgress(runs: RunSummary[], stream: NodeJS.WriteStream, describe: (run: RunSummary) => string): ProgressView {
+/** `planned`: runs the study will have (more than `runs` while TPE still proposes). */
+export function createProgress(runs: RunSummary[], stream: NodeJS.WriteStream, describe: (run: RunSummary) => string, planned = runs.length): ProgressView {
   const byId = new Map(runs.map((r) => [r.id, r]));
   // "run 3 lr=0.1", or just "run 3" when nothing varies (a single trial).
   const name = (runId: number) => {
@@ -19,7 +24,13 @@ export function createProgress(runs: RunSummary[], stream: NodeJS.WriteStream, d
     const text = run ? describe(run) : '';
     return text ? `run ${runId} ${text}` : `run ${runId}`;
   };
-  const total = runs.reduce((n, r) => n + r.accounting.totalIterations, 0);
+  // Runs not proposed yet are counted at the mean size of the known ones.
+  const estimatedTotal = () => {
+    const known = [...byId.values()].reduce((n, r) => n + r.accounting.totalIterations, 0);
+    return byId.size ? Math.round(known + (Math.max(planned, byId.size) - byId.size) * (known / byId.size)) : 0;
+  };
+  let total = estimatedTotal();
+  const count = () => Math.max(planned, byId.size);
   const done = new Map<number, number>();
   const finished = new Set<number>();
   const overallDone = () => [...done.values()].reduce((a, b) => a + b, 0);
@@ -29,8 +40,12 @@ export function createProgress(runs: RunSummary[], stream: NodeJS.WriteStream, d
       onEvent(event) {
         if (event.type !== 'run-status' || event.status === 'running' || finished.has(event.runId)) return;
         finished.add(event.runId);
-        stream.write(`[${finished.size}/${runs.length}] ${name(event.runId)}: ${event.status}${event.error ? ` — ${event.error}` : ''}\n`);
+        stream.write(`[${finished.size}/${count()}] ${name(event.runId)}: ${event.status}${event.error ? ` — ${event.error}` : ''}\n`);
       },
+      addRun(run) {
+        byId.set(run.id, run);
+      },
+      has: (runId) => byId.has(runId),
       stop() {},
     };
   }
@@ -39,14 +54,14 @@ export function createProgress(runs: RunSummary[], stream: NodeJS.WriteStream, d
     { clearOnComplete: false, hideCursor: true, format: ' {label} |{bar}| {percentage}% {value}/{total} it | {info}', etaBuffer: 50, fps: 5, stream },
     Presets.shades_classic,
   );
-  const overall = multi.create(total, 0, { label: 'all trials'.padEnd(28), info: `0/${runs.length} done | ETA —` });
+  const overall = multi.create(total, 0, { label: 'all trials'.padEnd(28), info: `0/${count()} done | ETA —` });
   const bars = new Map<number, SingleBar>();
   const started = Date.now();
   const refreshOverall = () => {
     const value = overallDone();
     const elapsed = (Date.now() - started) / 1000;
     const eta = value > 0 ? ((total - value) * elapsed) / value : null;
-    overall.update(value, { info: `${finished.size}/${runs.length} done | ETA ${eta === null ? '—' : `${Math.round(eta)}s`}` });
+    overall.update(value, { info: `${finished.size}/${count()} done | ETA ${eta === null ? '—' : `${Math.round(eta)}s`}` });
   };
   return {
     onEvent(event) {
@@ -75,6 +90,12 @@ export function createProgress(runs: RunSummary[], stream: NodeJS.WriteStream, d
         refreshOverall();
       }
     },
+    addRun(run) {
+      byId.set(run.id, run);
+      total = estimatedTotal();
+      overall.setTotal(total);
+    },
+    has: (runId) => byId.has(runId),
     stop() {
       refreshOverall();
       multi.stop();

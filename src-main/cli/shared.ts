@@ -1,7 +1,10 @@
 /** What every CLI command shares: global options, argument parsers, the services' lifetime, printing. */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { BACKEND_NAMES, FINISHED_STATUSES, ISOLATIONS, canBeBest, parseApiInput, type BackendChoice, type ExperimentSpec, type Isolation, type RunSummary } from '../contract';
+import {
+  BACKEND_NAMES, DEFAULT_QUEUE_NAME, FINISHED_STATUSES, ISOLATIONS, QUEUE_URL_ENV, canBeBest, parseQueueAddress, queueNameSchema,
+  type BackendChoice, type ExperimentSpecInput, type Isolation, type QueueAddress, type RunSummary,
+} from '../contract';
 import { createServices, type Services } from '../services/create-services';
 import { resolveDataDir } from '../services/data-dir';
 import { varyingParams } from './format';
@@ -38,7 +41,33 @@ export const backendOption = () => new Option('--backend <name>', 'force a backe
 export const isolationOption = () =>
   new Option('--isolation <how>', 'train trials in worker threads or in a process each (default: process for tensorflow backends, thread otherwise)').choices([...ISOLATIONS]);
 
-export function readSpecFile(path: string): ExperimentSpec {
+/**
+ * `--queue redis://…` (or $EPOCHLAB_QUEUE). Parsed in the command, not by commander: commander's message
+ * would echo the whole argument, password included.
+ */
+export const queueOption = (what: string) =>
+  new Option('--queue <url>', `${what} (redis://[user:password@]host[:port][/db], rediss:// for TLS)`).env(QUEUE_URL_ENV);
+export const queueNameOption = () =>
+  new Option('--queue-name <name>', 'BullMQ queue name, to keep several teams apart on one Redis').default(DEFAULT_QUEUE_NAME).argParser((value) => {
+    const parsed = queueNameSchema.safeParse(value);
+    if (!parsed.success) throw new InvalidArgumentError(parsed.error.issues[0].message);
+    return parsed.data;
+  });
+/** What --queue and --queue-name give a command: the queue, or none; a bad address exits 2 naming the field. */
+export function queueOf(opts: { queue?: string; queueName?: string }): ServicesFor['queue'] {
+  if (opts.queue === undefined) return undefined;
+  try {
+    return { address: parseQueueAddress(opts.queue), name: opts.queueName };
+  } catch (error) {
+    throw new CliError((error as Error).message, 2);
+  }
+}
+
+/**
+ * The JSON of a spec file, unchecked: the services' API validates it (once) when the command calls it, and a
+ * field error exits 2 like any invalid input.
+ */
+export function readSpecFile(path: string): ExperimentSpecInput {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -51,7 +80,7 @@ export function readSpecFile(path: string): ExperimentSpec {
   } catch (error) {
     throw new CliError(`${path} is not valid JSON: ${(error as Error).message}`, 2);
   }
-  return parseApiInput('previewExperiment', { spec: raw }).spec;
+  return raw as ExperimentSpecInput;
 }
 
 export interface ServicesFor {
@@ -60,6 +89,8 @@ export interface ServicesFor {
   concurrency?: number;
   backend?: BackendChoice;
   isolation?: Isolation;
+  /** Train on remote workers through this queue (run, resume, serve). */
+  queue?: { address: QueueAddress; name?: string };
 }
 
 /**

@@ -1,23 +1,46 @@
 /**
  * The API: one interface, implemented by the services, called through IPC (desktop), HTTP (serve mode)
- * and directly (CLI). Every method takes at most one plain-object argument, validated against the schema
- * in `apiInputSchemas` at each front door before the service runs.
+ * and directly (CLI). Every method takes at most one plain-object argument. Whatever a front door passes on
+ * is validated against `apiInputSchemas` exactly once, by the services' API object (services/api.ts), before
+ * any service code runs; the code behind it is typed on the validated `ApiInput` and never parses again.
  */
 import { z } from 'zod';
 import { inputBoundsIssue } from './input-bounds';
-import { experimentSpecSchema, PARAM_ORDER, type ParamName } from './spec';
 import type { ExperimentAnalysis, RunAnalysis } from './analysis';
+import { importUploadSchema, uploadIdSchema } from './dataset-formats';
+import { RANGE_SCALES } from './param-values';
+import { MAX_LIST_LENGTH, MAX_TRIALS, PARAM_ORDER, experimentSpecSchema, type ParamName } from './spec';
 import { ITERATION_SERIES } from './records';
+import type { DatasetImportSource, ImportProgress, ImportReport, UploadReceipt } from './dataset-formats';
 import type { EpochlabEvent } from './events';
 import type {
   DatasetInfo, ExperimentDetail, ExperimentPreview, ExperimentSummary, ExportFile, RunDetail,
-  EpochMetric, SeriesPoint, SystemInfo,
+  EpochMetric, OptimizationHistory, ParamImportance, RunsWithExperiments, SeriesPoint, SystemInfo,
 } from './records';
 
 const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const runIds = z.array(id).min(1).max(1000);
 /** How runs are grouped for seed statistics: by one hyperparameter, or by everything but the seed. */
 export const ANALYSIS_GROUP_BY = ['config', ...PARAM_ORDER] as [ 'config', ...ParamName[] ];
+
+/**
+ * Values added to one grid field: one value, a list, or a range, as in the spec. Only their shape is checked
+ * here; the grown spec is then validated whole, with each field's own limits.
+ */
+const addedValues = z.union([
+  z.number(),
+  z.string().max(100),
+  z.array(z.union([z.number(), z.string().max(100)])).min(1, 'give at least one value').max(MAX_LIST_LENGTH),
+  z.strictObject({
+    from: z.number(),
+    to: z.number(),
+    steps: z.number().int().min(1).max(MAX_LIST_LENGTH).optional(),
+    scale: z.enum(RANGE_SCALES).default('linear'),
+  }),
+]);
+const addedParams = z
+  .partialRecord(z.enum(PARAM_ORDER as [string, ...string[]], { error: () => `unknown hyperparameter; one of: ${PARAM_ORDER.join(', ')}` }), addedValues)
+  .refine((r) => Object.keys(r).length > 0, 'name at least one hyperparameter');
 
 export const apiInputSchemas = {
   getSystemInfo: z.strictObject({}),
@@ -35,6 +58,8 @@ export const apiInputSchemas = {
   resumeExperiment: z.strictObject({ experimentId: id }),
   deleteExperiment: z.strictObject({ experimentId: id }),
   getRun: z.strictObject({ runId: id }),
+  /** Run summaries by id, from any experiments (cross-experiment compare, reports). */
+  getRuns: z.strictObject({ runIds }),
   cancelRun: z.strictObject({ runId: id }),
   getEpochMetrics: z.strictObject({ runIds }),
   getIterationSeries: z.strictObject({
@@ -54,6 +79,21 @@ export const apiInputSchemas = {
     runIds: runIds.optional(),
     groupBy: z.enum(ANALYSIS_GROUP_BY, { error: () => `groupBy must be one of: ${ANALYSIS_GROUP_BY.join(', ')}` }).default('config'),
   }),
+  /** Serve mode: imports the files a browser uploaded (by their upload ids, never paths), then discards them. */
+  importUpload: importUploadSchema,
+  /** Serve mode: drops an upload the user abandoned. */
+  discardUpload: z.strictObject({ uploadId: uploadIdSchema }),
+  /**
+   * Grows a study: random and TPE get `trials` more configurations (continuing from what is stored), a grid
+   * gets the values in `add` merged into its fields. Stored runs are never trained again.
+   */
+  extendExperiment: z.strictObject({
+    experimentId: id,
+    trials: z.number().int('trials must be a whole number').min(1, 'trials must be at least 1').max(MAX_TRIALS).optional(),
+    add: addedParams.optional(),
+  }),
+  getOptimizationHistory: z.strictObject({ experimentId: id }),
+  getParamImportance: z.strictObject({ experimentId: id }),
 } as const;
 
 export type ApiMethod = keyof typeof apiInputSchemas;
@@ -74,20 +114,31 @@ export interface ApiOutputs {
   resumeExperiment: { queued: number; notes: string[] };
   deleteExperiment: { deleted: boolean };
   getRun: RunDetail;
+  getRuns: RunsWithExperiments;
   cancelRun: { cancelled: boolean };
   getEpochMetrics: Record<number, EpochMetric[]>;
   getIterationSeries: Record<number, SeriesPoint[]>;
   exportExperiment: ExportFile;
   getRunAnalysis: RunAnalysis;
   getExperimentAnalysis: ExperimentAnalysis;
+  importUpload: ImportReport;
+  discardUpload: { discarded: boolean };
+  extendExperiment: { added: number; plannedTrials: number };
+  getOptimizationHistory: OptimizationHistory;
+  getParamImportance: ParamImportance;
 }
 
-/** The service interface every front door calls. */
-export type EpochlabApi = { [M in ApiMethod]: (input: ApiInput<M>) => Promise<ApiOutputs[M]> };
+/**
+ * The service interface every front door calls. It takes what the caller sent (typed as the raw input for
+ * callers that build it in code; untrusted callers pass anything) and validates it itself.
+ */
+export type EpochlabApi = { [M in ApiMethod]: (input: ApiRawInput<M>) => Promise<ApiOutputs[M]> };
 
+/** `too-large`: an upload (or a chunk of one) over its limit. */
+export const API_ERROR_CODES = ['invalid', 'not-found', 'conflict', 'too-large', 'failed'] as const;
 /** The structured error every front door returns. `issues` maps a field path to its message. */
 export interface ApiErrorBody {
-  error: { code: 'invalid' | 'not-found' | 'conflict' | 'failed'; message: string; issues?: FieldIssue[] };
+  error: { code: (typeof API_ERROR_CODES)[number]; message: string; issues?: FieldIssue[] };
 }
 export interface FieldIssue {
   path: string;
@@ -143,32 +194,29 @@ function specific(issue: AnyIssue): { path: PropertyKey[]; message: string } {
   return { path: issue.path, message: issue.message };
 }
 
-/** Validate a method's input; throws `ApiError('invalid')` with one message per field. */
-export function parseApiInput<M extends ApiMethod>(method: M, raw: unknown): ApiInput<M> {
+/**
+ * Checks an untrusted input against a schema: its size and shape bounded first, then parsed. Throws
+ * `ApiError('invalid')` with one issue per field, the message starting with `what`.
+ */
+export function parseUntrusted<S extends z.ZodType>(schema: S, raw: unknown, what: string): z.infer<S> {
   const oversize = inputBoundsIssue(raw);
-  if (oversize) throw new ApiError('invalid', `invalid input for ${method}: ${oversize.path}: ${oversize.message}`, [oversize]);
-  const schema = apiInputSchemas[method];
-  const result = schema.safeParse(raw ?? {});
+  if (oversize) throw new ApiError('invalid', `${what}: ${oversize.path}: ${oversize.message}`, [oversize]);
+  const result = schema.safeParse(raw);
   if (!result.success) {
     const issues = fieldIssues(result.error);
-    throw new ApiError('invalid', `invalid input for ${method}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
+    throw new ApiError('invalid', `${what}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
   }
-  return result.data as ApiInput<M>;
+  return result.data;
+}
+
+/** Validate a method's input; throws `ApiError('invalid')` with one message per field. */
+export function parseApiInput<M extends ApiMethod>(method: M, raw: unknown): ApiInput<M> {
+  return parseUntrusted(apiInputSchemas[method], raw ?? {}, `invalid input for ${method}`) as ApiInput<M>;
 }
 
 export function isApiMethod(name: string): name is ApiMethod {
   return Object.prototype.hasOwnProperty.call(apiInputSchemas, name);
 }
-
-/**
- * Where an imported dataset comes from. Paths are only ever chosen in an OS dialog (desktop) or named on
- * the command line (CLI/serve): this type is never accepted from a renderer or an HTTP client.
- */
-export type DatasetImportFormat = 'idx' | 'csv' | 'npy';
-export type DatasetImportSource =
-  | { format: 'idx'; name: string; images: string; labels: string }
-  | { format: 'csv'; name: string; path: string; labelColumn?: string | number; header?: boolean }
-  | { format: 'npy'; name: string; x: string; y: string };
 
 export type EventListener = (event: EpochlabEvent) => void;
 
@@ -177,8 +225,16 @@ export interface EpochlabServices {
   api: EpochlabApi;
   /** Live events; returns the unsubscribe function. */
   subscribe(listener: EventListener): () => void;
-  /** Trusted callers only (OS dialog, command line). */
-  importDataset(source: DatasetImportSource): Promise<DatasetInfo>;
+  /**
+   * Trusted callers only (OS dialog, command line): the source is validated against the registry's schema
+   * here; a file the reader refuses is an `invalid` ApiError naming the file and the row, column or entry.
+   */
+  importDataset(source: DatasetImportSource, onProgress?: (progress: ImportProgress) => void): Promise<ImportReport>;
+  /**
+   * Serve mode: one chunk of a browser's upload, streamed into the data folder (see HTTP_UPLOADS_PATH). The
+   * query is the request's, unchecked: it is validated against `uploadChunkSchema` here.
+   */
+  receiveUpload(query: Record<string, string>, body: AsyncIterable<Uint8Array>): Promise<UploadReceipt>;
   /** Cancels running trials (they end `cancelled`), waits for workers to exit, closes the store. */
   close(): Promise<void>;
 }

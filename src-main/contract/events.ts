@@ -1,4 +1,5 @@
 /** Live events pushed from the services to every front door (IPC, WebSocket, CLI progress bars). */
+import type { ImportProgress } from './dataset-formats';
 import type { EpochMetric, ExperimentStatus, RunStatus } from './records';
 
 export type EpochlabEvent =
@@ -16,7 +17,9 @@ export type EpochlabEvent =
       /** Samples per second over the last progress interval. */
       samplesPerSecond: number;
     }
-  | { type: 'run-epoch'; experimentId: number; runId: number; metric: EpochMetric };
+  | { type: 'run-epoch'; experimentId: number; runId: number; metric: EpochMetric }
+  /** A dataset import under way (a few a second): for the progress bar of whoever started it. */
+  | { type: 'dataset-import'; progress: ImportProgress };
 
 
 /** What a run-progress event says about the run itself (without its addressing). */

@@ -1,13 +1,14 @@
 /** What Epochlab stores and returns: experiments, runs, metrics, checkpoints, datasets, backends. */
-import type { ExperimentSpec, TrialParams, TrialConfig } from './spec';
+import type { ExperimentSpec, Objective, ParamName, TrialParams, TrialConfig } from './spec';
 import type { IterationAccounting } from './iterations';
 
+/** `pruned`: stopped by the study's pruner because it looked hopeless; its epochs so far are kept. */
 export const RUN_STATUSES = [
-  'queued', 'running', 'completed', 'early-stopped', 'diverged', 'failed', 'cancelled', 'interrupted',
+  'queued', 'running', 'completed', 'early-stopped', 'pruned', 'diverged', 'failed', 'cancelled', 'interrupted',
 ] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 export const FINISHED_STATUSES: ReadonlySet<RunStatus> = new Set([
-  'completed', 'early-stopped', 'diverged', 'failed', 'cancelled', 'interrupted',
+  'completed', 'early-stopped', 'pruned', 'diverged', 'failed', 'cancelled', 'interrupted',
 ]);
 
 /**
@@ -144,9 +145,57 @@ export interface ExperimentSummary {
   bestRunId: number | null;
 }
 
-export interface ExperimentDetail extends ExperimentSummary {
+export interface ExperimentWithSpec extends ExperimentSummary {
   spec: ExperimentSpec;
+}
+
+export interface ExperimentDetail extends ExperimentWithSpec {
   runs: RunSummary[];
+  /** Runs the study will have when done: more than `runs` while TPE still has trials to propose. */
+  plannedTrials: number;
+}
+
+/** One finished trial on the optimisation-history chart, in trial order. */
+export interface HistoryPoint {
+  runId: number;
+  /** 0-based trial index (creation order). */
+  index: number;
+  status: RunStatus;
+  /** Best value of the objective's monitor over the run's epochs; null when it has none. */
+  value: number | null;
+  /** Best objective value over the completed trials up to and including this one. */
+  bestSoFar: number | null;
+  /** Whether this trial's value counts for the best (completed or early-stopped, not pruned). */
+  complete: boolean;
+  /** Epochs the run trained. */
+  epochs: number;
+}
+export interface OptimizationHistory {
+  objective: Objective;
+  points: HistoryPoint[];
+  bestRunId: number | null;
+}
+
+/** Share of the objective's variance each varying hyperparameter explains (fANOVA), summing to 1. */
+export interface ParamImportance {
+  objective: Objective;
+  method: 'fanova';
+  /** Trials the estimate used (completed or early-stopped with a finite objective). */
+  trials: number;
+  minimumTrials: number;
+  importances: Array<{ param: ParamName; importance: number }>;
+  /** Why there is no estimate (too few trials, nothing varies), or null. */
+  unavailable: string | null;
+}
+
+/** Runs picked from any experiments, with the experiments they belong to (names for labels, specs for rules). */
+export interface RunsWithExperiments {
+  /** In the order asked for. */
+  runs: RunSummary[];
+  /** Each experiment that owns one of the runs, once. */
+  experiments: ExperimentWithSpec[];
+  /** Ids asked for that name no run (deleted, or never existed). */
+  missing: number[];
 }
 
 export interface DatasetInfo {
@@ -173,7 +222,15 @@ export interface TrialPreview {
   warnings: string[];
 }
 export interface ExperimentPreview {
+  /** Runs planned: for TPE, configurations × seeds, proposed one by one while training. */
   trialCount: number;
+  /**
+   * True when trials are proposed during training (TPE): `trials` is empty, `batchSizes` lists the batch
+   * sizes that can occur (a range's two ends), and `totalIterations` is the most the study can take.
+   */
+  proposed: boolean;
+  /** A TPE batch-size range: any whole batch size between these can occur. */
+  batchSizeRange: { from: number; to: number } | null;
   nTrain: number;
   nVal: number;
   dataset: DatasetInfo;

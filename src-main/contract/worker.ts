@@ -1,4 +1,5 @@
 /** Messages between the worker pool (main thread) and a trainer: a worker thread or a training process. */
+import type { DatasetImportSource, ImportProgress, ImportReport } from './dataset-formats';
 import type { BackendChoice, BackendInfo, BackendProbe, CheckpointInfo, EpochMetric, IterationMetric } from './records';
 import type { TrialConfig } from './spec';
 import type { RunInsight } from './analysis';
@@ -17,7 +18,17 @@ export interface TrainJob {
   resume: boolean;
 }
 
-export type ToWorker = { type: 'train'; job: TrainJob } | { type: 'probe' };
+export type ToWorker =
+  | { type: 'train'; job: TrainJob }
+  | { type: 'probe' }
+  /** Decoding a dataset (a 36-megapixel JPEG takes seconds) off the thread that answers the UI and the API. */
+  | { type: 'import'; source: DatasetImportSource; dataDir: string };
+
+/** The answers to `import`: progress, then the report or why the files were refused (`invalid`) or it failed. */
+export type ImportReply =
+  | { type: 'import-progress'; progress: ImportProgress }
+  | { type: 'imported'; report: ImportReport }
+  | { type: 'import-failed'; message: string; invalid: boolean };
 
 /** The answer to `probe`: which backends load in a worker (native ones are never loaded in main). */
 export interface ProbeReply {

@@ -6,7 +6,8 @@
  * types; importing the contract's index would drag zod in.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { ApiMethod, DatasetImportFormat } from '../contract/api';
+import type { ApiMethod } from '../contract/api';
+import type { DatasetImportFormat } from '../contract/dataset-formats';
 import type { EpochlabEvent } from '../contract/events';
 import { IPC_EVENT_CHANNEL, IPC_IMPORT_DIALOG_CHANNEL, IPC_INVOKE_CHANNEL, type EpochlabBridge } from '../contract/transport';
 
@@ -23,8 +24,8 @@ export function createBridge(): EpochlabBridge {
         ipcRenderer.removeListener(IPC_EVENT_CHANNEL, forward);
       };
     },
-    importDatasetWithDialog(format: DatasetImportFormat, name: string) {
-      return ipcRenderer.invoke(IPC_IMPORT_DIALOG_CHANNEL, format, name);
+    importDatasetWithDialog(format: DatasetImportFormat, name: string, options: Record<string, unknown>) {
+      return ipcRenderer.invoke(IPC_IMPORT_DIALOG_CHANNEL, format, name, options);
     },
   };
 }

@@ -3,24 +3,7 @@
  * from the same origin, and anything cross-origin should be refused by the browser.
  */
 import type { ServerResponse } from 'node:http';
-
-export function contentSecurityPolicy(host: string | undefined): string {
-  // `host` has passed the Host check before it gets here, so it cannot inject a directive.
-  const ws = host ? ` ws://${host}` : '';
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    // naive-ui injects its styles at run time.
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
-    "font-src 'self' data:",
-    `connect-src 'self'${ws}`,
-    "frame-ancestors 'none'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-  ].join('; ');
-}
+import { contentSecurityPolicy } from '../contract/csp';
 
 export function securityHeaders(host: string | undefined): Record<string, string> {
   return {

@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EpochlabServices } from '../contract/api';
-import { HTTP_API_PREFIX, WS_EVENTS_PATH } from '../contract/transport';
+import { HTTP_API_PREFIX, HTTP_UPLOADS_PATH, WS_EVENTS_PATH } from '../contract/transport';
 import type { UnexpectedErrorHandler } from '../services/dispatch';
 import { handleApiRequest } from './api';
 import { authCookieHeader, isAuthorized, tokensEqual } from './auth';
@@ -12,6 +12,7 @@ import type { Gate } from './gate';
 import { applySecurityHeaders, sendJson, sendText } from './headers';
 import { hostAllowed, originAllowed } from './hosts';
 import { serveStatic, type StaticSite } from './static';
+import { handleUploadRequest } from './upload';
 
 const UNAUTHORIZED_PAGE = `<!doctype html><meta charset="utf-8"><title>Epochlab</title>
 <p>This Epochlab server needs its access token. Open the full link printed by <code>epochlab serve</code>
@@ -39,6 +40,7 @@ export function createRouter(services: EpochlabServices, site: StaticSite, gate:
         return sendJson(res, 401, { error: { code: 'invalid', message: 'authentication required' } }, { 'WWW-Authenticate': 'Bearer' });
       }
       if (rawPath === WS_EVENTS_PATH) return sendText(res, 426, 'upgrade required', { Upgrade: 'websocket' });
+      if (rawPath === HTTP_UPLOADS_PATH) return handleUploadRequest(req, res, services, search, onUnexpected);
       return handleApiRequest(req, res, services, rawPath, HTTP_API_PREFIX, onUnexpected);
     }
 

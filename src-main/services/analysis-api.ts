@@ -1,11 +1,11 @@
 /** The analysis methods of the API: one run's measurements, and what an experiment's runs say together. */
-import { ApiError, type EpochlabApi } from '../contract';
+import { ApiError } from '../contract';
 import { analyzeExperiment, analyzeRun } from '../engine/analysis/experiment';
-import type { ApiDeps } from './api';
+import type { ApiDeps, ApiImplementation } from './api';
 
 type AnalysisMethods = 'getRunAnalysis' | 'getExperimentAnalysis';
 
-export function analysisApi({ store }: Pick<ApiDeps, 'store'>): Pick<EpochlabApi, AnalysisMethods> {
+export function analysisApi({ store }: Pick<ApiDeps, 'store'>): Pick<ApiImplementation, AnalysisMethods> {
   return {
     getRunAnalysis: async ({ runId }) => {
       const found = store.getRun(runId);

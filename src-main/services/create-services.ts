@@ -4,8 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { BACKEND_NAMES, type BackendChoice, type DatasetImportSource, type EpochlabServices, type Isolation, type SystemInfo } from '../contract';
-import { importDataset } from '../engine/datasets/catalog';
+import { ApiError, BACKEND_NAMES, type BackendChoice, type EpochlabServices, type Isolation, type QueueAddress, type SystemInfo } from '../contract';
 import { TrainingPool, trainerKind, type PoolOptions } from '../engine/pool/pool';
 import type { ProcessLauncher } from '../engine/pool/process-trainer';
 import { probeBackendsIn } from '../engine/pool/probe';
@@ -13,9 +12,12 @@ import type { TrialRunner } from '../engine/pool/trial-runner';
 import { abandonRuns, openDataFolder } from './data-folder';
 import { showingTrueStatuses } from './stale-view';
 import { createApi } from './api';
+import { importFromSource } from './datasets-api';
 import { EventHub } from './events';
 import { ExperimentRunner } from './runner';
+import { StudyService } from './study';
 import { appVersion, defaultConcurrency, defaultIsolation } from './system';
+import { UploadArea } from './uploads';
 
 export interface ServiceOptions {
   dataDir: string;
@@ -38,8 +40,10 @@ export interface ServiceOptions {
   launchProcess?: ProcessLauncher;
   /** Test hooks for the trainers (heap limits, Node options of the processes). */
   trainers?: Pick<PoolOptions, 'threads' | 'processes'>;
-  /** What trains the trials instead of the local pool (a remote queue; tests replaying recorded trials). */
+  /** What trains the trials instead of the local pool (tests replaying recorded trials). */
   trialRunner?: TrialRunner;
+  /** Train on `epochlab worker`s through this BullMQ queue instead of the local pool; this process stays the only writer. */
+  queue?: { address: QueueAddress; name?: string };
   /** Where failures that reach no caller are reported; default: stderr. */
   log?: (line: string) => void;
   /** See OpenOptions.nativeBinding. */
@@ -62,7 +66,20 @@ export type Services = EpochlabServices & {
 
 export async function createServices(options: ServiceOptions): Promise<Services> {
   const { dataDir } = options;
-  const { store, lock, readOnlyBecause, readNote } = openDataFolder(options);
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  // Redis is checked before the data folder is taken: an unreachable queue is a clear error that leaves nothing held.
+  // Loaded only when asked for: bullmq and ioredis take seconds to load on a busy machine, and no other command needs them.
+  const remote = options.queue && options.trains !== false
+    ? await (await import('./remote/queue-runner')).QueueTrialRunner.open({ address: options.queue.address, queueName: options.queue.name, concurrency: options.concurrency, log })
+    : null;
+  let opened: ReturnType<typeof openDataFolder>;
+  try {
+    opened = openDataFolder(options);
+  } catch (error) {
+    await remote?.close(0);
+    throw error;
+  }
+  const { store, lock, readOnlyBecause, readNote } = opened;
   const backend = options.backend ?? 'auto';
   const concurrency = options.concurrency ?? defaultConcurrency(backend);
   const workerScript = options.workerScript ?? join(__dirname, 'worker.js');
@@ -75,10 +92,12 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     threads: options.trainers?.threads,
     processes: options.launchProcess ? { ...options.trainers?.processes, launch: options.launchProcess } : options.trainers?.processes,
   };
-  const pool: TrialRunner = options.trialRunner ?? new TrainingPool(poolOptions);
+  const pool: TrialRunner = options.trialRunner ?? remote ?? new TrainingPool(poolOptions);
   const events = new EventHub();
-  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const runner = new ExperimentRunner(store, pool, events, { dataDir, backend, flushIntervalMs: options.flushIntervalMs ?? 250, report: log });
+  const study = new StudyService(store, runner, { dataDir, concurrency });
+  // Subscribed first, so pruning decisions and new proposals happen before any front door hears of the event.
+  events.subscribe((event) => study.onEvent(event));
   // Probed once, in a worker, on first request (concurrent callers share it); a failed probe is reported,
   // not thrown: the rest of the system info is still true, and the UI uses it to know it is connected.
   let probes: Promise<SystemInfo['backends']> | null = null;
@@ -98,7 +117,9 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       unsavedEnd: (runId) => runner.unsavedEnd(runId),
     })
     : store;
-  const api = createApi({ store: shown, runner, dataDir, systemInfo, trainingRefusal: readOnlyBecause });
+  // Uploads live in the data folder's uploads/, which only the process that trains there (owns it) may use.
+  const uploads = lock ? new UploadArea(join(dataDir, 'uploads')) : null;
+  const api = createApi({ store: shown, runner, study, dataDir, systemInfo, trainingRefusal: readOnlyBecause, events, uploads, workerScript });
   let closed = false;
   return {
     api,
@@ -106,10 +127,17 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     readOnlyBecause,
     readNote,
     subscribe: (listener) => events.subscribe(listener),
-    importDataset: (source: DatasetImportSource) => importDataset(source, { dataDir }),
+    importDataset: (source, onProgress) => importFromSource({ dataDir, events, workerScript }, source, onProgress),
+    receiveUpload: (chunk, body) => {
+      if (!uploads) return Promise.reject(new ApiError('conflict', readOnlyBecause ?? 'this process cannot write to the data folder'));
+      return uploads.receive(chunk, body);
+    },
     close: async () => {
       if (closed) return;
       closed = true;
+      // Trials cancelled by the shutdown must not make room for new proposals.
+      study.stopAll();
+      uploads?.close();
       await pool.close();
       await runner.idle();
       store.close();
@@ -118,6 +146,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     abandon: (reason) => {
       if (closed) return;
       closed = true;
+      study.stopAll();
       abandonRuns(store, runner.activeRunIds(), reason);
       store.close();
       lock?.release();

@@ -4,6 +4,8 @@
  * (docs/reliability.md D7, E8). And the last resort of a forced exit: ending runs at once.
  */
 import { mkdirSync } from 'node:fs';
+import { withStoredDefaults } from '../contract';
+import { studyIsShort } from '../engine/search';
 import { openStore, openStoreForReading, type RunStore } from '../store';
 import type { ServiceOptions } from './create-services';
 import { databasePath } from './data-dir';
@@ -41,9 +43,13 @@ export function openDataFolder(options: ServiceOptions): OpenedDataFolder {
   try {
     const store = openStore(dbPath, binding);
     // A process that died mid-run left runs `running`: they are `interrupted`, and their experiments can be resumed.
+    const wasRunning = store.listExperiments().filter((e) => e.status === 'running').map((e) => e.id);
     store.interruptStaleRuns();
-    for (const experiment of store.listExperiments()) {
-      if (experiment.status === 'running') store.setExperimentStatus(experiment.id, 'interrupted');
+    for (const id of wasRunning) {
+      const found = store.getExperiment(id);
+      // A TPE study short of its trial count was interrupted too, even with none of its runs left queued.
+      const unfinished = found !== null && studyIsShort(withStoredDefaults(found.spec), found.summary.trialCount);
+      if (found && (found.summary.status === 'running' || unfinished)) store.setExperimentStatus(id, 'interrupted');
     }
     return { store, lock, readOnlyBecause: null, readNote: null };
   } catch (error) {

@@ -1,12 +1,10 @@
 /**
- * One way to call the API from an untrusted front door (HTTP in src-main/server, IPC in src-main/app): look the method up,
- * validate the input against the contract's schema, call the service, and turn every outcome into an
- * InvokeResult. Nothing thrown escapes, and unexpected errors never reach the caller with their details.
+ * One way to call the API from an untrusted front door (HTTP in src-main/server, IPC in src-main/app): look the
+ * method up, hand the input to the services' API (which validates it, once, in services/api.ts), and turn every
+ * outcome into an InvokeResult. Nothing thrown escapes, and unexpected errors never reach the caller with their
+ * details.
  */
-import {
-  ApiError, isApiMethod, parseApiInput,
-  type ApiInput, type ApiMethod, type ApiOutputs, type EpochlabApi,
-} from '../contract/api';
+import { ApiError, isApiMethod, type ApiMethod, type ApiOutputs, type ApiRawInput, type EpochlabApi } from '../contract/api';
 import type { InvokeResult } from '../contract/transport';
 
 export const INTERNAL_ERROR_MESSAGE = 'internal error (details are in the Epochlab log)';
@@ -14,9 +12,10 @@ export const INTERNAL_ERROR_MESSAGE = 'internal error (details are in the Epochl
 /** Told about errors that are not ApiErrors, so the front door can log them where the user can find them. */
 export type UnexpectedErrorHandler = (method: string, error: unknown) => void;
 
-function call<M extends ApiMethod>(api: EpochlabApi, method: M, input: ApiInput<M>): Promise<ApiOutputs[M]> {
-  const fn: (input: ApiInput<M>) => Promise<ApiOutputs[M]> = api[method];
-  return fn.call(api, input);
+function call<M extends ApiMethod>(api: EpochlabApi, method: M, unchecked: unknown): Promise<ApiOutputs[M]> {
+  const fn: (input: ApiRawInput<M>) => Promise<ApiOutputs[M]> = api[method];
+  // The services' API validates whatever it is given; the cast only says this is what the caller sent.
+  return fn.call(api, unchecked as ApiRawInput<M>);
 }
 
 export function errorResult(error: unknown, method: string, onUnexpected?: UnexpectedErrorHandler): InvokeResult & { ok: false } {
@@ -35,8 +34,7 @@ export async function invokeApi(
     return { ok: false, error: { code: 'not-found', message: `unknown method: ${typeof method === 'string' ? method.slice(0, 64) : typeof method}` } };
   }
   try {
-    const input = parseApiInput(method, rawInput);
-    const value = await call(api, method, input);
+    const value = await call(api, method, rawInput);
     return { ok: true, value };
   } catch (error) {
     return errorResult(error, method, onUnexpected);

@@ -2,8 +2,9 @@
  * Joins the engine and the store: sends queued runs to the worker pool, persists what workers report,
  * and publishes live events. The only place where training results meet SQLite.
  */
-import type { FromWorker, RunSummary, TrialEnd, BackendChoice } from '../contract';
+import { withStoredDefaults, type BackendChoice, type FromWorker, type IterationAccounting, type RunSummary, type TrialConfig, type TrialEnd } from '../contract';
 import type { TrialRunner } from '../engine/pool/trial-runner';
+import { studyIsShort } from '../engine/search';
 import { checkpointDirOf } from '../engine/training/checkpoint-layout';
 import type { RunEndInfo, RunStore } from '../store';
 import type { EventHub } from './events';
@@ -18,12 +19,27 @@ export interface RunnerOptions {
   report: (line: string) => void;
 }
 
+/** A run handed to the runner: what the store holds for it, so that nothing is read back. */
+export interface QueuedRun {
+  id: number;
+  config: TrialConfig;
+  /** The accounting stored when the experiment was created; the worker's data must match it. */
+  accounting: IterationAccounting;
+  /** Continue from the run's resume point (epochs are already stored). */
+  resume: boolean;
+}
+
 interface ActiveRun {
   experimentId: number;
-  totalSteps: number;
-  /** A store write failed (disk full…): the run is stopped and ends `failed` with this reason. */
+  accounting: IterationAccounting;
+  /**
+   * The run cannot go on and ends `failed` with this reason: a store write failed (disk full…), or the
+   * worker's data does not match the stored accounting.
+   */
   storeError: string | null;
   lastProgress: { step: number; elapsedMs: number; samples: number };
+  /** Set when the study's pruner stopped the run after this epoch: it ends `pruned` with epochs 1…epoch. */
+  pruned: { epoch: number; reason: string } | null;
   done: Promise<void>;
 }
 
@@ -48,7 +64,7 @@ export class ExperimentRunner {
   }
 
   /** Queues the runs; returns when they are all submitted (not finished). */
-  start(experimentId: number, runs: RunSummary[]): void {
+  start(experimentId: number, runs: QueuedRun[]): void {
     if (!runs.length) return;
     this.store.setExperimentStatus(experimentId, 'running');
     this.events.emit({ type: 'experiment-status', experimentId, status: 'running' });
@@ -62,25 +78,21 @@ export class ExperimentRunner {
     }
   }
 
-  private submit(experimentId: number, run: RunSummary): void {
-    // Read before the run is registered: a failing read must not leave a run that never ends.
-    const config = this.store.getRun(run.id)?.config;
-    if (!config) throw new RangeError(`there is no run ${run.id}`);
+  private submit(experimentId: number, run: QueuedRun): void {
     const state: ActiveRun = {
-      experimentId, totalSteps: run.accounting.totalIterations, storeError: null,
-      lastProgress: { step: 0, elapsedMs: 0, samples: 0 }, done: Promise.resolve(),
+      experimentId, accounting: run.accounting, storeError: null,
+      lastProgress: { step: 0, elapsedMs: 0, samples: 0 }, pruned: null, done: Promise.resolve(),
     };
     this.active.set(run.id, state);
     this.unsavedEnds.delete(run.id);
     const job = {
       runId: run.id,
-      config,
+      config: run.config,
       backend: this.options.backend,
       dataDir: this.options.dataDir,
       checkpointDir: checkpointDirOf(run.id),
       flushIntervalMs: this.options.flushIntervalMs,
-      // A run queued again with epochs already stored continues from its resume point.
-      resume: run.epochsDone > 0,
+      resume: run.resume,
     };
     state.done = this.pool.submit(job, (message) => this.onWorkerMessage(run.id, state, message)).then((end) => this.onEnd(run.id, state, end));
   }
@@ -91,6 +103,18 @@ export class ExperimentRunner {
 
   cancelRun(runId: number): boolean {
     return this.active.has(runId) && this.pool.cancel(runId);
+  }
+
+  /**
+   * Stops a run between batches because the study's pruner judged it hopeless after `epoch`. What the worker
+   * trains past that epoch before it sees the request is not stored, so the run is exactly `epoch` epochs.
+   */
+  pruneRun(runId: number, epoch: number, reason: string): boolean {
+    const state = this.active.get(runId);
+    if (!state || state.pruned) return false;
+    state.pruned = { epoch, reason };
+    this.pool.cancel(runId);
+    return true;
   }
 
   cancelExperiment(experimentId: number): number {
@@ -104,12 +128,24 @@ export class ExperimentRunner {
 
   private onWorkerMessage(runId: number, state: ActiveRun, message: FromWorker): void {
     if (state.storeError) return;
+    if (state.pruned) {
+      const kept = pastPruning(message, state.pruned.epoch);
+      if (!kept) return;
+      message = kept;
+    }
     try {
       switch (message.type) {
-        case 'started':
+        case 'started': {
+          const mismatch = accountingMismatch(state.accounting, message.nTrain);
+          if (mismatch) {
+            state.storeError = mismatch;
+            this.pool.cancel(runId);
+            return;
+          }
           this.store.markRunStarted(runId, { backend: message.backend, datasetFingerprint: message.datasetFingerprint });
           this.events.emit({ type: 'run-status', experimentId: state.experimentId, runId, status: 'running', error: null });
           break;
+        }
         case 'iterations': {
           this.store.appendIterations(runId, message.rows);
           const last = message.rows[message.rows.length - 1];
@@ -117,7 +153,7 @@ export class ExperimentRunner {
           const dt = last.elapsedMs - state.lastProgress.elapsedMs;
           state.lastProgress = { step: last.step, elapsedMs: last.elapsedMs, samples };
           this.events.emit({
-            type: 'run-progress', experimentId: state.experimentId, runId, step: last.step, totalSteps: state.totalSteps,
+            type: 'run-progress', experimentId: state.experimentId, runId, step: last.step, totalSteps: state.accounting.totalIterations,
             epoch: last.epoch, loss: last.loss, elapsedMs: last.elapsedMs, samplesPerSecond: dt > 0 ? (samples * 1000) / dt : 0,
           });
           break;
@@ -141,13 +177,22 @@ export class ExperimentRunner {
     }
   }
 
+  /** A TPE study that stopped proposing before its trial count (cancelled, Ctrl-C) has more to train. */
+  private isShortStudy(experimentId: number): boolean {
+    const found = this.store.getExperiment(experimentId);
+    return found !== null && studyIsShort(withStoredDefaults(found.spec), found.summary.trialCount);
+  }
+
   private onEnd(runId: number, state: ActiveRun, end: TrialEnd): void {
-    const status = state.storeError ? 'failed' : end.status;
-    let error = state.storeError ?? (end.status === 'failed' ? failureReason(end.reason) : end.reason);
+    const status = state.storeError ? 'failed' : state.pruned ? 'pruned' : end.status;
+    let error = state.storeError ?? state.pruned?.reason ?? (end.status === 'failed' ? failureReason(end.reason) : end.reason);
     try {
       this.store.markRunEnded(runId, {
-        // After a failed write the worker's best epoch may name an epoch row that was never stored.
-        status, error, bestEpoch: state.storeError ? null : end.bestEpoch, divergedAtStep: end.status === 'diverged' && !state.storeError ? end.divergedAtStep : null,
+        status, error,
+        // After a failed write the worker's best epoch may name an epoch row that was never stored; a pruned
+        // run keeps the best epoch stored with its last kept epoch.
+        bestEpoch: state.storeError || state.pruned ? null : end.bestEpoch,
+        divergedAtStep: status === 'diverged' && end.status === 'diverged' ? end.divergedAtStep : null,
       });
     } catch (failure) {
       // The store cannot write (disk full): the run stays `running` in the file and becomes `interrupted` at
@@ -163,11 +208,11 @@ export class ExperimentRunner {
     if (!this.isActive(state.experimentId)) this.settle(state.experimentId);
   }
 
-  /** Nothing of the experiment trains any more: it is finished, or interrupted when runs are left queued. */
+  /** Nothing of the experiment trains any more: it is finished, or interrupted when runs are left queued or a study is short. */
   private settle(experimentId: number): void {
     let status: 'interrupted' | 'finished' = 'interrupted';
     try {
-      status = this.store.queuedRuns(experimentId).length ? 'interrupted' : 'finished';
+      status = this.store.queuedRuns(experimentId).length || this.isShortStudy(experimentId) ? 'interrupted' : 'finished';
       this.store.setExperimentStatus(experimentId, status);
     } catch (failure) {
       // The store cannot read or write (disk full…): the next start repairs the status from the runs.
@@ -179,4 +224,29 @@ export class ExperimentRunner {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The worker counts the training rows it loaded; the stored accounting was computed from the dataset's
+ * description when the experiment was created. They differ only when the dataset's files changed since:
+ * training on would store iteration counts that describe another run.
+ */
+export function accountingMismatch(stored: IterationAccounting, nTrain: number): string | null {
+  if (nTrain === stored.nTrain) return null;
+  return `the dataset changed since this experiment was created: it now gives ${nTrain} training rows, the experiment planned ${stored.nTrain} (and its iteration accounting with them); create a new experiment to train on the data as it is now`;
+}
+
+/** A message from a pruned run, cut to what it trained up to the pruned epoch (null: nothing left). */
+function pastPruning(message: FromWorker, epoch: number): FromWorker | null {
+  switch (message.type) {
+    case 'iterations': {
+      const rows = message.rows.filter((r) => r.epoch <= epoch);
+      return rows.length ? { ...message, rows } : null;
+    }
+    case 'epoch':
+      return message.row.epoch <= epoch ? message : null;
+    default:
+      // Checkpoint records stay: they describe the files as the worker left them.
+      return message;
+  }
 }

@@ -8,7 +8,7 @@
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseApiInput, type BackendInfo, type EpochlabEvent, type EpochlabServices, type ExperimentSpecInput, type RunDetail } from '../contract';
+import { type BackendInfo, type EpochlabEvent, type EpochlabServices, type ExperimentSpecInput, type RunDetail } from '../contract';
 import { inDataDir } from './data-dir';
 import { fuseProblems, type FuseState } from './fuses';
 
@@ -125,7 +125,7 @@ export async function runSmokeTest(deps: SmokeTestDeps): Promise<SmokeReport> {
 
     stage = 'training one trial';
     const end = experimentEnd(services);
-    const experiment = await within(services.api.createExperiment(parseApiInput('createExperiment', { spec: smokeSpec() })));
+    const experiment = await within(services.api.createExperiment({ spec: smokeSpec() }));
     const status = await within(end.forExperiment(experiment.id));
     end.stop();
     const [summary] = (await services.api.getExperiment({ experimentId: experiment.id })).runs;

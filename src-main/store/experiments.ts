@@ -54,6 +54,8 @@ export class ExperimentQueries {
   private readonly bestAll;
   private readonly bestOne;
   private readonly updateStatus;
+  private readonly updateSpec;
+  private readonly exists;
   private readonly checkpointPaths;
   private readonly deleteOne;
 
@@ -72,6 +74,8 @@ export class ExperimentQueries {
     this.bestAll = db.prepare<[], BestRow>(`${BEST_SELECT} GROUP BY r.experiment_id`);
     this.bestOne = db.prepare<[number], BestRow>(`${BEST_SELECT} AND r.experiment_id = ? GROUP BY r.experiment_id`);
     this.updateStatus = db.prepare<[string, number]>('UPDATE experiments SET status = ? WHERE id = ?');
+    this.updateSpec = db.prepare<[string, number]>('UPDATE experiments SET spec = ? WHERE id = ?');
+    this.exists = db.prepare<[number], number>('SELECT 1 FROM experiments WHERE id = ?').pluck();
     this.checkpointPaths = db
       .prepare<[number], string>('SELECT c.path FROM checkpoints c JOIN runs r ON r.id = c.run_id WHERE r.experiment_id = ? ORDER BY c.id')
       .pluck();
@@ -85,16 +89,28 @@ export class ExperimentQueries {
         const experimentId = Number(
           this.insertExperiment.run(spec.name, spec.notes, 'running', JSON.stringify(spec), createdAt).lastInsertRowid,
         );
-        const runIds = runs.map((run) => {
-          const { config, accounting } = run;
-          const params = JSON.stringify(config.params);
-          return Number(
-            this.insertRun.run(experimentId, run.index, params, JSON.stringify(config), JSON.stringify(accounting), createdAt).lastInsertRowid,
-          );
-        });
-        return { experimentId, runIds };
+        return { experimentId, runIds: this.insertRuns(experimentId, runs, createdAt) };
       })(),
     );
+  }
+
+  addRuns(experimentId: number, runs: NewRun[], grownSpec?: ExperimentSpec): number[] {
+    return guard(`could not add runs to experiment ${experimentId}`, () =>
+      this.db.transaction(() => {
+        if (this.exists.get(experimentId) === undefined) throw new RangeError(`there is no experiment ${experimentId}`);
+        if (grownSpec) this.updateSpec.run(JSON.stringify(grownSpec), experimentId);
+        return this.insertRuns(experimentId, runs, nowIso());
+      })(),
+    );
+  }
+
+  private insertRuns(experimentId: number, runs: NewRun[], createdAt: string): number[] {
+    return runs.map((run) => {
+      const { config, accounting } = run;
+      return Number(
+        this.insertRun.run(experimentId, run.index, JSON.stringify(config.params), JSON.stringify(config), JSON.stringify(accounting), createdAt).lastInsertRowid,
+      );
+    });
   }
 
   list(): ExperimentSummary[] {

@@ -1,6 +1,6 @@
 /** Metric rows: batched idempotent appends, epoch rows, checkpoints, and reading them back. */
 import type Database from 'better-sqlite3';
-import type { CheckpointInfo, EpochMetric, IterationMetric } from '../contract';
+import { MONITORS, type CheckpointInfo, type EpochMetric, type IterationMetric, type Monitor } from '../contract';
 import { guard } from './errors';
 import { finiteOrNull, numberOrNaN, requireInteger } from './values';
 
@@ -41,6 +41,7 @@ export class MetricQueries {
   private readonly epochsOf;
   private readonly checkpointsOf;
   private readonly iterationsOf;
+  private readonly monitorOf: Record<Monitor, Database.Statement<[number], { run_id: number; epoch: number; value: number | null }>>;
   private readonly appendIterationsTx;
   private readonly appendEpochTx;
 
@@ -67,6 +68,10 @@ export class MetricQueries {
     this.epochsOf = db.prepare<[number], EpochRow>('SELECT * FROM epoch_metrics WHERE run_id = ? ORDER BY epoch');
     this.checkpointsOf = db.prepare<[number], CheckpointInfo>('SELECT kind, epoch, path, bytes FROM checkpoints WHERE run_id = ? ORDER BY id');
     this.iterationsOf = db.prepare<[number], IterationRow>('SELECT * FROM iteration_metrics WHERE run_id = ? ORDER BY step');
+    // Monitor names are the epoch_metrics column names; each gets its own statement (no SQL built from input).
+    this.monitorOf = Object.fromEntries(
+      MONITORS.map((m) => [m, db.prepare(`SELECT m.run_id, m.epoch, m.${m} AS value FROM epoch_metrics m JOIN runs r ON r.id = m.run_id WHERE r.experiment_id = ? ORDER BY m.run_id, m.epoch`)]),
+    ) as MetricQueries['monitorOf'];
     this.appendIterationsTx = db.transaction((runId: number, rows: IterationMetric[]) => this.writeIterations(runId, rows));
     this.appendEpochTx = db.transaction((runId: number, row: EpochMetric, bestEpoch: number | null) => this.writeEpoch(runId, row, bestEpoch));
   }
@@ -94,6 +99,18 @@ export class MetricQueries {
 
   getEpochs(runId: number): EpochMetric[] {
     return guard(`could not read the epochs of run ${runId}`, () => this.epochsOf.all(runId).map(toEpochMetric));
+  }
+
+  getMonitorValues(experimentId: number, monitor: Monitor): Map<number, Map<number, number | null>> {
+    return guard(`could not read the ${monitor} values of experiment ${experimentId}`, () => {
+      const out = new Map<number, Map<number, number | null>>();
+      for (const row of this.monitorOf[monitor].all(experimentId)) {
+        let values = out.get(row.run_id);
+        if (!values) out.set(row.run_id, (values = new Map()));
+        values.set(row.epoch, row.value);
+      }
+      return out;
+    });
   }
 
   getCheckpoints(runId: number): CheckpointInfo[] {

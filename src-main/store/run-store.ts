@@ -4,7 +4,8 @@
  */
 import type {
   BackendInfo, CheckpointInfo, EpochMetric, ExperimentSpec, ExperimentStatus, ExperimentSummary,
-  IterationMetric, IterationSeriesName, RunStatus, RunSummary, SeriesPoint, TrialConfig, IterationAccounting, RunInsight, RunInsightRows,
+  IterationMetric, IterationSeriesName, Monitor, RunStatus, RunSummary, SeriesPoint, TrialConfig, IterationAccounting, RunInsight,
+  RunInsightRows,
 } from '../contract';
 
 export interface NewRun {
@@ -31,6 +32,11 @@ export interface RunStore {
   listExperiments(): ExperimentSummary[];
   getExperiment(experimentId: number): { summary: ExperimentSummary; spec: ExperimentSpec } | null;
   setExperimentStatus(experimentId: number, status: ExperimentStatus): void;
+  /**
+   * Adds runs (status `queued`) to an experiment: a study's next proposals, or the trials it grew by. With
+   * `grownSpec`, the stored spec is replaced in the same transaction (more trials, more grid values).
+   */
+  addRuns(experimentId: number, runs: NewRun[], grownSpec?: ExperimentSpec): number[];
   /** Deletes the experiment with its runs, metrics and checkpoint rows; returns the checkpoint paths to remove. */
   deleteExperiment(experimentId: number): { deleted: boolean; checkpointPaths: string[] };
 
@@ -57,6 +63,8 @@ export interface RunStore {
   addCheckpoint(runId: number, checkpoint: CheckpointInfo): void;
 
   getEpochs(runId: number): EpochMetric[];
+  /** Every run's value of one monitor per epoch (null where not finite), in one query: what samplers and pruners read. */
+  getMonitorValues(experimentId: number, monitor: Monitor): Map<number, Map<number, number | null>>;
   getCheckpoints(runId: number): CheckpointInfo[];
   /** Iteration series downsampled to at most `maxPoints` (LTTB on the value; bucket ends kept). */
   getIterationSeries(runId: number, series: IterationSeriesName, maxPoints: number): SeriesPoint[];

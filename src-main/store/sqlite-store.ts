@@ -2,7 +2,7 @@
 import type Database from 'better-sqlite3';
 import type {
   CheckpointInfo, EpochMetric, ExperimentSpec, ExperimentStatus, ExperimentSummary, IterationMetric, IterationSeriesName,
-  RunInsight, RunInsightRows, RunSummary, SeriesPoint, TrialConfig,
+  Monitor, RunInsight, RunInsightRows, RunSummary, SeriesPoint, TrialConfig,
 } from '../contract';
 import type { NewRun, RunEndInfo, RunStartInfo, RunStore } from './run-store';
 import { ExperimentQueries } from './experiments';
@@ -37,6 +37,9 @@ export class SqliteRunStore implements RunStore {
   }
   setExperimentStatus(experimentId: number, status: ExperimentStatus): void {
     this.experiments.setStatus(experimentId, status);
+  }
+  addRuns(experimentId: number, runs: NewRun[], grownSpec?: ExperimentSpec): number[] {
+    return this.experiments.addRuns(experimentId, runs, grownSpec);
   }
   deleteExperiment(experimentId: number): { deleted: boolean; checkpointPaths: string[] } {
     return this.experiments.delete(experimentId);
@@ -78,6 +81,9 @@ export class SqliteRunStore implements RunStore {
   }
   getEpochs(runId: number): EpochMetric[] {
     return this.metrics.getEpochs(runId);
+  }
+  getMonitorValues(experimentId: number, monitor: Monitor): Map<number, Map<number, number | null>> {
+    return this.metrics.getMonitorValues(experimentId, monitor);
   }
   getCheckpoints(runId: number): CheckpointInfo[] {
     return this.metrics.getCheckpoints(runId);

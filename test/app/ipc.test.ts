@@ -43,10 +43,10 @@ function invoke(event: unknown, method: unknown, input: unknown) {
   if (!handler) throw new Error('no invoke handler');
   return handler(event, method, input);
 }
-function importDialog(event: unknown, format: unknown, name: unknown) {
+function importDialog(event: unknown, format: unknown, name: unknown, options: unknown = {}) {
   const handler = fake.ipcMain.handlers.get(IPC_IMPORT_DIALOG_CHANNEL);
   if (!handler) throw new Error('no import handler');
-  return handler(event, format, name);
+  return handler(event, format, name, options);
 }
 
 describe('invoke', () => {
@@ -122,9 +122,14 @@ describe('events', () => {
 describe('import dialog', () => {
   it('imports what the user picks', async () => {
     const result = await importDialog(appEvent(), 'csv', '  iris  ');
-    expect(choose).toHaveBeenCalledWith('csv', 'iris', win);
-    expect(result).toMatchObject({ ok: true, value: { name: 'iris', source: 'imported' } });
+    expect(choose).toHaveBeenCalledWith('csv', 'iris', {}, win);
+    expect(result).toMatchObject({ ok: true, value: { dataset: { name: 'iris', source: 'imported' }, skipped: { total: 0 } } });
     expect(services.calls).toEqual([{ method: 'importDataset', input: { format: 'csv', name: 'iris', path: '/data/iris.csv' } }]);
+  });
+
+  it('passes the format’s options, checked, to the dialog step', async () => {
+    await importDialog(appEvent(), 'csv', 'flowers', { labelColumn: 'kind', header: false });
+    expect(choose).toHaveBeenCalledWith('csv', 'flowers', { labelColumn: 'kind', header: false }, win);
   });
 
   it('answers null when the user cancels', async () => {
@@ -134,8 +139,10 @@ describe('import dialog', () => {
   });
 
   it('refuses bad arguments and foreign senders before opening a dialog', async () => {
-    const bad = await importDialog(appEvent(), 'exe', '');
-    expect(bad).toMatchObject({ ok: false, error: { code: 'invalid', issues: [{ path: 'format' }, { path: 'name' }] } });
+    expect(await importDialog(appEvent(), 'exe', 'x')).toMatchObject({ ok: false, error: { code: 'invalid', issues: [{ path: 'format' }] } });
+    expect(await importDialog(appEvent(), 'csv', '')).toMatchObject({ ok: false, error: { code: 'invalid', issues: [{ path: 'name' }] } });
+    expect(await importDialog(appEvent(), 'csv', 'x', { labelColumn: -1 })).toMatchObject({ ok: false, error: { code: 'invalid', issues: [{ path: 'options.labelColumn' }] } });
+    expect(await importDialog(appEvent(), 'csv', 'x', { folder: '/etc' })).toMatchObject({ ok: false, error: { code: 'invalid' } });
     expect(await importDialog(appEvent(), 'csv', { toString: () => 'x' })).toMatchObject({ ok: false, error: { code: 'invalid' } });
     expect(await importDialog(appEvent(), 'csv', 'n'.repeat(500))).toMatchObject({ ok: false, error: { code: 'invalid' } });
     const foreign = await importDialog(eventFrom(win.webContents, { url: 'https://evil.example', parent: null }), 'csv', 'x');

@@ -24,7 +24,8 @@ describe('buildMenuTemplate', () => {
     click(byLabel('IDX'));
     click(byLabel('CSV'));
     click(byLabel('NPY'));
-    expect((a.importDataset as ReturnType<typeof vi.fn>).mock.calls).toEqual([['idx'], ['csv'], ['npy']]);
+    click(byLabel('Image folder'));
+    expect((a.importDataset as ReturnType<typeof vi.fn>).mock.calls).toEqual([['idx'], ['csv'], ['npy'], ['image-folder']]);
     click(byLabel('Open data folder'));
     expect(a.openDataFolder).toHaveBeenCalled();
     click(byLabel('Quit'));

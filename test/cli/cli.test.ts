@@ -1,9 +1,10 @@
 // The real `epochlab` command (bundled), run as a user would: exit codes, output, and recovery after kill -9.
-import { spawn, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLI_SCRIPT, moonsSpec, openServices, tempDataDir } from '../services/harness';
+import { cliIn, specFileIn, waitForCount } from './helpers';
 
 let data: ReturnType<typeof tempDataDir>;
 beforeEach(() => {
@@ -11,14 +12,8 @@ beforeEach(() => {
 });
 afterEach(() => data.cleanup());
 
-function cli(...args: string[]) {
-  return spawnSync(process.execPath, [CLI_SCRIPT, '--data-dir', data.dir, ...args], { encoding: 'utf8', timeout: 120_000 });
-}
-function specFile(spec: unknown): string {
-  const path = join(data.dir, `spec-${Math.random().toString(36).slice(2)}.json`);
-  writeFileSync(path, JSON.stringify(spec));
-  return path;
-}
+const cli = cliIn(() => data.dir);
+const specFile = (spec: unknown) => specFileIn(data.dir, spec);
 
 describe('epochlab CLI', () => {
   it('run --json trains the grid and prints every trial with its iteration accounting', () => {
@@ -59,6 +54,35 @@ describe('epochlab CLI', () => {
     expect(cli('export', '1').status).toBe(2); // --format is required
   });
 
+  it('report writes one offline HTML file with an SVG per chart, escapes names, and refuses bad settings with 2', () => {
+    const xss = '<img src=x onerror=alert(1)>';
+    const trained = cli('run', specFile({ ...moonsSpec({ batchSize: [32, 100], learningRate: [0.01, 0.05], seed: [1, 2], epochs: 2 }), name: xss }), '--backend', 'cpu', '--concurrency', '2');
+    expect(trained.status, trained.stderr).toBe(0);
+    const out = join(data.dir, 'report.html');
+    const report = cli('report', '1', '--out', out, '--group', 'batchSize', '--lines', 'best', '--x', 'samples');
+    expect(report.status, report.stderr).toBe(0);
+    const html = readFileSync(out, 'utf8');
+    expect(html).not.toContain(xss);
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(html).not.toMatch(/<script|<link\b|(src|href)=["']?https?:/i);
+    const sections = [...html.matchAll(/<section class="chart" data-chart="(\w+)">([\s\S]*?)<\/section>/g)];
+    expect(sections.map((m) => [m[1], (m[2].match(/<svg\b/g) ?? []).length])).toEqual([['curves', 1], ['iterations', 1], ['gap', 1], ['heatmap', 1], ['parallel', 1]]);
+    expect(html).toMatch(/Lowest validation loss: <b>bs=\d+ · best: lr=[\d.]+ \(mean of 2 seeds\)<\/b>/);
+    // Without --out the page goes to standard output; --runs may name runs of any experiment.
+    const stdout = cli('report', '1', '--runs', '2,1', '--panels', 'curves');
+    expect(stdout.status, stdout.stderr).toBe(0);
+    expect(stdout.stdout.startsWith('<!doctype html>')).toBe(true);
+    expect((stdout.stdout.match(/<svg\b/g) ?? []).length).toBe(1);
+    const bad = cli('report', '1', '--group', 'colour', '--smoothing', '2', '--out', out);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--group: group must be run, config or a hyperparameter/);
+    expect(bad.stderr).toMatch(/--smoothing: smooth must be a number from 0 to 0.99/);
+    expect(cli('report', '1', '--runs', '1,999').stderr).toMatch(/--runs: there is no run 999/);
+    expect(cli('report', '1', '--runs', '1,999').status).toBe(2);
+    expect(cli('report', '7').status).toBe(1);
+    expect(cli('report', '1', '--out', join(data.dir, 'no', 'such', 'folder', 'r.html')).status).toBe(2);
+  }, 240_000);
+
   it('info reports every backend in auto order, with why the native ones are missing', () => {
     const result = cli('info', '--json');
     expect(result.status, result.stderr).toBe(0);
@@ -70,7 +94,7 @@ describe('epochlab CLI', () => {
 
   it('exits 1 for a missing run, and 0 with help on every command', () => {
     expect(cli('show', '42').status).toBe(1);
-    for (const command of ['run', 'preview', 'ls', 'show', 'export', 'datasets', 'resume', 'serve', 'info']) {
+    for (const command of ['run', 'preview', 'ls', 'show', 'export', 'report', 'datasets', 'resume', 'serve', 'info']) {
       const help = cli(command, '--help');
       expect(help.status, command).toBe(0);
       expect(help.stdout).toMatch(/^Usage: epochlab/);
@@ -81,21 +105,7 @@ describe('epochlab CLI', () => {
     const spec = specFile(moonsSpec({ batchSize: 1, epochs: 100, seed: [1, 2] }));
     const child = spawn(process.execPath, [CLI_SCRIPT, '--data-dir', data.dir, 'run', spec, '--backend', 'cpu', '--concurrency', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
     // Wait until the first run has written metrics, then kill the whole process without warning.
-    await new Promise<void>((resolve, reject) => {
-      const deadline = setTimeout(() => reject(new Error('the run never started')), 60_000);
-      const poll = setInterval(() => {
-        const probe = spawnSync(process.execPath, ['-e', `
-          const D = require('better-sqlite3');
-          const db = new D(${JSON.stringify(join(data.dir, 'epochlab.sqlite'))}, { readonly: true, fileMustExist: true });
-          const row = db.prepare('SELECT COUNT(*) AS n FROM iteration_metrics').get();
-          process.stdout.write(String(row.n));`], { encoding: 'utf8' });
-        if (Number(probe.stdout) > 50) {
-          clearInterval(poll);
-          clearTimeout(deadline);
-          resolve();
-        }
-      }, 200);
-    });
+    await waitForCount(data.dir, 'SELECT COUNT(*) FROM iteration_metrics', 50, 60_000, 'the run never started');
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
 

@@ -23,8 +23,8 @@ describe('preload bridge', () => {
 
   it('invokes over the contract channels', async () => {
     await bridge.invoke('getRun', { runId: 1 });
-    await bridge.importDatasetWithDialog('csv', 'iris');
-    expect(fake.ipcRenderer.invoke.mock.calls).toEqual([[IPC_INVOKE_CHANNEL, 'getRun', { runId: 1 }], [IPC_IMPORT_DIALOG_CHANNEL, 'csv', 'iris']]);
+    await bridge.importDatasetWithDialog('csv', 'iris', { header: false });
+    expect(fake.ipcRenderer.invoke.mock.calls).toEqual([[IPC_INVOKE_CHANNEL, 'getRun', { runId: 1 }], [IPC_IMPORT_DIALOG_CHANNEL, 'csv', 'iris', { header: false }]]);
   });
 
   it('gives listeners the event only, never the IpcRendererEvent, and unsubscribes', () => {

@@ -1,5 +1,5 @@
 /** An in-memory ApiClient for store tests: answers come from per-method handlers; events are pushed by hand. */
-import type { ApiMethod, ApiOutputs, ApiRawInput, DatasetImportFormat, DatasetInfo, EpochlabEvent } from '../../src-renderer/src/contract';
+import type { ApiMethod, ApiOutputs, ApiRawInput, EpochlabEvent } from '../../src-renderer/src/contract';
 import type { ApiClient, ConnectionState } from '../../src-renderer/src/api/client';
 
 type Handler<M extends ApiMethod> = (input: ApiRawInput<M>) => ApiOutputs[M] | Promise<ApiOutputs[M]>;
@@ -12,7 +12,7 @@ export interface FakeClient extends ApiClient {
   handlers: Handlers;
 }
 
-export function fakeClient(handlers: Handlers = {}, options: { dialog?: (format: DatasetImportFormat, name: string) => Promise<DatasetInfo | null> } = {}): FakeClient {
+export function fakeClient(handlers: Handlers = {}, options: { dialog?: ApiClient['importDatasetWithDialog']; upload?: ApiClient['uploadFile'] } = {}): FakeClient {
   const eventListeners = new Set<(e: EpochlabEvent) => void>();
   const stateListeners = new Set<(s: ConnectionState) => void>();
   let state: ConnectionState = 'open';
@@ -36,6 +36,7 @@ export function fakeClient(handlers: Handlers = {}, options: { dialog?: (format:
       return () => stateListeners.delete(listener);
     },
     importDatasetWithDialog: options.dialog ?? null,
+    uploadFile: options.upload ?? null,
     reconnect() {},
     close() {},
     emit(event) {

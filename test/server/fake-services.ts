@@ -8,9 +8,10 @@ import {
   type ApiMethod, type DatasetImportSource, type DatasetInfo, type EpochlabApi, type EpochlabEvent,
   type EpochlabServices, type ExperimentSummary, type SystemInfo,
 } from '../../src-main/contract';
+import { validatedApi } from '../../src-main/services/api';
 
 export interface FakeServices extends EpochlabServices {
-  calls: Array<{ method: ApiMethod | 'importDataset' | 'close'; input: unknown }>;
+  calls: Array<{ method: ApiMethod | 'importDataset' | 'receiveUpload' | 'close'; input: unknown }>;
   emit(event: EpochlabEvent): void;
   listenerCount(): number;
   closed: boolean;
@@ -51,7 +52,8 @@ export function createFakeServices(): FakeServices {
     calls.push({ method, input });
   };
 
-  const api: EpochlabApi = {
+  // Validated by the same front door as the real services, so the server is tested with what it really calls.
+  const api: EpochlabApi = validatedApi({
     async getSystemInfo(input) { record('getSystemInfo', input); return FAKE_SYSTEM_INFO; },
     async listDatasets(input) { record('listDatasets', input); return [fakeDataset('iris')]; },
     async previewExperiment(input) { record('previewExperiment', input); return unsupported('previewExperiment'); },
@@ -73,13 +75,19 @@ export function createFakeServices(): FakeServices {
       // An unexpected failure whose details must not reach a client.
       throw new Error(`database exploded at /home/secret/epochlab.db (run ${input.runId})`);
     },
+    async getRuns(input) { record('getRuns', input); return { runs: [], experiments: [], missing: input.runIds }; },
     async cancelRun(input) { record('cancelRun', input); return { cancelled: false }; },
     async getEpochMetrics(input) { record('getEpochMetrics', input); return {}; },
     async getIterationSeries(input) { record('getIterationSeries', input); return {}; },
     async exportExperiment(input) { record('exportExperiment', input); return { filename: 'x.csv', mime: 'text/csv', content: 'a,b\n' }; },
+    async importUpload(input) { record('importUpload', input); return { dataset: fakeDataset(input.name), skipped: { total: 0, byReason: {}, examples: [] } }; },
+    async discardUpload(input) { record('discardUpload', input); return { discarded: false }; },
+    async extendExperiment(input) { record('extendExperiment', input); return { added: input.trials ?? 0, plannedTrials: 10 }; },
+    async getOptimizationHistory(input) { record('getOptimizationHistory', input); return unsupported('getOptimizationHistory'); },
+    async getParamImportance(input) { record('getParamImportance', input); return unsupported('getParamImportance'); },
     async getRunAnalysis(input) { record('getRunAnalysis', input); return unsupported('getRunAnalysis'); },
     async getExperimentAnalysis(input) { record('getExperimentAnalysis', input); return unsupported('getExperimentAnalysis'); },
-  };
+  });
 
   const services: FakeServices = {
     api,
@@ -91,7 +99,11 @@ export function createFakeServices(): FakeServices {
     },
     async importDataset(source: DatasetImportSource) {
       calls.push({ method: 'importDataset', input: source });
-      return fakeDataset(source.name);
+      return { dataset: fakeDataset(source.name), skipped: { total: 0, byReason: {}, examples: [] } };
+    },
+    async receiveUpload(query) {
+      calls.push({ method: 'receiveUpload', input: query });
+      throw new ApiError('conflict', 'the fake keeps no uploads');
     },
     async close() {
       calls.push({ method: 'close', input: undefined });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { EpochlabEvent } from '../../src-main/contract';
+import { contentSecurityPolicy } from '../../src-main/contract/csp';
 import { startServer, MAX_WS_CONNECTIONS, type RunningServer } from '../../src-main/server/server';
 import { MAX_BODY_BYTES } from '../../src-main/server/api';
 import { createFakeServices, FAKE_SYSTEM_INFO, type FakeServices } from './fake-services';
@@ -284,6 +285,8 @@ describe('security headers', () => {
       expect(Object.keys(res.headers).filter((h) => h.startsWith('access-control-'))).toEqual([]);
     }
     expect(String(responses[1].headers['content-security-policy'])).toContain(`connect-src 'self' ws://127.0.0.1:${server.port}`);
+    // The one policy of contract/csp.ts (index.html's meta tag is built from it too).
+    expect(responses[1].headers['content-security-policy']).toBe(contentSecurityPolicy(`127.0.0.1:${server.port}`));
   });
 });
 

@@ -3,7 +3,7 @@ import type { BackendChoice, Isolation, RunSummary } from '../../contract';
 import { CliError } from '../errors';
 import { plain, runsTable, varyingParams } from '../format';
 import { createProgress } from '../progress';
-import { backendOption, bestLine, commandLine, isolationOption, positiveInt, print, readSpecFile, withServices, type CommandContext } from '../shared';
+import { backendOption, bestLine, commandLine, isolationOption, queueNameOption, queueOf, queueOption, positiveInt, print, readSpecFile, withServices, type CommandContext } from '../shared';
 
 export function registerRun({ program, globals }: CommandContext): void {
   program
@@ -13,25 +13,34 @@ export function registerRun({ program, globals }: CommandContext): void {
     .option('--concurrency <n>', 'trials trained at once (default: cores for CPU backends, 1 for GPU)', positiveInt('concurrency'))
     .addOption(backendOption())
     .addOption(isolationOption())
+    .addOption(queueOption('train on `epochlab worker`s through this Redis queue instead of here'))
+    .addOption(queueNameOption())
     .option('--json', 'print the result as JSON (no progress bars)')
-    .action(async (specPath: string, opts: { concurrency?: number; backend: BackendChoice; isolation?: Isolation; json?: boolean }) => {
+    .action(async (specPath: string, opts: { concurrency?: number; backend: BackendChoice; isolation?: Isolation; queue?: string; queueName?: string; json?: boolean }) => {
       const spec = readSpecFile(specPath);
-      await withServices(globals(), { trains: true, concurrency: opts.concurrency, backend: opts.backend, isolation: opts.isolation }, async (services, stopping) => {
+      await withServices(globals(), { trains: true, concurrency: opts.concurrency, backend: opts.backend, isolation: opts.isolation, queue: queueOf(opts) }, async (services, stopping) => {
         if (services.readOnlyBecause) throw new CliError(services.readOnlyBecause, 1);
         const experiment = await services.api.createExperiment({ spec });
         const detail = await services.api.getExperiment({ experimentId: experiment.id });
         const params = varyingParams(detail.runs.map((r) => r.params));
         const describe = (r: RunSummary) => params.map((p) => `${p}=${r.params[p]}`).join(' ');
-        const progress = opts.json ? null : createProgress(detail.runs, process.stderr, describe);
+        const progress = opts.json ? null : createProgress(detail.runs, process.stderr, describe, detail.plannedTrials);
         if (!opts.json) {
-          process.stderr.write(`experiment ${experiment.id} "${plain(experiment.name)}": ${detail.runs.length} trial(s)\n`);
+          const proposed = detail.plannedTrials > detail.runs.length ? ', proposed by TPE as workers free up' : '';
+          process.stderr.write(`experiment ${experiment.id} "${plain(experiment.name)}": ${detail.plannedTrials} trial(s)${proposed}\n`);
           for (const warning of experiment.warnings) process.stderr.write(`warning: ${warning}\n`);
         }
         let interrupted = false;
         void stopping.then(() => {
           interrupted = true;
         });
-        const unsubscribe = services.subscribe((e) => progress?.onEvent(e));
+        const unsubscribe = services.subscribe((e) => {
+          // TPE stores its trials as it proposes them: fetch each new one once.
+          if (progress && e.type === 'run-status' && !progress.has(e.runId)) {
+            void services.api.getRun({ runId: e.runId }).then((run) => progress.addRun(run), () => undefined);
+          }
+          progress?.onEvent(e);
+        });
         try {
           await services.runner.idle();
         } finally {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { BackendChoice, Isolation } from '../../contract';
 import { startServer } from '../../server/server';
 import { CliError } from '../errors';
-import { backendOption, isolationOption, positiveInt, withServices, type CommandContext, type GlobalOptions } from '../shared';
+import { backendOption, isolationOption, queueNameOption, queueOf, queueOption, positiveInt, withServices, type CommandContext, type GlobalOptions } from '../shared';
 
 interface ServeOptions {
   host: string;
@@ -13,6 +13,8 @@ interface ServeOptions {
   concurrency?: number;
   backend: BackendChoice;
   isolation?: Isolation;
+  queue?: string;
+  queueName?: string;
 }
 
 export function registerServe({ program, globals }: CommandContext): void {
@@ -28,6 +30,8 @@ export function registerServe({ program, globals }: CommandContext): void {
     .option('--concurrency <n>', 'trials trained at once', positiveInt('concurrency'))
     .addOption(backendOption())
     .addOption(isolationOption())
+    .addOption(queueOption('train on `epochlab worker`s through this Redis queue instead of here'))
+    .addOption(queueNameOption())
     .action(async (opts: ServeOptions) => serve(globals(), opts));
 }
 
@@ -41,7 +45,7 @@ async function serve(global: GlobalOptions, opts: ServeOptions): Promise<void> {
   if (!existsSync(join(staticDir, 'index.html'))) {
     throw new CliError(`the UI is not built (${staticDir} has no index.html): run \`npm run build\` first`, 1);
   }
-  await withServices(global, { trains: true, concurrency: opts.concurrency, backend: opts.backend, isolation: opts.isolation }, async (services, stopping) => {
+  await withServices(global, { trains: true, concurrency: opts.concurrency, backend: opts.backend, isolation: opts.isolation, queue: queueOf(opts) }, async (services, stopping) => {
     if (services.readOnlyBecause) process.stderr.write(`warning: ${services.readOnlyBecause}; serving read-only\n`);
     let server: Awaited<ReturnType<typeof startServer>>;
     try {

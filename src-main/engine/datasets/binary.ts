@@ -11,6 +11,7 @@ import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync
 import { endianness } from 'node:os';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { pixelsToUnit } from './fingerprint';
 import { DatasetError } from './types';
 
 const MAGIC = 'EPDS';
@@ -22,6 +23,11 @@ const Y_U8 = 1;
 const Y_U16 = 2;
 
 export type StoredFeatures = { type: 'u8'; data: Uint8Array } | { type: 'f32'; data: Float32Array };
+/** uint8 pixels already written, row after row, to a file of their own (a reader that streams its rows). */
+export interface StagedPixels {
+  type: 'u8-file';
+  path: string;
+}
 
 export interface DatasetFileHeader {
   version: number;
@@ -54,21 +60,23 @@ function layout(rows: number, inputShape: number[], xType: 'u8' | 'f32', yBytes:
 /** Writes through a temporary file and a rename, so a reader never sees half a file (e.g. after a crash). */
 export function writeDatasetFile(
   path: string,
-  data: { x: StoredFeatures; y: Int32Array; inputShape: number[]; fingerprint: string },
+  data: { x: StoredFeatures | StagedPixels; y: Int32Array; inputShape: number[]; fingerprint: string },
 ): void {
   assertLittleEndianHost();
   const rows = data.y.length;
   const maxLabel = data.y.reduce((m, v) => Math.max(m, v), 0);
   if (maxLabel > 0xffff) throw new DatasetError(`cannot store label ${maxLabel}: at most 65536 classes`);
   const yBytes = maxLabel > 0xff ? 2 : 1;
-  const { labelsOffset, featuresOffset, rowSize } = layout(rows, data.inputShape, data.x.type, yBytes);
-  if (data.x.data.length !== rows * rowSize) {
-    throw new DatasetError(`features hold ${data.x.data.length} values, expected ${rows} rows × ${rowSize}`);
+  const xType = data.x.type === 'f32' ? 'f32' : 'u8';
+  const { labelsOffset, featuresOffset, rowSize } = layout(rows, data.inputShape, xType, yBytes);
+  const values = data.x.type === 'u8-file' ? fileSize(data.x.path) : data.x.data.length;
+  if (values !== rows * rowSize) {
+    throw new DatasetError(`features hold ${values} values, expected ${rows} rows × ${rowSize}`);
   }
   const head = Buffer.alloc(featuresOffset);
   head.write(MAGIC, 0, 'latin1');
   head.writeUInt16LE(DATASET_FILE_VERSION, 4);
-  head.writeUInt8(data.x.type === 'u8' ? X_U8 : X_F32, 6);
+  head.writeUInt8(xType === 'u8' ? X_U8 : X_F32, 6);
   head.writeUInt8(yBytes === 1 ? Y_U8 : Y_U16, 7);
   head.writeUInt32LE(rows, 8);
   head.writeUInt32LE(data.inputShape.length, 12);
@@ -78,8 +86,6 @@ export function writeDatasetFile(
     if (yBytes === 1) head.writeUInt8(data.y[i], labelsOffset + i);
     else head.writeUInt16LE(data.y[i], labelsOffset + 2 * i);
   }
-  const x = data.x.data;
-  const body = new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
   try {
@@ -87,7 +93,8 @@ export function writeDatasetFile(
     try {
       // writeFileSync on a descriptor loops over short writes.
       writeFileSync(fd, head);
-      writeFileSync(fd, body);
+      if (data.x.type === 'u8-file') copyInto(fd, data.x.path, values);
+      else writeFileSync(fd, new Uint8Array(data.x.data.buffer, data.x.data.byteOffset, data.x.data.byteLength));
     } finally {
       closeSync(fd);
     }
@@ -96,6 +103,23 @@ export function writeDatasetFile(
     rmSync(tmp, { force: true });
     throw err;
   }
+}
+
+function fileSize(path: string): number {
+  return withFile(path, (fd) => fstatSync(fd).size);
+}
+
+/** Appends `bytes` bytes of the file at `from` to the open descriptor, in bounded chunks. */
+function copyInto(fd: number, from: string, bytes: number): void {
+  withFile(from, (source) => {
+    const chunk = Buffer.alloc(Math.min(8 << 20, Math.max(1, bytes)));
+    for (let done = 0; done < bytes;) {
+      const n = Math.min(chunk.length, bytes - done);
+      readExactly(source, chunk.subarray(0, n), done, from);
+      writeFileSync(fd, chunk.subarray(0, n));
+      done += n;
+    }
+  });
 }
 
 function readExactly(fd: number, into: Uint8Array, position: number, path: string): void {
@@ -182,8 +206,6 @@ export function readDatasetLabels(path: string, limit?: number): { header: Datas
   });
 }
 
-const UNIT_SCALE = Float32Array.from({ length: 256 }, (_, i) => i / 255);
-
 export function readDatasetFile(path: string, limit?: number): { header: DatasetFileHeader; x: Float32Array; y: Int32Array } {
   return withFile(path, (fd) => {
     const header = readHeader(fd, path);
@@ -196,15 +218,8 @@ export function readDatasetFile(path: string, limit?: number): { header: Dataset
     } else {
       const pixels = Buffer.alloc(n);
       readExactly(fd, pixels, header.featuresOffset, path);
-      for (let i = 0; i < n; i++) x[i] = UNIT_SCALE[pixels[i]];
+      pixelsToUnit(pixels, x);
     }
     return { header, x, y };
   });
-}
-
-/** uint8 pixels → [0, 1] floats, the same mapping the file reader applies. */
-export function pixelsToUnit(pixels: Uint8Array): Float32Array {
-  const x = new Float32Array(pixels.length);
-  for (let i = 0; i < pixels.length; i++) x[i] = UNIT_SCALE[pixels[i]];
-  return x;
 }

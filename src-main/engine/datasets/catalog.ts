@@ -12,7 +12,6 @@ import { DatasetError, type Dataset, type DatasetContext } from './types';
 
 export { DatasetError, type Dataset, type DatasetContext } from './types';
 export { fingerprint } from './fingerprint';
-export { importDataset } from './import';
 export { assertTrainable } from './split';
 
 export const BUILTIN_DATASET_IDS: readonly string[] = [MNIST_ID, ...SYNTHETIC_IDS, IRIS_ID];

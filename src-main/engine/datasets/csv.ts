@@ -6,8 +6,10 @@ import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { parse, type Options as ParseOptions } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
+import type { ImportSourceOf } from '../../contract/dataset-formats';
 import { orderLabels, parseDecimal, tooManyClasses } from './classes';
 import { GrowableArray } from './growable';
+import type { NewImport } from './imported';
 import { DatasetError, MAX_CLASSES } from './types';
 
 export interface CsvOptions {
@@ -199,4 +201,17 @@ export function parseCsvText(text: string | Buffer, file: string, options: CsvOp
   }
   for (const item of records) builder.add(item.record, item.info.lines);
   return builder.finish();
+}
+
+/** The CSV import format's reader (contract/dataset-formats.ts). */
+export async function readCsvImport(source: ImportSourceOf<'csv'>): Promise<NewImport> {
+  const t = await readCsvFile(source.path, { labelColumn: source.labelColumn, header: source.header });
+  return {
+    kind: 'tabular',
+    description: `CSV ${basename(source.path)}: ${t.featureNames.length} feature columns, label column ${JSON.stringify(t.labelName)}, ${t.rows} rows.`,
+    inputShape: [t.featureNames.length],
+    classNames: t.classNames,
+    features: { type: 'f32', data: t.x },
+    y: t.y,
+  };
 }

@@ -6,7 +6,9 @@
 import { createReadStream, closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
 import { createGunzip } from 'node:zlib';
+import type { ImportSourceOf } from '../../contract/dataset-formats';
 import { integerLabelsToClasses } from './classes';
+import type { NewImport } from './imported';
 import { DatasetError, MAX_VALUES } from './types';
 
 export type IdxRole = 'images' | 'labels';
@@ -174,4 +176,17 @@ export async function readIdxPair(imagesPath: string, labelsPath: string): Promi
   const { y, classNames } = integerLabelsToClasses(await readData(labels), labels.file);
   const [rows, cols] = images.header.itemDims;
   return { pixels, y, classNames, inputShape: [rows, cols, 1], count: images.header.count };
+}
+
+/** The IDX import format's reader (contract/dataset-formats.ts). */
+export async function readIdxImport(source: ImportSourceOf<'idx'>): Promise<NewImport> {
+  const d = await readIdxPair(source.images, source.labels);
+  return {
+    kind: 'image',
+    description: `IDX ${basename(source.images)} + ${basename(source.labels)}: ${d.count} images of ${d.inputShape[0]}×${d.inputShape[1]} pixels.`,
+    inputShape: d.inputShape,
+    classNames: d.classNames,
+    features: { type: 'u8', data: d.pixels },
+    y: d.y,
+  };
 }

@@ -1,79 +1,66 @@
-import { basename } from 'node:path';
-import type { DatasetImportSource, DatasetInfo } from '../../contract';
-import { pixelsToUnit } from './binary';
-import { readCsvFile } from './csv';
-import { readIdxPair } from './idx';
-import { storeImport, type NewImport } from './imported';
-import { readNpyPair } from './npy';
-import { DatasetError, type DatasetContext } from './types';
+/**
+ * Imports: the reader of each format of the registry (contract/dataset-formats.ts), run in a scratch folder
+ * of its own, then stored under an id derived from the data (importing the same data twice finds the first
+ * import). Sources come validated from the services; every refusal is a DatasetError naming the file and
+ * the row, column or entry.
+ */
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { DatasetImportFormat, DatasetImportSource, ImportProgress, ImportReport, ImportSourceOf } from '../../contract/dataset-formats';
+import { readCsvImport } from './csv';
+import { readIdxImport } from './idx';
+import { readImageFolder } from './image-folder';
+import { storeImport, type ImportJob, type NewImport } from './imported';
+import { readNpyImport } from './npy';
+import type { DatasetContext } from './types';
 
-const MAX_NAME = 200;
+type Reader<F extends DatasetImportFormat> = (source: ImportSourceOf<F>, job: ImportJob) => Promise<NewImport & { skipped?: ImportReport['skipped'] }>;
 
-function checkName(name: unknown): string {
-  if (typeof name !== 'string' || name.trim() === '') throw new DatasetError('give the imported dataset a name');
-  if (name.length > MAX_NAME) throw new DatasetError(`dataset name is too long (${MAX_NAME} characters at most)`);
-  if (/[\u0000-\u001f\u007f]/.test(name)) throw new DatasetError('dataset name must not contain control characters');
-  return name.trim();
-}
+/** One reader per format of the registry: a format without one does not compile. */
+const READERS: { [F in DatasetImportFormat]: Reader<F> } = {
+  csv: readCsvImport,
+  idx: readIdxImport,
+  npy: readNpyImport,
+  'image-folder': readImageFolder,
+};
 
-function checkPath(path: unknown, what: string): string {
-  if (typeof path !== 'string' || path === '') throw new DatasetError(`choose the ${what} file`);
-  return path;
-}
+const SCRATCH = /^\.import-/;
+/** No import runs this long: a scratch folder older than this was left by a process that died mid-import. */
+const ABANDONED_MS = 24 * 3600_000;
 
-async function parse(source: DatasetImportSource, name: string): Promise<NewImport> {
-  switch (source.format) {
-    case 'csv': {
-      const path = checkPath(source.path, 'CSV');
-      const t = await readCsvFile(path, { labelColumn: source.labelColumn, header: source.header });
-      return {
-        name,
-        kind: 'tabular',
-        description: `CSV ${basename(path)}: ${t.featureNames.length} feature columns, label column ${JSON.stringify(t.labelName)}, ${t.rows} rows.`,
-        inputShape: [t.featureNames.length],
-        classNames: t.classNames,
-        features: { type: 'f32', data: t.x },
-        x: t.x,
-        y: t.y,
-      };
-    }
-    case 'idx': {
-      const images = checkPath(source.images, 'IDX images');
-      const labels = checkPath(source.labels, 'IDX labels');
-      const d = await readIdxPair(images, labels);
-      return {
-        name,
-        kind: 'image',
-        description: `IDX ${basename(images)} + ${basename(labels)}: ${d.count} images of ${d.inputShape[0]}×${d.inputShape[1]} pixels.`,
-        inputShape: d.inputShape,
-        classNames: d.classNames,
-        features: { type: 'u8', data: d.pixels },
-        x: pixelsToUnit(d.pixels),
-        y: d.y,
-      };
-    }
-    case 'npy': {
-      const x = checkPath(source.x, 'x .npy');
-      const y = checkPath(source.y, 'y .npy');
-      const d = await readNpyPair(x, y);
-      return {
-        name,
-        kind: d.kind,
-        description: `NumPy ${basename(x)} + ${basename(y)}: ${d.count} samples of shape [${d.inputShape.join(', ')}].`,
-        inputShape: d.inputShape,
-        classNames: d.classNames,
-        features: d.features,
-        x: d.features.type === 'u8' ? pixelsToUnit(d.features.data) : d.features.data,
-        y: d.y,
-      };
-    }
-    default:
-      throw new DatasetError(`unknown import format ${JSON.stringify((source as { format?: unknown }).format)}; use csv, idx or npy`);
+/** Scratch folders of imports whose process died (kill -9 mid-import) are removed by a later import. */
+function removeAbandonedScratch(datasetsDir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(datasetsDir);
+  } catch {
+    return;
+  }
+  for (const name of names.filter((n) => SCRATCH.test(n))) {
+    const path = join(datasetsDir, name);
+    const age = Date.now() - (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+    if (age > ABANDONED_MS) rmSync(path, { recursive: true, force: true });
   }
 }
 
-/** Reads, checks and stores a dataset from files a trusted caller chose; the same data twice gives the first import. */
-export async function importDataset(source: DatasetImportSource, ctx: DatasetContext): Promise<DatasetInfo> {
-  const name = checkName(source.name);
-  return storeImport(ctx, await parse(source, name));
+/** Reads, checks and stores a dataset from files a trusted caller chose. */
+export async function importDataset(
+  source: DatasetImportSource,
+  ctx: DatasetContext,
+  onProgress: (progress: ImportProgress) => void = () => undefined,
+): Promise<ImportReport> {
+  const datasetsDir = join(ctx.dataDir, 'datasets');
+  removeAbandonedScratch(datasetsDir);
+  const scratchDir = join(datasetsDir, `.import-${process.pid}-${randomBytes(4).toString('hex')}`);
+  mkdirSync(scratchDir, { recursive: true });
+  try {
+    const reader = READERS[source.format] as Reader<DatasetImportFormat>;
+    const data = await reader(source as never, { scratchDir, onProgress });
+    onProgress({ phase: 'storing', done: 0, total: null });
+    const dataset = storeImport(ctx, source.name, data);
+    return { dataset, skipped: data.skipped ?? { total: 0, byReason: {}, examples: [] } };
+  } finally {
+    rmSync(scratchDir, { recursive: true, force: true });
+  }
 }

@@ -5,10 +5,10 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { DatasetInfo } from '../../contract';
-import { readDatasetFile, readDatasetLabels, type StoredFeatures, writeDatasetFile } from './binary';
+import type { DatasetInfo, ImportProgress } from '../../contract';
+import { readDatasetFile, readDatasetLabels, writeDatasetFile, type StagedPixels, type StoredFeatures } from './binary';
 import { countClasses } from './classes';
-import { fingerprint } from './fingerprint';
+import { fingerprint, FingerprintHash } from './fingerprint';
 import { DatasetError, type Dataset, type DatasetContext } from './types';
 
 const ID_PATTERN = /^imp-[0-9a-f]{12}$/;
@@ -105,28 +105,42 @@ export function loadImported(ctx: DatasetContext, id: string, limit?: number): D
   return { info, x, y };
 }
 
+/** What a reader is given besides its source. */
+export interface ImportJob {
+  /** A folder of the import's own, removed after it, for files staged on the way. */
+  scratchDir: string;
+  onProgress(progress: ImportProgress): void;
+}
+
+/** What a reader produces: the data and its description, before it is fingerprinted and stored. */
 export interface NewImport {
-  name: string;
   kind: DatasetInfo['kind'];
   description: string;
   inputShape: number[];
   classNames: string[];
-  features: StoredFeatures;
-  /** The features as the trainer sees them (pixels scaled), for the fingerprint. */
-  x: Float32Array;
+  features: StoredFeatures | StagedPixels;
   y: Int32Array;
 }
 
-/** Stores a parsed dataset, or returns the earlier import of the same data. */
-export function storeImport(ctx: DatasetContext, data: NewImport): DatasetInfo {
+function fingerprintOf(data: NewImport): string {
+  const hash = new FingerprintHash(data.y.length, data.inputShape);
+  const { features } = data;
+  if (features.type === 'f32') hash.features(features.data);
+  else if (features.type === 'u8') hash.pixels(features.data);
+  else hash.pixelFile(features.path, data.y.length * data.inputShape.reduce((a, b) => a * b, 1));
+  return hash.labels(data.y);
+}
+
+/** Stores a parsed dataset under its name, or returns the earlier import of the same data. */
+export function storeImport(ctx: DatasetContext, name: string, data: NewImport): DatasetInfo {
   const rows = data.y.length;
-  const print = fingerprint({ info: { rows, inputShape: data.inputShape }, x: data.x, y: data.y });
+  const print = fingerprintOf(data);
   const id = importedIdFor(print);
   const existing = readMeta(ctx, id);
   if (existing !== null) return existing;
   const info: DatasetInfo = {
     id,
-    name: data.name,
+    name,
     source: 'imported',
     kind: data.kind,
     inputShape: data.inputShape,

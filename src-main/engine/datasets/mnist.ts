@@ -7,9 +7,9 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { DatasetInfo } from '../../contract';
 import { createRng, permutation } from '../random';
-import { pixelsToUnit, readDatasetFile, readDatasetHeader, readDatasetLabels, writeDatasetFile } from './binary';
+import { readDatasetFile, readDatasetHeader, readDatasetLabels, writeDatasetFile } from './binary';
 import { countClasses } from './classes';
-import { fingerprint } from './fingerprint';
+import { fingerprint, FingerprintHash, pixelsToUnit } from './fingerprint';
 import { HERE } from './paths';
 import { DatasetError, type Dataset, type DatasetContext } from './types';
 
@@ -76,7 +76,7 @@ function buildCache(path: string): void {
     y[i] = sourceLabels[order[i]];
   }
   const inputShape = [SIDE, SIDE, 1];
-  const print = fingerprint({ info: { rows: total, inputShape }, x: pixelsToUnit(pixels), y });
+  const print = new FingerprintHash(total, inputShape).pixels(pixels).labels(y);
   try {
     writeDatasetFile(path, { x: { type: 'u8', data: pixels }, y, inputShape, fingerprint: print });
   } catch (error) {

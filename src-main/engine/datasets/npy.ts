@@ -4,8 +4,10 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
+import type { ImportSourceOf } from '../../contract/dataset-formats';
 import type { StoredFeatures } from './binary';
 import { integerLabelsToClasses } from './classes';
+import type { NewImport } from './imported';
 import { DatasetError, MAX_VALUES } from './types';
 
 export interface NpyHeader {
@@ -204,4 +206,17 @@ export async function readNpyPair(xPath: string, yPath: string): Promise<NpyData
   } finally {
     await x.handle.close();
   }
+}
+
+/** The NPY import format's reader (contract/dataset-formats.ts). */
+export async function readNpyImport(source: ImportSourceOf<'npy'>): Promise<NewImport> {
+  const d = await readNpyPair(source.x, source.y);
+  return {
+    kind: d.kind,
+    description: `NumPy ${basename(source.x)} + ${basename(source.y)}: ${d.count} samples of shape [${d.inputShape.join(', ')}].`,
+    inputShape: d.inputShape,
+    classNames: d.classNames,
+    features: d.features,
+    y: d.y,
+  };
 }

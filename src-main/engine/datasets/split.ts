@@ -1,9 +1,10 @@
-/** Train/validation splits and the F4 checks that run before any training starts. */
-import type { DatasetInfo } from '../../contract';
+/** Train/validation splits and the F4 checks on loaded data that run before any training starts. */
+import type { DatasetInfo, ModelSpec, ValidationSpec } from '../../contract';
 import { stratifiedValidationCounts } from '../../contract/iterations';
 import { createRng, permutation } from '../random';
 import { countClasses } from './classes';
 import { fingerprint } from './fingerprint';
+import { dataIssues, describeIssues, validationSetIssues } from './rules';
 import { DatasetError, type Dataset } from './types';
 
 const rowSizeOf = (info: DatasetInfo) => info.inputShape.reduce((a, b) => a * b, 1);
@@ -53,18 +54,10 @@ export function splitByFraction(ds: Dataset, fraction: number, seed: number): { 
 export function alignValidation(train: Dataset, val: Dataset): Dataset {
   const t = train.info;
   const v = val.info;
-  if (t.inputShape.join() !== v.inputShape.join()) {
-    throw new DatasetError(`validation dataset ${v.id} has samples of shape [${v.inputShape.join(', ')}], the training dataset ${t.id} has [${t.inputShape.join(', ')}]`);
-  }
+  const issues = validationSetIssues(t, v, countClasses(val.y, v.numClasses));
+  if (issues.length) throw new DatasetError(describeIssues(issues));
   const position = new Map(t.classNames.map((name, i) => [name, i]));
-  const present = countClasses(val.y, v.numClasses);
-  const mapping = v.classNames.map((name, k) => {
-    const index = position.get(name);
-    if (index === undefined && present[k] > 0) {
-      throw new DatasetError(`validation dataset ${v.id} has class ${JSON.stringify(name)}, which the training dataset ${t.id} lacks (its classes: ${t.classNames.join(', ')})`);
-    }
-    return index ?? -1;
-  });
+  const mapping = v.classNames.map((name) => position.get(name) ?? -1);
   const y = Int32Array.from(val.y, (k) => mapping[k]);
   const info: DatasetInfo = { ...v, numClasses: t.numClasses, classNames: [...t.classNames], classCounts: countClasses(y, t.numClasses), fingerprint: null };
   info.fingerprint = fingerprint({ info, x: val.x, y });
@@ -81,23 +74,19 @@ function checkConsistent(ds: Dataset, role: string, numClasses: number): void {
   }
 }
 
-/** F4: refuses, before any training, data a classifier cannot learn from. */
-export function assertTrainable(train: Dataset, val: Dataset | null): void {
-  const { id } = train.info;
-  if (train.y.length === 0) {
-    if (val !== null && val.y.length > 0) throw new DatasetError(`the validation split of ${id} leaves 0 training rows`);
-    throw new DatasetError(`dataset ${id} is empty: there is nothing to train on`);
-  }
+/**
+ * F4 on the data a worker actually loaded: the arrays must agree with their description, and the rules of
+ * rules.ts — the ones the services applied to the planned split — must still hold.
+ */
+export function assertTrainable(train: Dataset, val: Dataset | null, validation: ValidationSpec, model: Pick<ModelSpec, 'template'>): void {
   checkConsistent(train, 'training', train.info.numClasses);
-  const present = countClasses(train.y, train.info.numClasses).map((n, k) => (n > 0 ? k : -1)).filter((k) => k >= 0);
-  if (present.length < 2) {
-    const only = train.info.classNames[present[0]] ?? String(present[0]);
-    throw new DatasetError(`the training data of ${id} holds only one class (${JSON.stringify(only)}); a classifier needs at least two`);
-  }
-  if (val === null) return;
-  if (val.y.length === 0) throw new DatasetError(`the validation set of ${id} is empty; use split 0 to train without validation`);
-  if (val.info.inputShape.join() !== train.info.inputShape.join()) {
-    throw new DatasetError(`validation samples have shape [${val.info.inputShape.join(', ')}], training samples [${train.info.inputShape.join(', ')}]`);
-  }
-  checkConsistent(val, 'validation', train.info.numClasses);
+  if (val !== null) checkConsistent(val, 'validation', train.info.numClasses);
+  const separate = 'dataset' in validation;
+  const issues = dataIssues({
+    train: train.info,
+    trainClassCounts: countClasses(train.y, train.info.numClasses),
+    validation: separate ? (val?.info ?? null) : null,
+    validationClassCounts: val === null ? [] : countClasses(val.y, train.info.numClasses),
+  }, model);
+  if (issues.length) throw new DatasetError(describeIssues(issues));
 }

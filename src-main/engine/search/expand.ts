@@ -27,9 +27,10 @@ export function expandTrials(spec: ExperimentSpec): TrialParams[] {
   return trials;
 }
 
-type Fields = Array<[ParamName, ParamValue]>;
+export type Fields = Array<[ParamName, ParamValue]>;
 
-function activeFields(spec: ExperimentSpec): Fields {
+/** The spec's hyperparameters in PARAM_ORDER, with the CNN template's defaults where a CNN field is blank. */
+export function activeFields(spec: ExperimentSpec): Fields {
   const params = spec.params as Record<ParamName, ParamValue | undefined>;
   const fields: Fields = [];
   for (const name of PARAM_ORDER) {

@@ -7,6 +7,7 @@ import {
   type ExperimentSpec, type FieldIssue, type ParamName, type ParamValue, ApiError,
 } from '../../contract';
 import { analysisIssues } from '../analysis/validate';
+import { searchSpaceOf } from './space';
 
 /** Parses raw JSON into a spec, or throws ApiError('invalid') listing every field problem. */
 export function parseSpec(raw: unknown): ExperimentSpec {
@@ -33,10 +34,17 @@ export function specIssues(spec: ExperimentSpec): FieldIssue[] {
       if (params[name] !== undefined) issues.push({ path: `params.${name}`, message: `${name} only applies to the CNN template` });
     }
   }
+  if (spec.search.method === 'tpe' && searchSpaceOf(spec).dims.length === 0) {
+    issues.push({ path: 'params', message: 'TPE needs at least one hyperparameter (other than the seed) with a list or a range to search' });
+  }
   const es = spec.training.earlyStopping;
   const noValidation = 'split' in spec.validation && spec.validation.split === 0;
   if (es && noValidation && es.monitor.startsWith('val_')) {
     issues.push({ path: 'training.earlyStopping.monitor', message: `${es.monitor} needs a validation set; set validation.split above 0 or monitor train_loss` });
+  }
+  const monitor = spec.objective?.monitor;
+  if (monitor && noValidation && monitor.startsWith('val_')) {
+    issues.push({ path: 'objective.monitor', message: `${monitor} needs a validation set; set validation.split above 0 or use train_loss` });
   }
   issues.push(...analysisIssues(spec));
   return issues;

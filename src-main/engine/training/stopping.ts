@@ -1,12 +1,5 @@
 /** Best-epoch tracking, early stopping and the plateau rule, as a small state machine over epoch metrics. */
-import type { EarlyStoppingSpec, EpochMetric, Monitor, PlateauSpec } from '../../contract';
-
-const MONITOR_FIELD: Record<Monitor, keyof EpochMetric> = {
-  val_loss: 'valLoss',
-  val_accuracy: 'valAccuracy',
-  train_loss: 'trainLoss',
-  train_accuracy: 'trainAccuracy',
-};
+import { bestEpochRule, isImprovement, monitoredValue, type BestEpochRule, type EarlyStoppingSpec, type EpochMetric, type Monitor, type PlateauSpec } from '../../contract';
 
 export interface StopDecision {
   improved: boolean;
@@ -24,6 +17,7 @@ export interface JudgeState {
 
 export class EpochJudge {
   readonly monitor: Monitor;
+  private readonly rule: BestEpochRule;
   bestEpoch: number | null = null;
   private best: number | null = null;
   private sinceBest = 0;
@@ -35,8 +29,8 @@ export class EpochJudge {
     private readonly plateau: PlateauSpec | undefined,
     hasValidation: boolean,
   ) {
-    // The best epoch is judged on validation loss by default: a falling training loss can hide over-fitting.
-    this.monitor = early?.monitor ?? (hasValidation ? 'val_loss' : 'train_loss');
+    this.rule = bestEpochRule(early, hasValidation);
+    this.monitor = this.rule.monitor;
   }
 
   snapshot(): JudgeState {
@@ -48,20 +42,13 @@ export class EpochJudge {
   }
 
   observe(metric: EpochMetric): StopDecision {
-    const value = metric[MONITOR_FIELD[this.monitor]] as number | null;
-    const minDelta = this.early?.minDelta ?? 0;
-    const higherIsBetter = this.monitor.endsWith('accuracy');
-    let improved = false;
-    if (value !== null && Number.isFinite(value)) {
-      const gain = this.best === null ? Infinity : higherIsBetter ? value - this.best : this.best - value;
-      if (gain > minDelta || this.best === null) {
-        this.best = value;
-        this.bestEpoch = metric.epoch;
-        this.sinceBest = 0;
-        improved = true;
-      } else {
-        this.sinceBest++;
-      }
+    const value = monitoredValue(metric, this.monitor);
+    const minDelta = this.rule.minDelta;
+    const improved = isImprovement(value, this.best, this.rule);
+    if (improved) {
+      this.best = value;
+      this.bestEpoch = metric.epoch;
+      this.sinceBest = 0;
     } else {
       this.sinceBest++;
     }

@@ -4,12 +4,12 @@
  * (process.parentPort, a cancel file). The messages are the same (contract/worker.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { CANCEL_FILE_ARG, type FromWorker, type ProbeReply, type ToWorker, type WorkerData } from '../../contract';
+import { CANCEL_FILE_ARG, type FromWorker, type ImportReply, type ProbeReply, type ToWorker, type WorkerData } from '../../contract';
 import { CancelFile } from '../pool/cancel-file';
 
 export interface PoolLink {
   onMessage(listener: (message: ToWorker) => void): void;
-  post(message: FromWorker | ProbeReply): void;
+  post(message: FromWorker | ProbeReply | ImportReply): void;
   /** Read by the training loop between batches. */
   isCancelled(runId: number): boolean;
 }

@@ -25,6 +25,7 @@ export async function runJob(job: TrainJob, post: (message: FromWorker) => void,
   try {
     if (!backend || backend.choice !== job.backend) backend = { choice: job.backend, info: await initBackend(job.backend) };
     const data = await prepare(job);
+    assertTrainable(data.train, data.val, config.validation, config.model);
     post({
       type: 'started', runId, backend: backend.info, datasetFingerprint: data.fingerprint,
       nTrain: data.train.y.length, nVal: data.val?.y.length ?? 0,
@@ -56,7 +57,6 @@ async function prepare(job: TrainJob): Promise<PreparedData> {
   const ctx = { dataDir: job.dataDir };
   const full = await loadDataset(dataset, ctx);
   const { train, val } = await splitDataset(full, validation, ctx);
-  assertTrainable(train, val);
   cached = { key, train, val, fingerprint: full.info.fingerprint ?? fingerprint(full) };
   return cached;
 }

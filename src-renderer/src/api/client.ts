@@ -1,5 +1,5 @@
 /** The one API client the renderer uses. Views and stores see this interface, never a transport. */
-import type { ApiMethod, ApiOutputs, ApiRawInput, DatasetImportFormat, DatasetInfo, EpochlabEvent } from '../contract';
+import type { ApiMethod, ApiOutputs, ApiRawInput, DatasetImportFormat, EpochlabEvent, ImportReport } from '../contract';
 
 /** State of the live-event channel. IPC is always `open`; the WebSocket goes through the other two. */
 export type ConnectionState = 'connecting' | 'open' | 'closed';
@@ -15,11 +15,23 @@ export interface ApiClient {
   onEvent(listener: EventHandler): () => void;
   /** Called at once with the current state, then on every change; returns the unsubscribe function. */
   onConnection(listener: ConnectionHandler): () => void;
-  /** Desktop only (OS file dialog in the main process); null in a browser, where the CLI imports datasets. */
-  readonly importDatasetWithDialog: ((format: DatasetImportFormat, name: string) => Promise<DatasetInfo | null>) | null;
+  /** Desktop only: the OS dialogs of the format's inputs, in the main process; null in a browser. */
+  readonly importDatasetWithDialog: ((format: DatasetImportFormat, name: string, options: Record<string, unknown>) => Promise<ImportReport | null>) | null;
+  /**
+   * Serve mode only: sends a file to the server in chunks and resolves to its upload id (then `importUpload`
+   * names it); null on the desktop, where files are chosen in the OS dialog instead.
+   */
+  readonly uploadFile: ((file: UploadableFile, target: { format: DatasetImportFormat; input: string }, onProgress: (sent: number, total: number) => void) => Promise<string>) | null;
   /** Try the live-event channel again now instead of waiting for the next backoff step. */
   reconnect(): void;
   close(): void;
+}
+
+/** What an upload needs of a browser File (so tests can pass something smaller). */
+export interface UploadableFile {
+  name: string;
+  size: number;
+  slice(start: number, end: number): Blob;
 }
 
 /** A tiny listener set shared by both transports; one throwing listener must not starve the others. */

@@ -1,5 +1,5 @@
 /** Every failure a call can end in becomes an ApiError, so views handle one shape (message + field issues). */
-import { ApiError, type ApiErrorBody, type FieldIssue } from '../contract';
+import { API_ERROR_CODES, ApiError, type ApiErrorBody, type FieldIssue } from '../contract';
 
 /** The server (or the desktop main process) could not be reached at all: no answer, not a refusal. */
 export class UnreachableError extends ApiError {
@@ -25,7 +25,7 @@ export function isUnreachable(error: unknown): error is UnreachableError {
   return error instanceof UnreachableError;
 }
 
-const CODES: ReadonlySet<string> = new Set(['invalid', 'not-found', 'conflict', 'failed']);
+const CODES: ReadonlySet<string> = new Set(API_ERROR_CODES);
 
 /**
  * Reads an error body defensively: it crossed a process or network boundary, so nothing about its shape is

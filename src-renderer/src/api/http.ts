@@ -7,9 +7,9 @@
  * a reverse proxy that mounts Epochlab under a path prefix; served at `/`, they are exactly HTTP_API_PREFIX
  * and WS_EVENTS_PATH.
  */
-import { HTTP_API_PREFIX, WS_EVENTS_PATH, ApiError } from '../contract';
-import type { ApiMethod, ApiOutputs, ApiRawInput, EpochlabEvent } from '../contract';
-import { Listeners, type ApiClient, type ConnectionHandler, type ConnectionState, type EventHandler } from './client';
+import { HTTP_API_PREFIX, HTTP_UPLOADS_PATH, UPLOAD_CHUNK_BYTES, WS_EVENTS_PATH, ApiError } from '../contract';
+import type { ApiMethod, ApiOutputs, ApiRawInput, DatasetImportFormat, EpochlabEvent, UploadReceipt } from '../contract';
+import { Listeners, type ApiClient, type ConnectionHandler, type ConnectionState, type EventHandler, type UploadableFile } from './client';
 import { SignInError, UnreachableError, errorFromPayload } from './errors';
 
 export interface ResponseLike {
@@ -21,7 +21,7 @@ export interface ResponseLike {
 export interface RequestInitLike {
   method: 'POST';
   headers: Record<string, string>;
-  body: string;
+  body: string | Blob;
   credentials: 'same-origin';
 }
 export type FetchLike = (url: string, init: RequestInitLike) => Promise<ResponseLike>;
@@ -66,6 +66,10 @@ export function backoffDelay(attempt: number, options: BackoffOptions = DEFAULT_
 
 export function apiUrl(pageUrl: string, method: string): string {
   return new URL(`.${HTTP_API_PREFIX}${method}`, pageUrl).toString();
+}
+
+export function uploadUrl(pageUrl: string, query: Record<string, string>): string {
+  return new URL(`.${HTTP_UPLOADS_PATH}?${new URLSearchParams(query).toString()}`, pageUrl).toString();
 }
 
 export function eventsUrl(pageUrl: string): string {
@@ -178,32 +182,46 @@ export function createHttpClient(options: HttpTransportOptions): ApiClient {
     connect();
   };
 
+  /** One POST; its JSON answer, or the ApiError the server meant. */
+  const post = async <T>(url: string, contentType: string, body: string | Blob, what: string): Promise<T> => {
+    let response: ResponseLike;
+    try {
+      response = await options.fetch(url, { method: 'POST', headers: { 'Content-Type': contentType, Accept: 'application/json' }, body, credentials: 'same-origin' });
+    } catch (error) {
+      throw new UnreachableError(error instanceof Error ? error.message : 'network error');
+    }
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      throw new UnreachableError(error instanceof Error ? error.message : 'the answer was cut off');
+    }
+    if (!response.ok) throw errorFromResponse(response.status, response.statusText, text);
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new ApiError('failed', `The Epochlab server sent an answer to ${what} that is not JSON.`);
+    }
+  };
+
+  /** A file in chunks of UPLOAD_CHUNK_BYTES: each request is short, whatever the file's size and the link's speed. */
+  const uploadFile = async (file: UploadableFile, target: { format: DatasetImportFormat; input: string }, onProgress: (sent: number, total: number) => void): Promise<string> => {
+    let receipt: UploadReceipt | null = null;
+    do {
+      const offset: number = receipt?.received ?? 0;
+      const query: Record<string, string> = receipt === null
+        ? { format: target.format, input: target.input, filename: file.name, size: String(file.size) }
+        : { uploadId: receipt.uploadId, offset: String(offset) };
+      receipt = await post<UploadReceipt>(uploadUrl(options.pageUrl, query), 'application/octet-stream', file.slice(offset, offset + UPLOAD_CHUNK_BYTES), 'an upload');
+      onProgress(receipt.received, file.size);
+    } while (receipt.received < file.size);
+    return receipt.uploadId;
+  };
+
   return {
     transport: 'http',
-    async call<M extends ApiMethod>(method: M, input: ApiRawInput<M>): Promise<ApiOutputs[M]> {
-      let response: ResponseLike;
-      try {
-        response = await options.fetch(apiUrl(options.pageUrl, method), {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-          body: JSON.stringify(input ?? {}),
-          credentials: 'same-origin',
-        });
-      } catch (error) {
-        throw new UnreachableError(error instanceof Error ? error.message : 'network error');
-      }
-      let text: string;
-      try {
-        text = await response.text();
-      } catch (error) {
-        throw new UnreachableError(error instanceof Error ? error.message : 'the answer was cut off');
-      }
-      if (!response.ok) throw errorFromResponse(response.status, response.statusText, text);
-      try {
-        return JSON.parse(text) as ApiOutputs[M];
-      } catch {
-        throw new ApiError('failed', `The Epochlab server sent an answer to ${method} that is not JSON.`);
-      }
+    call<M extends ApiMethod>(method: M, input: ApiRawInput<M>): Promise<ApiOutputs[M]> {
+      return post<ApiOutputs[M]>(apiUrl(options.pageUrl, method), 'application/json', JSON.stringify(input ?? {}), method);
     },
     onEvent(listener: EventHandler) {
       start();
@@ -216,6 +234,7 @@ export function createHttpClient(options: HttpTransportOptions): ApiClient {
       return off;
     },
     importDatasetWithDialog: null,
+    uploadFile,
     reconnect() {
       if (closed) return;
       if (!started) return start();

@@ -1,6 +1,6 @@
 /** Desktop: the preload's `window.epochlab` bridge over Electron IPC. Results arrive wrapped (InvokeResult). */
 import { ApiError } from '../contract';
-import type { ApiMethod, ApiOutputs, ApiRawInput, DatasetImportFormat, DatasetInfo, EpochlabBridge } from '../contract';
+import type { ApiMethod, ApiOutputs, ApiRawInput, DatasetImportFormat, EpochlabBridge, ImportReport } from '../contract';
 import type { ApiClient, ConnectionHandler } from './client';
 import { UnreachableError, errorFromPayload } from './errors';
 
@@ -34,15 +34,16 @@ export function createIpcClient(bridge: EpochlabBridge): ApiClient {
       listener('open');
       return () => undefined;
     },
-    async importDatasetWithDialog(format: DatasetImportFormat, name: string): Promise<DatasetInfo | null> {
+    async importDatasetWithDialog(format: DatasetImportFormat, name: string, options: Record<string, unknown>): Promise<ImportReport | null> {
       let result: unknown;
       try {
-        result = await bridge.importDatasetWithDialog(format, name);
+        result = await bridge.importDatasetWithDialog(format, name, options);
       } catch (error) {
         throw new UnreachableError(error instanceof Error ? error.message : 'IPC failed');
       }
-      return unwrap<DatasetInfo | null>(result, 'importing the dataset');
+      return unwrap<ImportReport | null>(result, 'importing the dataset');
     },
+    uploadFile: null,
     reconnect() {
       // Nothing to reconnect: the bridge is part of this window.
     },

@@ -4,6 +4,8 @@
  * different points per run), so those are binned on the x axis first.
  */
 export interface AggregatePoint {
+  /** What the members were lined up on (the epoch), for aligned aggregates. */
+  key?: number;
   x: number;
   mean: number;
   std: number;
@@ -45,7 +47,7 @@ export function aggregateAligned(curves: readonly (readonly KeyedPoint[])[]): Ag
   for (const key of [...byKey.keys()].sort((a, b) => a - b)) {
     const slot = byKey.get(key)!;
     const stats = meanStd(slot.ys)!;
-    out.push({ x: slot.xs.reduce((a, b) => a + b, 0) / slot.xs.length, ...stats });
+    out.push({ key, x: slot.xs.reduce((a, b) => a + b, 0) / slot.xs.length, ...stats });
   }
   return out;
 }

@@ -1,6 +1,6 @@
 /** How the Compare view's grouping maps onto the seed statistics' settings (the API's groupBy). */
 import type { ParamName } from '../contract';
-import type { GroupBy } from './runs';
+import type { GroupBy } from './groups';
 
 export type AnalysisGroupBy = 'config' | ParamName;
 

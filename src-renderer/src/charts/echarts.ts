@@ -1,18 +1,19 @@
 /**
- * The ECharts parts the app draws with, registered once (tree-shaken build). Canvas rendering: legends and
- * axis labels are drawn as text on a canvas, never parsed as HTML; only tooltips are HTML, and their
- * formatters escape (see tooltip.ts).
+ * The ECharts parts the app draws with, registered once (tree-shaken build). Canvas renders the live
+ * charts; SVG renders saved charts and reports (server-side rendering, no DOM: see svg.ts). Legends and
+ * axis labels are drawn as text, never parsed as HTML; only tooltips are HTML, and their formatters
+ * escape (see tooltip.ts).
  */
 import { use } from 'echarts/core';
-import { CanvasRenderer } from 'echarts/renderers';
-import { HeatmapChart, LineChart, ParallelChart } from 'echarts/charts';
+import { CanvasRenderer, SVGRenderer } from 'echarts/renderers';
+import { BarChart, CustomChart, HeatmapChart, LineChart, ParallelChart, ScatterChart } from 'echarts/charts';
 import {
-  AxisPointerComponent, DataZoomInsideComponent, GridComponent, LegendScrollComponent, MarkPointComponent,
+  AxisPointerComponent, GridComponent, LegendScrollComponent, MarkPointComponent,
   ParallelComponent, TitleComponent, TooltipComponent, VisualMapContinuousComponent,
 } from 'echarts/components';
 
 use([
-  CanvasRenderer, LineChart, HeatmapChart, ParallelChart,
-  AxisPointerComponent, DataZoomInsideComponent, GridComponent, LegendScrollComponent, MarkPointComponent,
+  CanvasRenderer, SVGRenderer, LineChart, CustomChart, HeatmapChart, ParallelChart, ScatterChart, BarChart,
+  AxisPointerComponent, GridComponent, LegendScrollComponent, MarkPointComponent,
   ParallelComponent, TitleComponent, TooltipComponent, VisualMapContinuousComponent,
 ]);

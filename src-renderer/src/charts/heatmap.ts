@@ -1,12 +1,19 @@
-/** A metric over two hyperparameters (e.g. learning rate × batch size): one cell per value pair. */
+/**
+ * A metric over two different hyperparameters (e.g. learning rate × batch size): one cell per value pair.
+ * A cell without a value stays blank; it is never painted with a colour of the scale.
+ */
 import type { EChartsOption } from 'echarts';
+import type { ParamName } from '../contract';
 import { distinctSorted, formatParamScalar, type ParamScalar } from './categories';
 import { meanStd } from './aggregate';
 import { asParams, tooltipLine, tooltipTitle } from './tooltip';
 import { formatNumber } from '../lib/format';
+import { paramLabel } from '../form/params';
 
 export interface HeatmapRun {
   params: Partial<Record<string, ParamScalar>>;
+  /** The run's configuration (its experiment and every varying hyperparameter but the seed). */
+  config: string;
   value: number | null;
 }
 
@@ -14,40 +21,64 @@ export interface HeatmapCell {
   /** Indexes into xValues / yValues. */
   x: number;
   y: number;
-  /** Mean over the cell's runs with a value (seeds, other parameters), or the best one. */
-  value: number | null;
-  /** Runs in the cell, and how many had a value. */
+  value: number;
+  /** Runs in the cell, how many had a value, and how many configurations they form. */
   runs: number;
   withValue: number;
+  configs: number;
 }
 
 export interface HeatmapData {
   xValues: ParamScalar[];
   yValues: ParamScalar[];
+  /** Only cells with a value: the others are left blank. */
   cells: HeatmapCell[];
 }
 
-export function heatmapCells(
-  runs: readonly HeatmapRun[],
-  xParam: string,
-  yParam: string,
-  reduce: 'mean' | 'best',
-  lowerIsBetter: boolean,
-): HeatmapData {
+/** 'mean': mean over seeds (of the cell's best configuration when other hyperparameters vary); 'best': the best run. */
+export type HeatmapReduce = 'mean' | 'best';
+
+export function heatmapCells(runs: readonly HeatmapRun[], xParam: string, yParam: string, reduce: HeatmapReduce, lowerIsBetter: boolean): HeatmapData {
   const xValues = distinctSorted(runs.map((r) => r.params[xParam]));
   const yValues = distinctSorted(runs.map((r) => r.params[yParam]));
+  const pick = (values: number[]) => (lowerIsBetter ? Math.min(...values) : Math.max(...values));
   const cells: HeatmapCell[] = [];
   xValues.forEach((xv, x) => {
     yValues.forEach((yv, y) => {
       const members = runs.filter((r) => r.params[xParam] === xv && r.params[yParam] === yv);
-      if (members.length === 0) return;
-      const values = members.map((r) => r.value).filter((v): v is number => v !== null && Number.isFinite(v));
-      let value: number | null = null;
-      if (values.length) value = reduce === 'mean' ? meanStd(values)!.mean : lowerIsBetter ? Math.min(...values) : Math.max(...values);
-      cells.push({ x, y, value, runs: members.length, withValue: values.length });
+      const withValue = members.filter((r): r is HeatmapRun & { value: number } => r.value !== null && Number.isFinite(r.value));
+      const configs = new Set(members.map((r) => r.config)).size;
+      if (withValue.length === 0) return;
+      let value: number;
+      if (reduce === 'best') value = pick(withValue.map((r) => r.value));
+      else {
+        const byConfig = new Map<string, number[]>();
+        for (const r of withValue) byConfig.set(r.config, [...(byConfig.get(r.config) ?? []), r.value]);
+        value = pick([...byConfig.values()].map((v) => meanStd(v)!.mean));
+      }
+      cells.push({ x, y, value, runs: members.length, withValue: withValue.length, configs });
     });
   });
   return { xValues, yValues, cells };
+}
+
+/**
+ * The two hyperparameters to draw: the requested ones when they are two different varying ones, else
+ * learning rate × batch size, else the first two that vary (seeds only repeat a configuration). Null with
+ * the reason when fewer than two vary.
+ */
+export function heatmapAxes(varying: readonly ParamName[], requested: { x?: ParamName | null; y?: ParamName | null } = {}): { x: ParamName; y: ParamName } | { reason: string } {
+  const candidates: ParamName[] = varying.filter((p) => p !== 'seed');
+  if (candidates.length < 2) {
+    const what = candidates.length === 1 ? `only ${paramLabel(candidates[0]).toLowerCase()} varies` : 'no hyperparameter varies';
+    const seeds = varying.includes('seed') ? ' (seeds repeat a configuration, they are no axis)' : '';
+    return { reason: `A heatmap needs two different hyperparameters that vary among the selected runs; ${what}${seeds}.` };
+  }
+  const ok = (p: ParamName | null | undefined): p is ParamName => !!p && candidates.includes(p);
+  const preferred: ParamName[] = ['learningRate', 'batchSize', ...candidates];
+  const x = ok(requested.x) ? requested.x : preferred.find((p) => candidates.includes(p) && p !== requested.y)!;
+  const y = ok(requested.y) && requested.y !== x ? requested.y : [...preferred.slice(1), ...candidates].find((p) => candidates.includes(p) && p !== x)!;
+  return { x, y };
 }
 
 export interface HeatmapOptionInput extends HeatmapData {
@@ -57,20 +88,21 @@ export interface HeatmapOptionInput extends HeatmapData {
   lowerIsBetter: boolean;
 }
 
-// Light → dark; the best end of the metric is the dark one.
-const SCALE = ['#f1f5fe', '#b9cdf7', '#6f97ea', '#2f6fde', '#173f8c'];
+// Light → dark; the best end of the metric is the dark one. The light end stays visibly tinted, so the
+// worst cell never looks like an empty (blank) one on a white card.
+const SCALE = ['#cddcf8', '#a3bff3', '#6f97ea', '#2f6fde', '#173f8c'];
 
 export function buildHeatmapOption(input: HeatmapOptionInput): EChartsOption {
-  const finite = input.cells.map((c) => c.value).filter((v): v is number => v !== null);
-  const min = finite.length ? Math.min(...finite) : 0;
-  const max = finite.length ? Math.max(...finite) : 1;
+  const values = input.cells.map((c) => c.value);
+  const min = values.length ? Math.min(...values) : 0;
+  const max = values.length ? Math.max(...values) : 1;
   const xNames = input.xValues.map(formatParamScalar);
   const yNames = input.yValues.map(formatParamScalar);
   return {
     animation: false,
     grid: { left: 90, right: 110, top: 20, bottom: 60 },
-    xAxis: { type: 'category', data: xNames, name: input.xLabel, nameLocation: 'middle', nameGap: 32, splitArea: { show: true } },
-    yAxis: { type: 'category', data: yNames, name: input.yLabel, nameLocation: 'middle', nameGap: 56, nameRotate: 90, splitArea: { show: true } },
+    xAxis: { type: 'category', data: xNames, name: input.xLabel, nameLocation: 'middle', nameGap: 32, axisLabel: { hideOverlap: true } },
+    yAxis: { type: 'category', data: yNames, name: input.yLabel, nameLocation: 'middle', nameGap: 56, nameRotate: 90, axisLabel: { hideOverlap: true } },
     visualMap: {
       type: 'continuous',
       min,
@@ -90,10 +122,10 @@ export function buildHeatmapOption(input: HeatmapOptionInput): EChartsOption {
         const p = asParams(params)[0];
         const data = p?.value;
         if (!Array.isArray(data)) return '';
-        const [x, y, value] = data as [number, number, number | null];
+        const [x, y, value] = data as [number, number, number];
         const cell = input.cells.find((c) => c.x === x && c.y === y);
         const title = `${input.xLabel} ${xNames[x] ?? ''} · ${input.yLabel} ${yNames[y] ?? ''}`;
-        const runs = cell ? `${cell.withValue} of ${cell.runs} run${cell.runs === 1 ? '' : 's'}` : '';
+        const runs = cell ? `${cell.withValue} of ${cell.runs} run${cell.runs === 1 ? '' : 's'}${cell.configs > 1 ? `, ${cell.configs} configurations` : ''}` : '';
         return tooltipTitle(title) + tooltipLine(p.color, input.metricLabel, formatNumber(value)) + `<br/>${runs}`;
       },
     },
@@ -101,8 +133,10 @@ export function buildHeatmapOption(input: HeatmapOptionInput): EChartsOption {
       {
         type: 'heatmap',
         name: input.metricLabel,
-        data: input.cells.map((c) => [c.x, c.y, c.value ?? '-']),
-        label: { show: true, formatter: (p: { value?: unknown }) => (Array.isArray(p.value) && typeof p.value[2] === 'number' ? formatNumber(p.value[2], 3) : '—') },
+        data: input.cells.map((c) => [c.x, c.y, c.value]),
+        label: { show: true, formatter: (p: { value?: unknown }) => (Array.isArray(p.value) && typeof p.value[2] === 'number' ? formatNumber(p.value[2], 3) : '') },
+        // A thin edge that reads on light and dark cards alike: a filled cell is a cell, whatever its colour.
+        itemStyle: { borderColor: 'rgba(128, 128, 128, 0.35)', borderWidth: 1 },
         emphasis: { itemStyle: { borderColor: '#222', borderWidth: 1 } },
       },
     ],

@@ -10,6 +10,7 @@ export interface TooltipParam {
   value?: unknown;
   data?: unknown;
   axisValue?: unknown;
+  dataIndex?: number;
 }
 
 export function asParams(params: unknown): TooltipParam[] {

@@ -5,7 +5,7 @@
  *   0.1, 0.01   or  16 64 256 a list (commas or spaces; [brackets] optional)
  *   1e-4 .. 1e-1 × 4 log      a range: from .. to × steps, then `log` or `lin` (default lin);
  *                             `x` or `*` may stand for ×, `…` or `to` for ..
- *   1e-4 .. 1e-1 log          a range without steps: random search samples it continuously
+ *   1e-4 .. 1e-1 log          a range without steps: random search and TPE sample it continuously
  *                             (a grid needs steps; the preview says so at the field)
  *   1 .. 5                    whole-number fields only: every whole number from 1 to 5
  *   adam, sgd                 choices

@@ -4,8 +4,8 @@
  * The spec is the same JSON the CLI takes, so a saved file runs with `epochlab run file.json`.
  */
 import {
-  ACTIVATIONS, MONITORS, PARAM_ORDER,
-  type Activation, type ExperimentSpecInput, type FieldIssue, type Monitor, type ParamName,
+  ACTIVATIONS, DIRECTIONS, MONITORS, PARAM_ORDER, pruningSchema, searchSchema,
+  type Activation, type Direction, type ExperimentSpecInput, type FieldIssue, type Monitor, type ParamName, type PruningSpec, type SearchSpec,
 } from '../contract';
 import { analysisFormToSpec, analysisSpecToForm, defaultAnalysisForm, type AnalysisForm } from './analysis-form';
 import { PARAMS, paramMeta } from './params';
@@ -48,13 +48,51 @@ export interface SpecForm {
   };
   /** The text the user typed per hyperparameter (see param-syntax.ts). CNN-only ones may be blank. */
   params: Record<ParamName, string>;
-  search: { method: 'grid' | 'random'; trials: number; seed: number };
+  search: SearchFields;
+  /** 'auto': the spec's default (val_loss, or train_loss without validation; losses minimised, accuracies maximised). */
+  objective: { monitor: Monitor | 'auto'; direction: Direction | 'auto' };
+  pruning: PruningFields;
   earlyStopping: { enabled: boolean; monitor: Monitor; patience: number; minDelta: number; restoreBest: boolean };
   training: { dropLastBatch: boolean; shuffle: boolean; checkpoints: 'best-and-last' | 'none'; schedule: ScheduleFields };
   /** Noise scale, sharpness, the LR range test run type (form/analysis-form.ts). */
   analysis: AnalysisForm;
   /** Parts of a loaded spec that the form has no field for (a validation file, plateau stopping), kept as they were. */
   extra: { validation?: unknown; plateau?: unknown };
+}
+
+export interface SearchFields {
+  method: 'grid' | 'random' | 'tpe';
+  trials: number;
+  seed: number;
+  startupTrials: number;
+  candidates: number;
+  multivariate: boolean;
+}
+
+export interface PruningFields {
+  method: 'none' | 'median' | 'asha';
+  startupTrials: number;
+  warmupEpochs: number;
+  intervalEpochs: number;
+  minEpochs: number;
+  reductionFactor: number;
+  minEarlyStoppingRate: number;
+}
+
+// The contract's defaults (Optuna's), read from the schemas rather than written twice.
+const TPE_DEFAULTS = searchSchema.parse({ method: 'tpe', trials: 20 }) as Extract<SearchSpec, { method: 'tpe' }>;
+const MEDIAN_DEFAULTS = pruningSchema.parse({ method: 'median' }) as Extract<PruningSpec, { method: 'median' }>;
+const ASHA_DEFAULTS = pruningSchema.parse({ method: 'asha' }) as Extract<PruningSpec, { method: 'asha' }>;
+
+export function defaultSearch(): SearchFields {
+  const { trials, startupTrials, candidates, multivariate } = TPE_DEFAULTS;
+  return { method: 'grid', trials, seed: 0, startupTrials, candidates, multivariate };
+}
+
+export function defaultPruning(): PruningFields {
+  const { startupTrials, warmupEpochs, intervalEpochs } = MEDIAN_DEFAULTS;
+  const { minEpochs, reductionFactor, minEarlyStoppingRate } = ASHA_DEFAULTS;
+  return { method: 'none', startupTrials, warmupEpochs, intervalEpochs, minEpochs, reductionFactor, minEarlyStoppingRate };
 }
 
 export const DEFAULT_SCHEDULE: ScheduleFields = { stepEpochs: 5, gamma: 0.5, decayRate: 0.9, warmupEpochs: 1, minFactor: 0 };
@@ -81,7 +119,9 @@ export function defaultForm(name = ''): SpecForm {
       pooling: '',
       poolSize: '',
     },
-    search: { method: 'grid', trials: 20, seed: 0 },
+    search: defaultSearch(),
+    objective: { monitor: 'auto', direction: 'auto' },
+    pruning: defaultPruning(),
     earlyStopping: { enabled: false, monitor: 'val_loss', patience: 3, minDelta: 0, restoreBest: true },
     training: { dropLastBatch: false, shuffle: true, checkpoints: 'best-and-last', schedule: { ...DEFAULT_SCHEDULE } },
     analysis: defaultAnalysisForm(),
@@ -150,18 +190,36 @@ export function formToSpec(form: SpecForm): BuiltSpec {
   if (form.extra.plateau !== undefined) training.plateau = form.extra.plateau;
 
   const analysis = analysisFormToSpec(form.analysis);
+  const objective: Record<string, unknown> = {};
+  if (form.objective.monitor !== 'auto') objective.monitor = form.objective.monitor;
+  if (form.objective.direction !== 'auto') objective.direction = form.objective.direction;
+
   const spec = {
     name: form.name,
     notes: form.notes,
     dataset,
     validation: form.extra.validation ?? { split: form.validationSplit, seed: 0 },
     model,
-    search: form.search.method === 'grid' ? { method: 'grid' } : { method: 'random', trials: form.search.trials, seed: form.search.seed },
+    search: searchSpec(form.search),
+    ...(Object.keys(objective).length ? { objective } : {}),
+    ...(form.pruning.method !== 'none' ? { pruning: pruningSpec(form.pruning) } : {}),
     params,
     training,
     ...(analysis ? { analysis } : {}),
   } as ExperimentSpecInput;
   return { spec, issues };
+}
+
+function searchSpec(s: SearchFields): ExperimentSpecInput['search'] {
+  if (s.method === 'grid') return { method: 'grid' };
+  if (s.method === 'random') return { method: 'random', trials: s.trials, seed: s.seed };
+  return { method: 'tpe', trials: s.trials, seed: s.seed, startupTrials: s.startupTrials, candidates: s.candidates, multivariate: s.multivariate };
+}
+
+function pruningSpec(p: PruningFields): ExperimentSpecInput['pruning'] {
+  if (p.method === 'median') return { method: 'median', startupTrials: p.startupTrials, warmupEpochs: p.warmupEpochs, intervalEpochs: p.intervalEpochs };
+  if (p.method === 'asha') return { method: 'asha', minEpochs: p.minEpochs, reductionFactor: p.reductionFactor, minEarlyStoppingRate: p.minEarlyStoppingRate };
+  return { method: 'none' };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -182,7 +240,7 @@ export function specToForm(raw: unknown): { form: SpecForm; warnings: string[] }
   const form = defaultForm();
   const warnings: string[] = [];
   if (!isRecord(raw)) return { form, warnings: ['the file is not a JSON object with an experiment spec'] };
-  const known = new Set(['name', 'notes', 'dataset', 'validation', 'model', 'search', 'params', 'training', 'analysis']);
+  const known = new Set(['name', 'notes', 'dataset', 'validation', 'model', 'search', 'objective', 'pruning', 'params', 'training', 'analysis']);
   for (const key of Object.keys(raw)) if (!known.has(key)) warnings.push(`ignored unknown key "${key}"`);
 
   if (typeof raw.name === 'string') form.name = raw.name;
@@ -229,9 +287,33 @@ export function specToForm(raw: unknown): { form: SpecForm; warnings: string[] }
   }
 
   if (isRecord(raw.search)) {
-    if (raw.search.method === 'random') {
-      form.search = { method: 'random', trials: num(raw.search.trials, form.search.trials), seed: num(raw.search.seed, 0) };
+    const s = raw.search;
+    const d = form.search;
+    if (s.method === 'random' || s.method === 'tpe') {
+      form.search = {
+        method: s.method, trials: num(s.trials, d.trials), seed: num(s.seed, 0), startupTrials: num(s.startupTrials, d.startupTrials),
+        candidates: num(s.candidates, d.candidates), multivariate: typeof s.multivariate === 'boolean' ? s.multivariate : d.multivariate,
+      };
+    } else if (s.method !== 'grid' && s.method !== undefined) {
+      warnings.push('search.method must be "grid", "random" or "tpe"; using grid');
     }
+  }
+
+  if (isRecord(raw.objective)) {
+    form.objective = {
+      monitor: pick(raw.objective.monitor, MONITORS, 'auto' as Monitor | 'auto') as Monitor | 'auto',
+      direction: pick(raw.objective.direction, DIRECTIONS, 'auto' as Direction | 'auto') as Direction | 'auto',
+    };
+  }
+
+  if (isRecord(raw.pruning)) {
+    const p = raw.pruning;
+    const d = form.pruning;
+    form.pruning = {
+      method: pick(p.method, ['none', 'median', 'asha'] as const, 'none'),
+      startupTrials: num(p.startupTrials, d.startupTrials), warmupEpochs: num(p.warmupEpochs, d.warmupEpochs), intervalEpochs: num(p.intervalEpochs, d.intervalEpochs),
+      minEpochs: num(p.minEpochs, d.minEpochs), reductionFactor: num(p.reductionFactor, d.reductionFactor), minEarlyStoppingRate: num(p.minEarlyStoppingRate, d.minEarlyStoppingRate),
+    };
   }
 
   {
@@ -289,7 +371,9 @@ export const FIELD_PATHS: readonly string[] = [
   'validation.split', 'validation',
   'model.template', 'model.hidden', 'model.dropout', 'model.convBlocks', 'model.filterGrowth', 'model.stride', 'model.dense', 'model',
   ...PARAM_ORDER.map((name) => `params.${name}`), 'params',
-  'search.trials',
+  'search.trials', 'search.startupTrials', 'search.candidates', 'search',
+  'objective.monitor', 'objective.direction', 'objective',
+  'pruning.startupTrials', 'pruning.warmupEpochs', 'pruning.intervalEpochs', 'pruning.minEpochs', 'pruning.reductionFactor', 'pruning.minEarlyStoppingRate', 'pruning',
   'training.earlyStopping.monitor', 'training.earlyStopping.patience', 'training.earlyStopping.minDelta', 'training.earlyStopping',
   'training',
   'analysis.runType', 'analysis.noiseScale', 'analysis.sharpness', 'analysis.lrRange', 'analysis',

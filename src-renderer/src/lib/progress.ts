@@ -35,9 +35,13 @@ export function runProgress(run: RunSummary, live?: LiveProgress): Progress {
 
 /**
  * The whole experiment: steps done over steps planned (finished runs count what they did), and an ETA
- * from the combined speed of the running runs — they train in parallel, so their rates add up.
+ * from the combined speed of the running runs — they train in parallel, so their rates add up. Trials a
+ * TPE study has yet to propose (`plannedTrials` beyond the stored runs) count at the mean planned size of
+ * the stored ones.
  */
-export function experimentProgress(runs: readonly RunSummary[], live: Readonly<Record<number, LiveProgress>>): Progress & { finishedRuns: number } {
+export function experimentProgress(
+  runs: readonly RunSummary[], live: Readonly<Record<number, LiveProgress>>, plannedTrials = runs.length,
+): Progress & { finishedRuns: number } {
   let done = 0;
   let total = 0;
   let speed = 0;
@@ -49,6 +53,8 @@ export function experimentProgress(runs: readonly RunSummary[], live: Readonly<R
     if (FINISHED_STATUSES.has(run.status)) finishedRuns += 1;
     if (run.status === 'running') speed += rate(live[run.id]) ?? 0;
   }
+  const missing = Math.max(0, plannedTrials - runs.length);
+  if (missing && runs.length) total += Math.round((missing * runs.reduce((n, r) => n + r.accounting.totalIterations, 0)) / runs.length);
   const remaining = total - done;
   return {
     doneSteps: done,

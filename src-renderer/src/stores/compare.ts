@@ -1,78 +1,83 @@
-/** What the Compare view shows: which runs, grouped and split how, which metric against which axis. */
-import { defineStore } from 'pinia';
-import { ref } from 'vue';
-import type { IterationSeriesName, ParamName, RunSummary } from '../contract';
-import type { XAxisKind } from '../charts/axes';
-import type { CompareMetric } from '../charts/compare';
-import type { GroupBy } from '../charts/runs';
-import { varyingParams } from '../charts/runs';
-import type { SummaryMetric } from '../charts/summary-metrics';
-
-/** Runs selected when the view opens: every run that has trained at least a little, capped for speed. */
-export const DEFAULT_SELECTION_LIMIT = 200;
-
-export function defaultSelection(runs: readonly RunSummary[]): number[] {
-  return runs.filter((r) => r.epochsDone > 0 || r.stepsDone > 0).slice(0, DEFAULT_SELECTION_LIMIT).map((r) => r.id);
-}
-
 /**
- * Group by batch size when it varies (the question this view is built to answer), else by the first
- * parameter that varies other than the seed, else over seeds, else one line per run.
+ * The Compare view's state (what the URL says: see compare/state.ts) and the runs it names, fetched by id
+ * from any experiments with their experiment's name and spec. Summaries of selected runs are refreshed,
+ * debounced, when their status or epochs change.
  */
-export function defaultGroupBy(runs: readonly RunSummary[]): GroupBy {
-  const varying = varyingParams(runs);
-  if (varying.includes('batchSize')) return 'batchSize';
-  const first = varying.find((p) => p !== 'seed');
-  if (first) return first;
-  return varying.includes('seed') ? 'config' : 'run';
-}
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef } from 'vue';
+import type { EpochlabEvent, ExperimentWithSpec, RunSummary } from '../contract';
+import { toApiError } from '../api/errors';
+import { debounce } from '../lib/debounce';
+import { makeRunSet, type RunSet } from '../charts/run-set';
+import { defaultState, sameState, type CompareState } from '../compare/state';
+export { defaultSelection } from '../compare/state';
+import { apiClient } from './client';
+import { chunks, MAX_RUN_IDS_PER_CALL } from './metrics';
+import { useConnectionStore } from './connection';
 
-/** Parses `?runs=3,4,9` (ignoring junk), so a comparison can be bookmarked or shared. */
-export function parseRunIds(query: unknown): number[] | null {
-  if (typeof query !== 'string' || query.trim() === '') return null;
-  const ids = query.split(',').map((s) => Number(s.trim())).filter((n) => Number.isInteger(n) && n > 0);
-  return [...new Set(ids)];
-}
+export const RUNS_REFRESH_MS = 700;
 
 export const useCompareStore = defineStore('compare', () => {
-  const experimentId = ref<number | null>(null);
-  const runIds = ref<number[]>([]);
-  const groupBy = ref<GroupBy>('run');
-  const splitBy = ref<ParamName | null>(null);
-  const metric = ref<CompareMetric>('loss');
-  const xAxis = ref<XAxisKind>('epoch');
-  const layout = ref<'side-by-side' | 'overlay'>('side-by-side');
-  const logY = ref(false);
-  const bands = ref(true);
-  /** Training curves at mid-epoch (charts/half-epoch.ts). */
-  const trainAtMidEpoch = ref(true);
-  const iterationSeries = ref<IterationSeriesName>('loss');
-  const iterationXAxis = ref<XAxisKind>('iteration');
-  const smoothing = ref(0.6);
-  const heatX = ref<ParamName>('learningRate');
-  const heatY = ref<ParamName>('batchSize');
-  const heatMetric = ref<SummaryMetric>('bestValLoss');
-  const heatReduce = ref<'mean' | 'best'>('mean');
-  const parallelMetric = ref<SummaryMetric>('bestValLoss');
+  const state = ref<CompareState>(defaultState());
+  const runs = shallowRef<RunSummary[]>([]);
+  const experiments = shallowRef<ExperimentWithSpec[]>([]);
+  const missing = ref<number[]>([]);
+  const loading = ref(false);
+  const error = ref<string | null>(null);
 
-  /** Sets sensible defaults for a newly opened experiment; keeps the user's choices for the same one. */
-  function init(id: number, runs: readonly RunSummary[], requested: number[] | null): void {
-    const known = new Set(runs.map((r) => r.id));
-    if (experimentId.value !== id) {
-      experimentId.value = id;
-      groupBy.value = defaultGroupBy(runs);
-      splitBy.value = null;
-      const varying = varyingParams(runs).filter((p) => p !== 'seed');
-      heatX.value = varying.includes('learningRate') ? 'learningRate' : (varying[0] ?? 'learningRate');
-      heatY.value = varying.includes('batchSize') && heatX.value !== 'batchSize' ? 'batchSize' : (varying.find((p) => p !== heatX.value) ?? 'batchSize');
-      runIds.value = requested ? requested.filter((r) => known.has(r)) : defaultSelection(runs);
-    } else if (requested) {
-      runIds.value = requested.filter((r) => known.has(r));
+  /** The selected runs in the order the URL lists them, with their experiments' names and rules. */
+  const set = computed<RunSet>(() => {
+    const byId = new Map(runs.value.map((r) => [r.id, r]));
+    const selected = state.value.runs.map((id) => byId.get(id)).filter((r): r is RunSummary => r !== undefined);
+    return makeRunSet(selected, experiments.value);
+  });
+
+  function setState(next: CompareState): void {
+    if (!sameState(next, state.value)) state.value = next;
+  }
+
+  let generation = 0;
+  /** Fetches the summaries of the selected runs (all of them again when `refresh`, else only new ones). */
+  async function loadRuns(refresh = false): Promise<void> {
+    const wanted = state.value.runs;
+    const held = new Set(runs.value.map((r) => r.id));
+    const ids = refresh ? wanted : wanted.filter((id) => !held.has(id) && !missing.value.includes(id));
+    if (ids.length === 0) return;
+    const mine = ++generation;
+    loading.value = true;
+    try {
+      const got = await Promise.all(chunks(ids, MAX_RUN_IDS_PER_CALL).map((part) => apiClient().call('getRuns', { runIds: part })));
+      if (mine !== generation && !refresh) return;
+      const byId = new Map(runs.value.map((r) => [r.id, r]));
+      const owners = new Map(experiments.value.map((e) => [e.id, e]));
+      const gone = new Set(missing.value);
+      for (const part of got) {
+        for (const r of part.runs) {
+          byId.set(r.id, r);
+          gone.delete(r.id);
+        }
+        for (const e of part.experiments) owners.set(e.id, e);
+        for (const id of part.missing) gone.add(id);
+      }
+      runs.value = [...byId.values()];
+      experiments.value = [...owners.values()];
+      missing.value = [...gone].filter((id) => wanted.includes(id));
+      error.value = null;
+    } catch (e) {
+      useConnectionStore().reportError(e);
+      error.value = toApiError(e).message;
+    } finally {
+      if (mine === generation) loading.value = false;
     }
   }
 
-  return {
-    experimentId, runIds, groupBy, splitBy, metric, xAxis, layout, logY, bands, trainAtMidEpoch, iterationSeries, iterationXAxis, smoothing,
-    heatX, heatY, heatMetric, heatReduce, parallelMetric, init,
-  };
+  const refresh = debounce(() => void loadRuns(true), RUNS_REFRESH_MS, 2500);
+
+  /** Status and best values of a selected run change as it trains: refetch its summary (debounced). */
+  function handleEvent(event: EpochlabEvent): void {
+    if (event.type !== 'run-status' && event.type !== 'run-epoch') return;
+    if (state.value.runs.includes(event.runId)) refresh.schedule();
+  }
+
+  return { state, runs, experiments, missing, loading, error, set, setState, loadRuns, handleEvent };
 });

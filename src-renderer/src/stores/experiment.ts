@@ -32,7 +32,7 @@ export const useExperimentStore = defineStore('experiment', () => {
   const liveLoss = shallowRef<Record<number, LiveLossPoint[]>>({});
 
   const runs = computed<RunSummary[]>(() => detail.value?.runs ?? []);
-  const progress = computed(() => experimentProgress(runs.value, live.value));
+  const progress = computed(() => experimentProgress(runs.value, live.value, detail.value?.plannedTrials));
 
   async function load(): Promise<void> {
     const experimentId = id.value;
@@ -89,7 +89,7 @@ export const useExperimentStore = defineStore('experiment', () => {
   }
 
   function handleEvent(event: EpochlabEvent): void {
-    if (id.value === null || event.experimentId !== id.value) return;
+    if (id.value === null || !('experimentId' in event) || event.experimentId !== id.value) return;
     switch (event.type) {
       case 'run-progress': {
         const { step, totalSteps, epoch, loss, elapsedMs, samplesPerSecond } = event;
@@ -128,7 +128,12 @@ export const useExperimentStore = defineStore('experiment', () => {
 
   /** Runs that a resume would train: queued, or interrupted when the process stopped. */
   // Unfinished work: queued runs, and interrupted or cancelled ones (they continue from their last finished epoch).
-  const resumable = computed(() => detail.value?.status !== 'running' && runs.value.some((r) => r.status === 'queued' || r.status === 'interrupted' || r.status === 'cancelled'));
+  // A TPE study stopped before its trial count has trials left to propose, too.
+  const resumable = computed(() => {
+    const d = detail.value;
+    if (!d || d.status === 'running') return false;
+    return d.plannedTrials > runs.value.length || runs.value.some((r) => r.status === 'queued' || r.status === 'interrupted' || r.status === 'cancelled');
+  });
 
   async function resume(): Promise<number> {
     if (id.value === null) return 0;

@@ -87,37 +87,45 @@ describe('separate validation dataset', () => {
     const { val } = await splitDataset(train, { dataset: { id: 'moons', size: 40, seed: 9 } }, ctx);
     expect(val?.info.rows).toBe(40);
     expect(val?.info.classCounts).toEqual([20, 20]);
-    await expect(splitDataset(train, { dataset: { id: 'spiral' } }, ctx)).rejects.toThrow(/has class "2", which the training dataset moons lacks/);
+    await expect(splitDataset(train, { dataset: { id: 'spiral' } }, ctx)).rejects.toThrow(/validation dataset Spiral has class "2", which the training dataset Two moons lacks/);
   });
 });
 
-describe('assertTrainable (F4)', () => {
+describe('assertTrainable (F4, on the loaded data)', () => {
+  const split = { split: 0.5, seed: 0 };
+  const separate = { dataset: { id: 'other' } };
+  const mlp = { template: 'mlp' } as const;
+
   it('accepts a normal split', () => {
     const { train, val } = splitByFraction(traced([0, 1, 0, 1, 2, 2]), 0.5, 0);
-    expect(() => assertTrainable(train, val)).not.toThrow();
+    expect(() => assertTrainable(train, val, split, mlp)).not.toThrow();
   });
 
   it('refuses an empty dataset', () => {
-    expect(() => assertTrainable(traced([]), null)).toThrow(/dataset traced is empty/);
+    expect(() => assertTrainable(traced([]), null, split, mlp)).toThrow(/dataset traced is empty/);
   });
 
   it('refuses a split that leaves no training rows', () => {
-    expect(() => assertTrainable(traced([]), traced([0, 1]))).toThrow(/leaves 0 training rows/);
+    expect(() => assertTrainable(traced([]), traced([0, 1]), split, mlp)).toThrow(/the split leaves no training rows of traced/);
   });
 
   it('refuses a single class, naming it', () => {
-    expect(() => assertTrainable(traced([1, 1, 1]), null)).toThrow(/holds only one class \("b"\); a classifier needs at least two/);
+    expect(() => assertTrainable(traced([1, 1, 1]), null, split, mlp)).toThrow(/holds only one class \("b"\); a classifier needs at least two/);
     // The limit or split may be what leaves only one class.
-    expect(() => assertTrainable(selectRows(traced([2, 2, 0]), [0, 1]), null)).toThrow(/only one class \("c"\)/);
+    expect(() => assertTrainable(selectRows(traced([2, 2, 0]), [0, 1]), null, split, mlp)).toThrow(/only one class \("c"\)/);
+  });
+
+  it('refuses the CNN template on data that is not images, with the words the preview uses', () => {
+    expect(() => assertTrainable(traced([0, 1]), null, split, { template: 'cnn' })).toThrow(/the CNN template needs image data; traced has samples of shape \[1\]/);
   });
 
   it('refuses an empty validation set and inconsistent data', () => {
-    expect(() => assertTrainable(traced([0, 1]), traced([]))).toThrow(/validation set of traced is empty/);
+    expect(() => assertTrainable(traced([0, 1]), traced([]), separate, mlp)).toThrow(/the validation dataset traced is empty/);
     const broken = traced([0, 1]);
     broken.x = new Float32Array(3);
-    expect(() => assertTrainable(broken, null)).toThrow(/inconsistent: 2 rows, 2 labels, 3 values/);
+    expect(() => assertTrainable(broken, null, split, mlp)).toThrow(/inconsistent: 2 rows, 2 labels, 3 values/);
     const badLabel = traced([0, 1]);
     badLabel.y[1] = 7;
-    expect(() => assertTrainable(badLabel, null)).toThrow(/row 1 has label 7, outside 0\.\.2/);
+    expect(() => assertTrainable(badLabel, null, split, mlp)).toThrow(/row 1 has label 7, outside 0\.\.2/);
   });
 });

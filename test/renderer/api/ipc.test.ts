@@ -45,8 +45,9 @@ describe('createIpcClient', () => {
     client.onEvent((e) => seen.push(e));
     listeners[0]({ type: 'experiment-status', experimentId: 2, status: 'running' });
     expect(seen).toHaveLength(1);
-    await expect(client.importDatasetWithDialog!('csv', 'mine')).resolves.toBeNull();
-    expect(b.importDatasetWithDialog).toHaveBeenCalledWith('csv', 'mine');
+    await expect(client.importDatasetWithDialog!('csv', 'mine', {})).resolves.toBeNull();
+    expect(b.importDatasetWithDialog).toHaveBeenCalledWith('csv', 'mine', {});
+    expect(client.uploadFile).toBeNull();
   });
 });
 
@@ -56,5 +57,6 @@ describe('createApiClient', () => {
     expect(createApiClient({ ...env, epochlab: bridge() }).transport).toBe('ipc');
     expect(createApiClient(env).transport).toBe('http');
     expect(createApiClient(env).importDatasetWithDialog).toBeNull();
+    expect(createApiClient(env).uploadFile).not.toBeNull();
   });
 });

@@ -18,14 +18,14 @@ describe('aggregateAligned (epochs across seeds)', () => {
     const b = [{ key: 1, x: 12, y: 0.8 }, { key: 2, x: 22, y: 0.4 }];
     const out = aggregateAligned([a, b]);
     expect(out).toHaveLength(3);
-    expect(out[0]).toMatchObject({ x: 11, n: 2 });
+    expect(out[0]).toMatchObject({ key: 1, x: 11, n: 2 });
     expect(out[0].mean).toBeCloseTo(0.9, 12);
     expect(out[0].std).toBeCloseTo(Math.SQRT2 * 0.1, 12);
     expect(out[2]).toMatchObject({ x: 30, mean: 0.4, std: 0, n: 1 });
   });
   it('skips missing values instead of counting them as zero', () => {
     const out = aggregateAligned([[{ key: 1, x: 1, y: null }], [{ key: 1, x: 1, y: 2 }]]);
-    expect(out).toEqual([{ x: 1, mean: 2, std: 0, n: 1 }]);
+    expect(out).toEqual([{ key: 1, x: 1, mean: 2, std: 0, n: 1 }]);
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareEpochPanels, epochPoints, groupEpochCurve } from '../../../src-renderer/src/charts/compare';
+import { compareEpochPanels, epochLineCurve, epochPoints } from '../../../src-renderer/src/charts/compare';
+import { makeRunSet } from '../../../src-renderer/src/charts/run-set';
 import { makeEpochs, makeRun } from '../fixtures';
 
 const run = makeRun(1, { batchSize: 100, epochs: 3 });
@@ -20,13 +21,20 @@ describe('the half-epoch lag', () => {
     expect(epochPoints(epochs, 'trainLoss').map((p) => p.epoch)).toEqual([1, 2, 3]);
   });
 
-  it('the best-epoch marker on a training curve moves with it; on a group it is found by epoch', () => {
-    const single = groupEpochCurve({ key: 'a', label: 'a', runs: [run] }, { 1: epochs }, 'trainLoss', 'epoch', false, true);
-    expect(single.best).toEqual({ x: 1.5, y: epochs[1].trainLoss });
+  it('the best-epoch markers on a training curve move with it: found by epoch row, never by x', () => {
+    const stored = makeRun(1, { batchSize: 100, epochs: 3 }, { bestEpoch: 2 });
+    const set = makeRunSet([stored]);
+    const single = epochLineCurve({ key: 'a', label: 'a', color: '#000', runs: [stored] }, set, { 1: epochs }, 'trainLoss', 'epoch', false, 0, undefined, true);
+    expect(single.markers).toEqual([expect.objectContaining({ kind: 'best', x: 1.5, y: epochs[1].trainLoss })]);
+    // Two seeds: the mean's best epoch (2, lowest mean val loss) is marked at its mid-epoch x.
     const twin = makeRun(2, { batchSize: 100, epochs: 3, seed: 2 });
-    const both = groupEpochCurve({ key: 'g', label: 'g', runs: [run, twin] }, { 1: epochs, 2: makeEpochs(twin, [0.8, 0.45, 0.7], 2000) }, 'trainLoss', 'epoch', false, true);
+    const pair = makeRunSet([stored, twin]);
+    const both = epochLineCurve(
+      { key: 'g', label: 'g', color: '#000', runs: [stored, twin] }, pair, { 1: epochs, 2: makeEpochs(twin, [0.8, 0.45, 0.7], 2000) }, 'trainLoss', 'epoch', false, 0,
+      undefined, true,
+    );
     expect(both.points.map((p) => p[0])).toEqual([0.5, 1.5, 2.5]);
-    expect(both.best!.x).toBe(1.5);
+    expect(both.markers).toEqual([expect.objectContaining({ kind: 'group-best', x: 1.5 })]);
   });
 
   it('compareEpochPanels applies it to training panels only when asked', () => {

@@ -44,11 +44,28 @@ describe('formToSpec', () => {
     expect(formToSpec(form).spec.training?.earlyStopping).toBeUndefined();
     form.earlyStopping.enabled = true;
     form.earlyStopping.patience = 4;
-    form.search = { method: 'random', trials: 12, seed: 3 };
+    form.search = { ...form.search, method: 'random', trials: 12, seed: 3 };
     const { spec } = formToSpec(form);
     expect(spec.training?.earlyStopping).toEqual({ monitor: 'val_loss', patience: 4, minDelta: 0, restoreBest: true });
     expect(spec.search).toEqual({ method: 'random', trials: 12, seed: 3 });
+    expect(spec.pruning).toBeUndefined();
+    expect(spec.objective).toBeUndefined();
     expect(experimentSpecSchema.safeParse(spec).success).toBe(true);
+  });
+
+  it('writes TPE with Optuna\'s defaults, an objective and a pruner when chosen', () => {
+    const form = defaultForm('x');
+    form.dataset.id = 'spiral';
+    form.search.method = 'tpe';
+    form.objective = { monitor: 'val_accuracy', direction: 'auto' };
+    form.pruning.method = 'median';
+    const { spec } = formToSpec(form);
+    expect(spec.search).toEqual({ method: 'tpe', trials: 20, seed: 0, startupTrials: 10, candidates: 24, multivariate: true });
+    expect(spec.objective).toEqual({ monitor: 'val_accuracy' });
+    expect(spec.pruning).toEqual({ method: 'median', startupTrials: 5, warmupEpochs: 0, intervalEpochs: 1 });
+    expect(experimentSpecSchema.safeParse(spec).success).toBe(true);
+    form.pruning.method = 'asha';
+    expect(formToSpec(form).spec.pruning).toEqual({ method: 'asha', minEpochs: 1, reductionFactor: 3, minEarlyStoppingRate: 0 });
   });
 });
 
@@ -59,6 +76,9 @@ describe('specToForm', () => {
     form.params.learningRate = '0.0001 .. 0.1 × 4 log';
     form.earlyStopping.enabled = true;
     form.training.dropLastBatch = true;
+    form.search = { method: 'tpe', trials: 40, seed: 5, startupTrials: 8, candidates: 32, multivariate: false };
+    form.objective = { monitor: 'val_accuracy', direction: 'maximize' };
+    form.pruning = { ...form.pruning, method: 'asha', minEpochs: 2, reductionFactor: 4 };
     const first = formToSpec(form).spec;
     const loaded = specToForm(JSON.parse(JSON.stringify(first)));
     expect(loaded.warnings).toEqual([]);
@@ -115,7 +135,7 @@ describe('issuesByField', () => {
 
 describe('FIELD_PATHS', () => {
   it('lists only paths the form actually displays (an unlisted path falls back to a parent, never into a void)', () => {
-    const view = ['NewExperimentView.vue', '../components/DatasetPicker.vue', '../components/analysis/AnalysisFields.vue']
+    const view = ['NewExperimentView.vue', '../components/DatasetPicker.vue', '../components/SearchFields.vue', '../components/analysis/AnalysisFields.vue']
       .map((f) => readFileSync(new URL(`../../../src-renderer/src/views/${f}`, import.meta.url), 'utf8'))
       .join('\n');
     const missing = FIELD_PATHS.filter((p) => !p.startsWith('params.') && !view.includes(`'${p}'`));
@@ -130,7 +150,7 @@ describe('FIELD_PATHS', () => {
       { path: 'training.scheduleOptions.gamma', message: 'bad gamma' },
     ]);
     expect(grouped.model).toEqual(['bad padding']);
-    expect(grouped['']).toEqual(['bad method']);
+    expect(grouped.search).toEqual(['bad method']);
     expect(grouped.training).toEqual(['bad gamma']);
   });
 });

@@ -37,4 +37,12 @@ describe('experimentProgress', () => {
     expect(experimentProgress([makeRun(1, {}, { status: 'queued', stepsDone: 0 })], {}).etaSeconds).toBeNull();
     expect(experimentProgress([makeRun(1)], {})).toMatchObject({ fraction: 1, etaSeconds: 0 });
   });
+  it('counts the trials a TPE study has yet to propose at the mean size of the stored ones', () => {
+    // Two stored runs of 44 steps, one done; 4 planned → 2 more of 44 each.
+    const runs = [makeRun(1, {}, { status: 'completed', stepsDone: 44 }), makeRun(2, {}, { status: 'running', stepsDone: 0 })];
+    const p = experimentProgress(runs, { 2: live(22, 44, 2000) }, 4);
+    expect(p.totalSteps).toBe(44 * 4);
+    expect(p.doneSteps).toBe(66);
+    expect(p.fraction).toBeCloseTo(66 / 176, 12);
+  });
 });

@@ -14,7 +14,7 @@ import { fakeClient, type FakeClient } from '../fake-client';
 function detail(runs: RunSummary[]): ExperimentDetail {
   return {
     id: 1, name: 'e', notes: '', status: 'running', createdAt: '', datasetId: 'spiral', template: 'mlp', trialCount: runs.length,
-    counts: {}, bestValLoss: null, bestRunId: null, spec: {} as ExperimentDetail['spec'], runs,
+    counts: {}, bestValLoss: null, bestRunId: null, spec: {} as ExperimentDetail['spec'], runs, plannedTrials: runs.length,
   };
 }
 

@@ -12,6 +12,8 @@ function previewFor(spec: ExperimentSpecInput): ExperimentPreview {
   const sizes = Array.isArray(spec.params?.batchSize) ? (spec.params?.batchSize as number[]) : [spec.params?.batchSize as number];
   return {
     trialCount: sizes.length,
+    proposed: false,
+    batchSizeRange: null,
     nTrain: 1050,
     nVal: 262,
     dataset,

@@ -96,6 +96,56 @@ export function makeExperiment(id: number, name: string, notes: string, grid: Ar
   const detail: ExperimentDetail = {
     id, name, notes, status: 'finished', createdAt: '2026-01-01T00:00:00.000Z', datasetId: 'spiral', template: 'mlp', trialCount: runs.length,
     counts: { completed: runs.length }, bestValLoss: best.summary.bestValLoss, bestRunId: best.summary.id, spec, runs: runs.map((r) => r.summary),
+    plannedTrials: runs.length,
   };
   return { detail, runs };
+}
+
+/**
+ * Rewrites a mock run's epoch rows (e.g. a generalization gap that starts negative) and derives its summary
+ * from them as the engine would store it: best epoch = lowest validation loss.
+ */
+export function reshapeEpochs(run: MockRun, change: (epoch: EpochMetric) => Partial<EpochMetric>): MockRun {
+  run.epochs = run.epochs.map((e) => ({ ...e, ...change(e) }));
+  const best = run.epochs.reduce((a, b) => ((b.valLoss ?? Infinity) < (a.valLoss ?? Infinity) ? b : a));
+  const last = run.epochs[run.epochs.length - 1];
+  run.summary = {
+    ...run.summary, bestEpoch: best.epoch, bestValLoss: best.valLoss, bestValAccuracy: best.valAccuracy, bestTrainLoss: best.trainLoss,
+    finalValLoss: last.valLoss, finalValAccuracy: last.valAccuracy, finalTrainLoss: last.trainLoss,
+  };
+  return run;
+}
+
+/** A run that has just started: running, no epoch yet. */
+export function freshRun(run: MockRun): MockRun {
+  run.summary = { ...run.summary, status: 'running', epochsDone: 0, stepsDone: 0, bestEpoch: null, bestValLoss: null, bestValAccuracy: null, bestTrainLoss: null, finalValLoss: null, finalValAccuracy: null, finalTrainLoss: null, seconds: null };
+  run.epochs = [];
+  return run;
+}
+
+/**
+ * A finished TPE study with median pruning: 12 trials over learning rate and batch size, three of them
+ * pruned after 2 epochs (their epochs cut there, as the server stores them).
+ */
+export function makeStudyExperiment(id: number, firstRunId: number): { detail: ExperimentDetail; runs: MockRun[] } {
+  const lrs = [0.003, 0.08, 0.02, 0.0005, 0.05, 0.01, 0.2, 0.0008, 0.03, 0.006, 0.015, 0.04];
+  const built = makeExperiment(id, 'tpe study', '', lrs.map((learningRate, i) => ({ learningRate, batchSize: [16, 64, 256][i % 3] })), firstRunId);
+  for (const index of [3, 6, 7]) {
+    const run = built.runs[index];
+    run.epochs = run.epochs.slice(0, 2);
+    const last = run.epochs[1];
+    run.summary = {
+      ...run.summary, status: 'pruned', epochsDone: 2, stepsDone: last.step, bestEpoch: 2, bestValLoss: last.valLoss, finalValLoss: last.valLoss,
+      error: 'pruned at epoch 2 (median rule): best val_loss so far 0.9000 is worse than the median 0.4000 of 5 completed trials at epoch 2',
+    };
+  }
+  built.detail.spec = {
+    ...built.detail.spec,
+    search: { method: 'tpe', trials: 12, seed: 0, startupTrials: 5, candidates: 24, multivariate: true },
+    pruning: { method: 'median', startupTrials: 5, warmupEpochs: 0, intervalEpochs: 1 },
+    params: { learningRate: { from: 1e-4, to: 0.3, scale: 'log' }, batchSize: [16, 64, 256], epochs: 10 },
+  } as ExperimentSpec;
+  built.detail.runs = built.runs.map((r) => r.summary);
+  built.detail.counts = { completed: 9, pruned: 3 };
+  return built;
 }

@@ -9,9 +9,11 @@ import { extname, join, normalize } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
-  ApiError, isApiMethod, parseApiInput, type ApiMethod, type EpochlabEvent, type ExperimentDetail, type RunDetail,
+  ApiError, isApiMethod, parseApiInput, type ApiMethod, type EpochlabEvent, type ExperimentDetail, type RunDetail, type RunSummary,
 } from '../../../src-renderer/src/contract';
-import { previewExperiment, specIssues } from '../../../src-main/engine/search';
+import {
+  COMPLETE_STATUSES, MIN_IMPORTANCE_TRIALS, objectiveValue, optimizationHistory, paramImportance, previewExperiment, searchSpaceOf, specIssues,
+} from '../../../src-main/engine/search';
 import { analyzeExperiment, analyzeRun } from '../../../src-main/engine/analysis/experiment';
 import { DATASETS, NO_INSIGHTS, makeExperiment, makeMockRun, mockSeries, type MockRun } from './mock-data';
 
@@ -22,6 +24,8 @@ export interface MockServer {
   runs: Map<number, MockRun>;
   /** Adds a prepared experiment with its runs. */
   add(built: ReturnType<typeof makeExperiment>): void;
+  /** Milliseconds to wait before answering a method (to see what the page shows meanwhile). */
+  delays: Partial<Record<ApiMethod, number>>;
   emit(event: EpochlabEvent): void;
   close(): Promise<void>;
 }
@@ -32,6 +36,7 @@ export async function startMockServer(staticDir: string, options: { api: boolean
   const experiments = new Map<number, ExperimentDetail>();
   const runs = new Map<number, MockRun>();
   const calls: MockServer['calls'] = [];
+  const delays: MockServer['delays'] = {};
   let nextExperiment = 1;
   let nextRun = 1;
 
@@ -67,7 +72,7 @@ export async function startMockServer(staticDir: string, options: { api: boolean
       const detail: ExperimentDetail = {
         id, name: spec.name, notes: spec.notes, status: 'running', createdAt: new Date().toISOString(), datasetId: spec.dataset.id,
         template: spec.model.template, trialCount: created.length, counts: { queued: created.length }, bestValLoss: null, bestRunId: null,
-        spec, runs: created.map((r) => r.summary),
+        spec, runs: created.map((r) => r.summary), plannedTrials: p.trialCount,
       };
       experiments.set(id, detail);
       const { spec: _s, runs: _r, ...summary } = detail;
@@ -94,11 +99,45 @@ export async function startMockServer(staticDir: string, options: { api: boolean
         checkpoints: [{ kind: 'best', epoch: r.summary.bestEpoch ?? 1, path: `checkpoints/run-${runId}/best`, bytes: 5000 }],
       };
     },
+    getRuns: ({ runIds }: { runIds: number[] }) => {
+      const found = [...new Set(runIds)].map((id) => runs.get(id)?.summary).filter((r): r is RunSummary => r !== undefined);
+      const owners = [...new Set(found.map((r) => r.experimentId))].map((id) => experiments.get(id)).filter((e): e is ExperimentDetail => e !== undefined);
+      return { runs: found, experiments: owners.map(({ runs: _r, ...rest }) => rest), missing: runIds.filter((id) => !runs.has(id)) };
+    },
     cancelRun: () => ({ cancelled: false }),
     getEpochMetrics: ({ runIds }: { runIds: number[] }) => Object.fromEntries(runIds.map((id) => [id, runs.get(id)?.epochs ?? []])),
     getIterationSeries: ({ runIds, maxPoints }: { runIds: number[]; maxPoints: number }) =>
       Object.fromEntries(runIds.map((id) => { const r = runs.get(id); return [id, r ? mockSeries(r, maxPoints) : []]; })),
     exportExperiment: ({ experimentId, format }: { experimentId: number; format: 'csv' | 'json' }) => ({ filename: `experiment-${experimentId}.${format}`, mime: 'text/plain', content: 'mock' }),
+    // Uploads are tested against the real server (test/server/upload.test.ts, test/e2e).
+    importUpload: () => {
+      throw new ApiError('conflict', 'the mock server keeps no uploads');
+    },
+    discardUpload: () => ({ discarded: false }),
+    extendExperiment: ({ experimentId, trials, add }: { experimentId: number; trials?: number; add?: Record<string, unknown> }) => {
+      const e = experiments.get(experimentId);
+      if (!e) throw new ApiError('not-found', `there is no experiment ${experimentId}`);
+      if (e.spec.search.method === 'grid' && !add) throw new ApiError('invalid', 'trials: a grid grows by new values', [{ path: 'trials', message: 'a grid grows by new values (add), not by a trial count' }]);
+      const added = trials ?? Object.values(add ?? {}).reduce<number>((n, v) => n + (Array.isArray(v) ? v.length : 1), 0);
+      e.plannedTrials += added;
+      return { added, plannedTrials: e.plannedTrials };
+    },
+    // History and importance use the engine's own functions on the mock runs' validation losses.
+    getOptimizationHistory: ({ experimentId }: { experimentId: number }) => {
+      const objective = { monitor: 'val_loss' as const, direction: 'minimize' as const };
+      return { objective, ...optimizationHistory(studyRuns(experimentId), objective) };
+    },
+    getParamImportance: ({ experimentId }: { experimentId: number }) => {
+      const e = experiments.get(experimentId)!;
+      const objective = { monitor: 'val_loss' as const, direction: 'minimize' as const };
+      const trials = studyRuns(experimentId).flatMap((r) => {
+        const value = COMPLETE_STATUSES.has(r.status) ? objectiveValue(r.values, 'minimize') : null;
+        return value === null ? [] : [{ params: r.params as unknown as Record<string, number | string>, value }];
+      });
+      const base = { objective, method: 'fanova' as const, trials: trials.length, minimumTrials: MIN_IMPORTANCE_TRIALS };
+      if (trials.length < MIN_IMPORTANCE_TRIALS) return { ...base, importances: [], unavailable: `importance needs at least ${MIN_IMPORTANCE_TRIALS} completed trials with a val_loss; this experiment has ${trials.length}` };
+      return { ...base, importances: paramImportance({ dims: searchSpaceOf(e.spec).dims, trials }).importances, unavailable: null };
+    },
     // The real engine's analysis over the mock runs and whatever analysis rows a test gave them.
     getRunAnalysis: ({ runId }: { runId: number }) => {
       const r = runs.get(runId);
@@ -113,6 +152,16 @@ export async function startMockServer(staticDir: string, options: { api: boolean
     },
   };
 
+  function studyRuns(experimentId: number) {
+    const e = experiments.get(experimentId);
+    if (!e) throw new ApiError('not-found', `there is no experiment ${experimentId}`);
+    return e.runs.map((r) => {
+      const run = runs.get(r.id);
+      const summary = run?.summary ?? r;
+      return { ...summary, values: new Map((run?.epochs ?? []).map((m) => [m.epoch, m.valLoss])) };
+    });
+  }
+
   const send = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { 'Content-Type': 'application/json' });
     res.end(JSON.stringify(body));
@@ -125,6 +174,7 @@ export async function startMockServer(staticDir: string, options: { api: boolean
       if (!isApiMethod(method)) throw new ApiError('not-found', `no API method ${method}`);
       const input = parseApiInput(method, JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'));
       calls.push({ method, input });
+      if (delays[method]) await new Promise((r) => setTimeout(r, delays[method]));
       send(res, 200, await (handlers[method] as (i: unknown) => unknown)(input));
     } catch (error) {
       const e = error instanceof ApiError ? error : new ApiError('failed', String(error));
@@ -179,6 +229,7 @@ export async function startMockServer(staticDir: string, options: { api: boolean
   return {
     url: `http://127.0.0.1:${port}/`,
     calls,
+    delays,
     experiments,
     runs,
     emit(event) {
