@@ -95,6 +95,10 @@ describe('services: analysis', () => {
       await bad(moonsSpec({}, { analysis: { runType: 'lr-range-test', lrRange: { from: 1, to: 0.1 } } }), 'spec.analysis.lrRange.to', /must go up/);
       await bad(moonsSpec({}, { analysis: { runType: 'lr-range-test', sharpness: {} } }), 'spec.analysis.sharpness', /does not train to an end/);
       await bad(moonsSpec({}, { analysis: { lrRange: {} } }), 'spec.analysis.lrRange', /only apply when runType/);
+      await bad(
+        moonsSpec({ batchSize: [8, 16] }, { search: { method: 'tpe', trials: 2 }, analysis: { runType: 'lr-range-test' } }), 'spec.search.method', /no objective for TPE/,
+      );
+      await bad(moonsSpec({}, { pruning: { method: 'median' }, analysis: { runType: 'lr-range-test' } }), 'spec.pruning.method', /set pruning to none/);
       const schema = (raw: unknown) => {
         try {
           parseApiInput('previewExperiment', { spec: raw });

@@ -32,6 +32,8 @@ export function analysisIssues(spec: ExperimentSpec): FieldIssue[] {
   if (analysis.sharpness) issues.push({ path: 'analysis.sharpness', message: 'sharpness is measured at the end of training; an LR range test does not train to an end' });
   if (analysis.noiseScale) issues.push({ path: 'analysis.noiseScale', message: 'the noise scale is measured while training; an LR range test changes the learning rate at every step' });
   if (spec.training.earlyStopping) issues.push({ path: 'training.earlyStopping', message: 'an LR range test stops on its own rule (analysis.lrRange.stopFactor), not on early stopping' });
+  if (spec.search.method === 'tpe') issues.push({ path: 'search.method', message: 'an LR range test has no objective for TPE to learn from: use grid or random search' });
+  if (spec.pruning.method !== 'none') issues.push({ path: 'pruning.method', message: 'an LR range test stops on its own rule (analysis.lrRange.stopFactor): set pruning to none' });
   if (spec.training.plateau) issues.push({ path: 'training.plateau', message: 'an LR range test stops on its own rule (analysis.lrRange.stopFactor), not on a plateau' });
   return issues;
 }
