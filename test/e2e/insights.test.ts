@@ -72,7 +72,7 @@ describe('issue 9 in the browser, on real mnist-10k runs', () => {
 
   it('Compare: B_crit next to the batch sizes tried, sharpness vs batch size, the seed verdict in the answer', async () => {
     const truth = await api<ExperimentAnalysis>('getExperimentAnalysis', { experimentId: 1, groupBy: 'batchSize' });
-    await page.goto(`${served.origin}/#/experiments/1/compare`);
+    await page.goto(`${served.origin}/#/experiments/1/compare?group=batchSize`);
     const critical = page.locator('[data-test=critical-batch]');
     await critical.waitFor({ timeout: 30_000 });
     expect(truth.criticalBatch!.bCrit).not.toBeNull();
@@ -80,13 +80,13 @@ describe('issue 9 in the browser, on real mnist-10k runs', () => {
     const rows = await page.locator('[data-test=batch-vs-bcrit] tbody tr').allInnerTexts();
     expect(rows.map((r) => r.split('\t')[0].trim())).toEqual(['32', '128', '512']);
 
-    // Compare groups by batch size here (its default when the batch size varies): the verdict compares those groups.
+    // Compare grouped by batch size (group=batchSize in the address): the verdict compares those groups.
     const verdict = page.locator('[data-test=seed-verdict]');
     await verdict.waitFor({ timeout: 20_000 });
     expect(await text(verdict)).toContain(truth.seedStatistics!.sentence);
     // On the README's 5-epoch runs B = 32 beats B = 128 far beyond seed noise (0.168 vs 0.202, sd 0.002).
     if (README) expect(truth.seedStatistics!.sentence).toMatch(/distinguishable from seed noise/);
-    await shot(page.locator('[data-test=best-epoch]').locator('..').locator('..'), '20-compare-seed-verdict');
+    await shot(page.locator('[data-test=panel-table]'), '20-compare-seed-verdict');
     await shot(critical, '21-compare-critical-batch');
 
     const sharp = page.locator('[data-test=sharpness-vs-batch]');
