@@ -3,21 +3,11 @@
  * analysis over the mock runs' rows): the analysis panel's B_crit sentence and table, the seed verdict in
  * the best-epoch answer, the mid-epoch switch as URL state, and the run's noise-scale and sharpness cards.
  */
-import { mkdirSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { analysisSchema, type NoiseScaleEpoch, type SharpnessResult } from '../../../src-main/contract';
 import { analyzeExperiment } from '../../../src-main/engine/analysis/experiment';
-import { launch, openPage, RENDERER_DIR, type WatchedPage } from './browser';
 import { makeExperiment, type MockRun } from './mock-data';
-import { startMockServer, type MockServer } from './mock-server';
-
-// Screenshots for a human to look at (EPOCHLAB_UI_SHOTS=dir); nothing is compared against them.
-const SHOTS = process.env.EPOCHLAB_UI_SHOTS;
-if (SHOTS) mkdirSync(SHOTS, { recursive: true });
-const shot = async (w: WatchedPage, name: string) => {
-  if (SHOTS) await w.page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-};
+import { browserSuite } from './suite';
 
 /** Two batch sizes × three seeds, 4 epochs, the noise scale and sharpness measured. */
 const sweep = makeExperiment(
@@ -38,28 +28,7 @@ for (const run of sweep.runs) {
 }
 const firstRun = sweep.runs[0].summary.id;
 
-let browser: Browser;
-let server: MockServer;
-const pages: WatchedPage[] = [];
-beforeAll(async () => {
-  browser = await launch();
-  server = await startMockServer(RENDERER_DIR);
-  server.add(sweep);
-});
-afterAll(async () => {
-  for (const w of pages) {
-    expect(w.errors).toEqual([]);
-    expect(await w.violations()).toEqual([]);
-  }
-  await server?.close();
-  await browser?.close();
-});
-
-async function visit(hash: string): Promise<WatchedPage> {
-  const w = await openPage(browser, `${server.url}#${hash}`);
-  pages.push(w);
-  return w;
-}
+const { visit, shot } = browserSuite((server) => server.add(sweep));
 
 describe('analysis in the browser', () => {
   it('Compare: the analysis panel, the seed verdict in the answer, mid-epoch as URL state', async () => {
