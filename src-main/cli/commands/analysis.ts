@@ -1,5 +1,5 @@
 /** `epochlab analysis ID`: a run's noise scale, sharpness or LR range test; across an experiment with --experiment. */
-import { ANALYSIS_GROUP_BY, parseApiInput } from '../../contract';
+import { ANALYSIS_GROUP_BY, type ApiRawInput } from '../../contract';
 import { experimentAnalysisText, runAnalysisText } from '../analysis-format';
 import { CliError } from '../errors';
 import { idArg, idListArg, print, withServices, type CommandContext } from '../shared';
@@ -20,7 +20,8 @@ export function registerAnalysis({ program, globals }: CommandContext): void {
       if (!opts.experiment && misplaced.length) throw new CliError(`${misplaced.join(' and ')} only ${misplaced.length > 1 ? 'apply' : 'applies'} with --experiment`, 2);
       await withServices(globals(), { trains: false }, async (services) => {
         if (opts.experiment) {
-          const input = parseApiInput('getExperimentAnalysis', { experimentId: id, groupBy: opts.groupBy ?? 'config', ...(opts.runs ? { runIds: opts.runs } : {}) });
+          // Validated by the services' API object, as every front door's input (commander checked the choices already).
+          const input = { experimentId: id, groupBy: opts.groupBy ?? 'config', ...(opts.runs ? { runIds: opts.runs } : {}) } as ApiRawInput<'getExperimentAnalysis'>;
           const analysis = await services.api.getExperimentAnalysis(input);
           print(!!opts.json, analysis, () => experimentAnalysisText(analysis));
         } else {
