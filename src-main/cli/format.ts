@@ -1,8 +1,8 @@
 /** Plain-text renderings for the terminal: tables of runs, epochs and datasets. */
 import Table from 'cli-table3';
 import {
-  PARAM_ORDER, type DatasetInfo, type SystemInfo, type EpochMetric, type ExperimentPreview, type ExperimentSummary, type ParamImportance,
-  type ParamName, type RunDetail, type RunSummary, type TrialParams,
+  PARAM_ORDER, formatParamScalar, paramValue, runDisplayId, shortParamLabel, varyingParams, type DatasetInfo, type SystemInfo,
+  type EpochMetric, type ExperimentPreview, type ExperimentSummary, type ParamImportance, type RunDetail, type RunSummary,
 } from '../contract';
 
 /** Borderless between rows, so long tables stay readable in a terminal. */
@@ -33,21 +33,33 @@ export function duration(seconds: number | null): string {
   return m < 60 ? `${m}m${String(Math.round(seconds % 60)).padStart(2, '0')}s` : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
 
-/** The parameters that differ between trials (the ones worth a column). */
-export function varyingParams(params: TrialParams[]): ParamName[] {
-  return PARAM_ORDER.filter((p) => new Set(params.map((t) => JSON.stringify(t[p]))).size > 1);
+/** Multi-line user text (notes) for the terminal: lines kept, every other control character removed. */
+export function plainLines(text: string): string {
+  return text.split(/\r?\n/).map(plain).join('\n');
 }
 
-const LABELS: Partial<Record<ParamName, string>> = { learningRate: 'lr', batchSize: 'batch', weightDecay: 'wd', kernelSize: 'kernel', poolSize: 'pool size' };
-const label = (p: ParamName) => LABELS[p] ?? p;
+/** Tags as `#tag` words, or ''. */
+export function tagsText(tags: readonly string[]): string {
+  return tags.map((t) => `#${plain(t)}`).join(' ');
+}
+
+/** A run's status, with the epoch it stopped after when it ended early. */
+function statusText(run: RunSummary): string {
+  return run.stopEpoch !== null && run.status !== 'interrupted' ? `${run.status} (epoch ${run.stopEpoch})` : run.status;
+}
 
 export function runsTable(runs: RunSummary[]): string {
-  const params = varyingParams(runs.map((r) => r.params));
-  const table = newTable(['run', ...params.map(label), 'status', 'best epoch', 'best val loss', 'best val acc', 'it/epoch', 'last batch', 'iterations', 'time']);
+  const params = varyingParams(runs);
+  const tagged = runs.some((r) => r.tags.length > 0);
+  const table = newTable([
+    'run', 'trial', ...params.map(shortParamLabel), 'status', 'best epoch', 'best val loss', 'best val acc', 'it/epoch', 'last batch', 'iterations', 'time',
+    ...(tagged ? ['tags'] : []),
+  ]);
   for (const r of runs) {
     table.push([
-      r.id, ...params.map((p) => String(r.params[p])), r.status, r.bestEpoch ?? '—', num(r.bestValLoss), num(r.bestValAccuracy),
-      r.accounting.iterationsPerEpoch, r.accounting.lastBatchSize, `${r.stepsDone}/${r.accounting.totalIterations}`, duration(r.seconds),
+      r.id, r.index + 1, ...params.map((p) => formatParamScalar(paramValue(r.params, p))), statusText(r), r.bestEpoch ?? '—', num(r.bestValLoss),
+      num(r.bestValAccuracy), r.accounting.iterationsPerEpoch, r.accounting.lastBatchSize, `${r.stepsDone}/${r.accounting.totalIterations}`,
+      duration(r.seconds), ...(tagged ? [tagsText(r.tags)] : []),
     ]);
   }
   return table.toString();
@@ -91,7 +103,10 @@ export function epochsTable(epochs: EpochMetric[], bestEpoch: number | null): st
 export function runDetailText(run: RunDetail): string {
   const a = run.accounting;
   return [
-    `run ${run.id} (experiment ${run.experimentId}, trial ${run.index + 1}) — ${run.status}${run.error ? `: ${run.error}` : ''}`,
+    `${runDisplayId(run)} — ${run.status}${run.error ? `: ${plain(run.error)}` : ''}`,
+    run.endReason ? `ended: ${plain(run.endReason)}` : '',
+    run.tags.length ? `tags: ${tagsText(run.tags)}` : '',
+    run.notes ? `notes: ${plainLines(run.notes).replace(/\n/g, '\n       ')}` : '',
     `params: ${PARAM_ORDER.filter((p) => run.params[p] !== undefined).map((p) => `${p}=${run.params[p]}`).join(' ')}`,
     `model: ${JSON.stringify(run.config.model)}`,
     `dataset: ${run.config.dataset.id}  fingerprint ${run.datasetFingerprint ?? '—'}  validation ${JSON.stringify(run.config.validation)}`,
@@ -106,10 +121,15 @@ export function runDetailText(run: RunDetail): string {
 }
 
 export function experimentsTable(experiments: ExperimentSummary[]): string {
-  const table = newTable(['id', 'name', 'status', 'dataset', 'model', 'trials', 'runs by status', 'best val loss', 'created']);
+  const tagged = experiments.some((e) => e.tags.length > 0);
+  const table = newTable(['id', 'name', 'status', 'progress', 'dataset', 'model', 'runs by status', 'best val loss', 'created', ...(tagged ? ['tags'] : [])]);
   for (const e of experiments) {
     const counts = Object.entries(e.counts).map(([s, n]) => `${s} ${n}`).join(', ');
-    table.push([e.id, plain(e.name), e.status, plain(e.datasetId), e.template, e.trialCount, counts, `${num(e.bestValLoss)}${e.bestRunId ? ` (run ${e.bestRunId})` : ''}`, e.createdAt.slice(0, 19).replace('T', ' ')]);
+    const progress = `${e.progress.endedTrials}/${e.progress.trials} trials, ${Math.floor(e.progress.fraction * 100)}%`;
+    table.push([
+      e.id, plain(e.name), e.status, progress, plain(e.datasetId), e.template, counts, `${num(e.bestValLoss)}${e.bestRunId ? ` (run ${e.bestRunId})` : ''}`,
+      e.createdAt.slice(0, 19).replace('T', ' '), ...(tagged ? [tagsText(e.tags)] : []),
+    ]);
   }
   return table.toString();
 }

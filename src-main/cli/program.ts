@@ -11,6 +11,7 @@ import { registerExtend } from './commands/extend';
 import { registerImportance } from './commands/importance';
 import { registerInfo } from './commands/info';
 import { registerLs } from './commands/ls';
+import { registerNote } from './commands/note';
 import { registerPreview } from './commands/preview';
 import { registerReport } from './commands/report';
 import { registerResume } from './commands/resume';
@@ -19,12 +20,14 @@ import { registerServe } from './commands/serve';
 import { registerShow } from './commands/show';
 import { registerWorker } from './commands/worker';
 import { registerWorkers } from './commands/workers';
+import { registerTag } from './commands/tag';
 import { CliError } from './errors';
 import type { CommandContext, GlobalOptions } from './shared';
 
 /** In the order `epochlab --help` lists them. */
 const COMMANDS: Array<(context: CommandContext) => void> = [
-  registerRun, registerPreview, registerLs, registerShow, registerAnalysis, registerExport, registerReport, registerResume, registerExtend,
+  registerRun, registerPreview, registerLs, registerShow, registerTag, registerNote, registerAnalysis, registerExport, registerReport, registerResume,
+  registerExtend,
   registerImportance, registerInfo, registerDatasets, registerServe, registerWorker, registerWorkers,
 ];
 

@@ -4,7 +4,7 @@
  */
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 import type { EpochlabEvent, RunSummary } from '../contract';
-import { num } from './format';
+import { num, plain } from './format';
 
 export interface ProgressView {
   onEvent(event: EpochlabEvent): void;
@@ -13,6 +13,12 @@ export interface ProgressView {
   /** Whether the view knows this run yet. */
   has(runId: number): boolean;
   stop(): void;
+}
+
+/** Why a run ended, after its status: the error of a failure, or the rule or cancellation that ended it. */
+function outcome(event: Extract<EpochlabEvent, { type: 'run-status' }>): string {
+  const why = event.error ?? event.endReason;
+  return why ? ` — ${plain(why)}` : '';
 }
 
 /** `planned`: runs the study will have (more than `runs` while TPE still proposes). */
@@ -40,7 +46,7 @@ export function createProgress(runs: RunSummary[], stream: NodeJS.WriteStream, d
       onEvent(event) {
         if (event.type !== 'run-status' || event.status === 'running' || finished.has(event.runId)) return;
         finished.add(event.runId);
-        stream.write(`[${finished.size}/${count()}] ${name(event.runId)}: ${event.status}${event.error ? ` — ${event.error}` : ''}\n`);
+        stream.write(`[${finished.size}/${count()}] ${name(event.runId)}: ${event.status}${outcome(event)}\n`);
       },
       addRun(run) {
         byId.set(run.id, run);
@@ -86,7 +92,7 @@ export function createProgress(runs: RunSummary[], stream: NodeJS.WriteStream, d
         }
         const run = byId.get(event.runId);
         if (run) done.set(event.runId, run.accounting.totalIterations);
-        multi.log(`${name(event.runId)}: ${event.status}${event.error ? ` — ${event.error}` : ''}\n`);
+        multi.log(`${name(event.runId)}: ${event.status}${outcome(event)}\n`);
         refreshOverall();
       }
     },

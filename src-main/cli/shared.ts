@@ -2,12 +2,11 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import {
-  BACKEND_NAMES, DEFAULT_QUEUE_NAME, FINISHED_STATUSES, ISOLATIONS, QUEUE_URL_ENV, canBeBest, parseQueueAddress, queueNameSchema,
-  type BackendChoice, type ExperimentSpecInput, type Isolation, type QueueAddress, type RunSummary,
+  BACKEND_NAMES, DEFAULT_QUEUE_NAME, FINISHED_STATUSES, ISOLATIONS, QUEUE_URL_ENV, canBeBest, paramsLabel, parseQueueAddress, queueNameSchema,
+  runDisplayId, varyingParams, type BackendChoice, type ExperimentSpecInput, type Isolation, type QueueAddress, type RunSummary,
 } from '../contract';
 import { createServices, type Services } from '../services/create-services';
 import { resolveDataDir } from '../services/data-dir';
-import { varyingParams } from './format';
 import { CliError } from './errors';
 import { runInterruptibly, type InterruptSignal } from './interrupt';
 
@@ -86,6 +85,8 @@ export function readSpecFile(path: string): ExperimentSpecInput {
 export interface ServicesFor {
   /** run, resume, serve: take the data folder's lock and stop cleanly on Ctrl-C (interrupt.ts); every other command only reads. */
   trains: boolean;
+  /** tag, note: write tags and notes without training (no lock; see ServiceOptions.annotates). */
+  annotates?: boolean;
   concurrency?: number;
   backend?: BackendChoice;
   isolation?: Isolation;
@@ -129,6 +130,6 @@ export function bestLine(runs: RunSummary[]): string {
   const epoch = best.bestEpoch ?? 0;
   const iterations = epoch * best.accounting.iterationsPerEpoch;
   const samples = epoch * best.accounting.samplesPerEpoch;
-  const varying = varyingParams(runs.map((r) => r.params)).map((p) => `${p}=${best.params[p]}`).join(' ');
-  return `lowest validation loss: run ${best.id}${varying ? ` (${varying})` : ''} — ${best.bestValLoss!.toFixed(4)} at epoch ${epoch}, after ${iterations} iterations and ${samples} samples`;
+  const params = paramsLabel(best.params, varyingParams(runs));
+  return `lowest validation loss: ${runDisplayId(best)}${params ? ` (${params})` : ''} — ${best.bestValLoss!.toFixed(4)} at epoch ${epoch}, after ${iterations} iterations and ${samples} samples`;
 }

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { inputBoundsIssue } from './input-bounds';
 import type { ExperimentAnalysis, RunAnalysis } from './analysis';
+import { notesSchema, tagListSchema } from './annotations';
 import { importUploadSchema, uploadIdSchema } from './dataset-formats';
 import { RANGE_SCALES } from './param-values';
 import { MAX_LIST_LENGTH, MAX_TRIALS, PARAM_ORDER, experimentSpecSchema, type ParamName } from './spec';
@@ -22,6 +23,8 @@ const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const runIds = z.array(id).min(1).max(1000);
 /** How runs are grouped for seed statistics: by one hyperparameter, or by everything but the seed. */
 export const ANALYSIS_GROUP_BY = ['config', ...PARAM_ORDER] as [ 'config', ...ParamName[] ];
+/** Tags to add and to remove in one call, so two editors never overwrite each other's whole list. */
+const tagChange = { add: tagListSchema.default([]), remove: tagListSchema.default([]) };
 
 /**
  * Values added to one grid field: one value, a list, or a range, as in the spec. Only their shape is checked
@@ -94,6 +97,10 @@ export const apiInputSchemas = {
   }),
   getOptimizationHistory: z.strictObject({ experimentId: id }),
   getParamImportance: z.strictObject({ experimentId: id }),
+  tagRun: z.strictObject({ runId: id, ...tagChange }),
+  tagExperiment: z.strictObject({ experimentId: id, ...tagChange }),
+  setRunNotes: z.strictObject({ runId: id, notes: notesSchema }),
+  setExperimentNotes: z.strictObject({ experimentId: id, notes: notesSchema }),
 } as const;
 
 export type ApiMethod = keyof typeof apiInputSchemas;
@@ -126,6 +133,10 @@ export interface ApiOutputs {
   extendExperiment: { added: number; plannedTrials: number };
   getOptimizationHistory: OptimizationHistory;
   getParamImportance: ParamImportance;
+  tagRun: { tags: string[] };
+  tagExperiment: { tags: string[] };
+  setRunNotes: { notes: string };
+  setExperimentNotes: { notes: string };
 }
 
 /**

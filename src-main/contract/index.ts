@@ -11,3 +11,7 @@ export * from './dataset-formats';
 export * from './worker';
 export * from './transport';
 export * from './remote';
+export * from './annotations';
+export * from './experiment-progress';
+export * from './param-labels';
+export * from './spec-description';

@@ -1,6 +1,7 @@
 /** What Epochlab stores and returns: experiments, runs, metrics, checkpoints, datasets, backends. */
 import type { ExperimentSpec, Objective, ParamName, TrialParams, TrialConfig } from './spec';
 import type { IterationAccounting } from './iterations';
+import type { ExperimentProgress } from './experiment-progress';
 
 /** `pruned`: stopped by the study's pruner because it looked hopeless; its epochs so far are kept. */
 export const RUN_STATUSES = [
@@ -37,8 +38,12 @@ export function canBeBest(status: RunStatus): boolean {
   return !NEVER_BEST_STATUSES.has(status);
 }
 
-/** `interrupted`: the process stopped while it ran; what is left can be resumed. */
-export type ExperimentStatus = 'running' | 'finished' | 'interrupted';
+/**
+ * Derived from the runs (contract/experiment-progress.ts): `stopped` — a person cancelled runs and left them
+ * unfinished; `interrupted` — the process stopped while it ran. What is left of either can be resumed.
+ */
+export const EXPERIMENT_STATUSES = ['running', 'finished', 'stopped', 'interrupted'] as const;
+export type ExperimentStatus = (typeof EXPERIMENT_STATUSES)[number];
 
 /** One parameter update. `loss`/`accuracy` are null when not finite (SQLite cannot keep NaN). */
 export interface IterationMetric {
@@ -108,7 +113,17 @@ export interface RunSummary {
   createdAt: string;
   startedAt: string | null;
   endedAt: string | null;
+  /** Why the run failed; null for every other outcome. */
   error: string | null;
+  /**
+   * Why a run that did not fail ended where it did: the rule that fired and its numbers (early stopping,
+   * plateau, divergence, pruning), a cancellation, an interruption. Null for a run that trained every epoch.
+   */
+  endReason: string | null;
+  /** The last epoch trained by a run that ended before its planned epochs (any reason); null otherwise. */
+  stopEpoch: number | null;
+  tags: string[];
+  notes: string;
   epochsDone: number;
   stepsDone: number;
   bestEpoch: number | null;
@@ -125,6 +140,8 @@ export interface RunSummary {
 }
 
 export interface RunDetail extends RunSummary {
+  /** For breadcrumbs and titles: the experiment this run belongs to, by name. */
+  experimentName: string;
   config: TrialConfig;
   epochs: EpochMetric[];
   checkpoints: CheckpointInfo[];
@@ -133,13 +150,16 @@ export interface RunDetail extends RunSummary {
 export interface ExperimentSummary {
   id: number;
   name: string;
+  /** Starts as the spec's notes; editable after launch. */
   notes: string;
+  tags: string[];
   status: ExperimentStatus;
   createdAt: string;
   datasetId: string;
   template: 'mlp' | 'cnn';
   trialCount: number;
   counts: Partial<Record<RunStatus, number>>;
+  progress: ExperimentProgress;
   /** Lowest best validation loss over the runs so far, and which run reached it. */
   bestValLoss: number | null;
   bestRunId: number | null;
@@ -254,6 +274,11 @@ export type IterationSeriesName = (typeof ITERATION_SERIES)[number];
 export interface SystemInfo {
   version: string;
   dataDir: string;
+  /**
+   * The data folder as a CLI flag would name it, when this process was given one (`--data-dir`,
+   * `EPOCHLAB_DATA_DIR`); null for the per-user default. Commands the UI shows add `--data-dir` from it.
+   */
+  cliDataDir: string | null;
   cores: number;
   backends: BackendProbe[];
   defaultConcurrency: number;

@@ -9,12 +9,14 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { isInsideDir } from '../services/paths';
 import { isClientGone } from './client-gone';
+import { CompressedCache, isCompressible, negotiateEncoding } from './compress';
 import { sendText } from './headers';
 
 export interface StaticSite {
   /** Real path of the folder, symlinks resolved. */
   root: string;
   index: string;
+  compressed: CompressedCache;
 }
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -45,7 +47,10 @@ export async function openStaticSite(dir: string): Promise<StaticSite> {
   const index = path.join(root, 'index.html');
   const stat = await fs.stat(index).catch(() => null);
   if (!stat?.isFile()) throw new Error(`the renderer is not built: ${index} is missing (run \`npm run build\`)`);
-  return { root, index };
+  const compressed = new CompressedCache();
+  // In the background: the server answers at once, the first page load finds the bundle compressed.
+  void compressed.warm(root);
+  return { root, index, compressed };
 }
 
 export type StaticTarget =
@@ -108,12 +113,24 @@ export async function serveStatic(site: StaticSite, req: IncomingMessage, rawPat
     const stat = await handle.stat();
     if (!stat.isFile()) return sendText(res, 404, 'not found');
     const immutable = !target.appShell && rawPath.startsWith('/assets/');
-    res.writeHead(200, {
+    const headers: Record<string, string> = {
       'Content-Type': contentTypeFor(target.path),
       'Content-Length': String(stat.size),
       // Vite puts content hashes in /assets names; index.html must be revalidated so a new build is seen.
       'Cache-Control': immutable ? 'private, max-age=31536000, immutable' : 'no-cache',
-    });
+    };
+    if (isCompressible(target.path, stat.size)) {
+      // Caches must keep one copy per encoding.
+      headers.Vary = 'Accept-Encoding';
+      const encoding = negotiateEncoding(req.headers['accept-encoding']);
+      const body = encoding ? await site.compressed.get(target.path, stat.size, stat.mtimeMs, encoding).catch(() => null) : null;
+      if (encoding && body) {
+        res.writeHead(200, { ...headers, 'Content-Encoding': encoding, 'Content-Length': String(body.length) });
+        res.end(req.method === 'HEAD' ? undefined : body);
+        return;
+      }
+    }
+    res.writeHead(200, headers);
     if (req.method === 'HEAD') {
       res.end();
       return;

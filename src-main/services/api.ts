@@ -7,6 +7,7 @@ import {
   parseApiInput, type ApiInput, type ApiMethod, type ApiOutputs, type EpochlabApi, type SystemInfo,
 } from '../contract';
 import type { RunStore } from '../store';
+import { annotationsApi } from './annotations-api';
 import { analysisApi } from './analysis-api';
 import { datasetsApi } from './datasets-api';
 import type { EventHub } from './events';
@@ -42,6 +43,7 @@ export function createApi(deps: ApiDeps): EpochlabApi {
     ...experimentsApi(deps),
     ...runsApi(deps),
     ...studyApi(deps),
+    ...annotationsApi(deps),
     ...analysisApi(deps),
   });
 }

@@ -13,6 +13,7 @@ import { abandonRuns, openDataFolder } from './data-folder';
 import { showingTrueStatuses } from './stale-view';
 import { createApi } from './api';
 import { importFromSource } from './datasets-api';
+import { dataDirFlag } from './data-dir';
 import { EventHub } from './events';
 import { ExperimentRunner } from './runner';
 import { StudyService } from './study';
@@ -28,6 +29,11 @@ export interface ServiceOptions {
    * process's way and works on a full disk (docs/reliability.md D7). Defaults to true.
    */
   trains?: boolean;
+  /**
+   * A process that does not train but edits tags and notes (`tag`, `note`): it opens the database writable,
+   * still without the training lock, so it can annotate runs while another process trains them.
+   */
+  annotates?: boolean;
   concurrency?: number;
   backend?: BackendChoice;
   /** The bundled worker entry; defaults to worker.js next to the running bundle. */
@@ -107,7 +113,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       const reason = error instanceof Error ? error.message : String(error);
       return BACKEND_NAMES.map((name) => ({ name, available: false, reason }));
     });
-    return { version: appVersion(), dataDir, cores: availableParallelism(), backends: await probes, defaultConcurrency: concurrency, isolation };
+    return { version: appVersion(), dataDir, cliDataDir: dataDirFlag(dataDir), cores: availableParallelism(), backends: await probes, defaultConcurrency: concurrency, isolation };
   };
   // The training process shows runs whose end it could not write with the end it saw.
   const shown = lock

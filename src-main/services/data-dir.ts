@@ -75,3 +75,9 @@ export function lockPath(dataDir: string, path: PathFlavour = nodePath): string 
 export function inDataDir(dataDir: string, stored: string, path: PathFlavour = nodePath): string {
   return path.join(dataDir, ...stored.split('/'));
 }
+
+/** The folder as a `--data-dir` flag must name it for another command to use it, or null for the default. */
+export function dataDirFlag(dataDir: string, host: Host = currentHost()): string | null {
+  const resolved = host.path.resolve(dataDir);
+  return resolved === defaultDataDir(host) ? null : resolved;
+}

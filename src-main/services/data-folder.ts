@@ -28,6 +28,11 @@ export function openDataFolder(options: ServiceOptions): OpenedDataFolder {
     const { store, note } = openStoreForReading(dbPath, binding);
     return { store: showingTrueStatuses(store, readerLiveness(() => trainingOwnerOf(dataDir) !== null)), lock: null, readOnlyBecause, readNote: note };
   };
+  if (options.trains === false && options.annotates) {
+    // Tags and notes are small writes in their own transactions; SQLite serializes them with a trainer's.
+    const store = openStore(dbPath, binding);
+    return { store: showingTrueStatuses(store, readerLiveness(() => trainingOwnerOf(dataDir) !== null)), lock: null, readOnlyBecause: 'this command only edits tags and notes', readNote: null };
+  }
   if (options.trains === false) return reading('this command only reads the data folder');
   mkdirSync(dataDir, { recursive: true });
   let lock: DataDirLock;
@@ -65,7 +70,7 @@ function lockFailure(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Marks runs still training `cancelled` and their experiments `interrupted`, as far as the disk lets it. */
+/** Marks runs still training `cancelled` and drops their experiments' claim, as far as the disk lets it. */
 export function abandonRuns(store: RunStore, runIds: number[], reason: string): void {
   const experiments = new Set<number>();
   for (const runId of runIds) {
@@ -73,7 +78,7 @@ export function abandonRuns(store: RunStore, runIds: number[], reason: string): 
       const run = store.getRun(runId);
       if (!run || (run.summary.status !== 'running' && run.summary.status !== 'queued')) continue;
       experiments.add(run.summary.experimentId);
-      store.markRunEnded(runId, { status: 'cancelled', error: reason, bestEpoch: null, divergedAtStep: null });
+      store.markRunEnded(runId, { status: 'cancelled', error: null, endReason: reason, bestEpoch: null, divergedAtStep: null });
     } catch {
       // Left `running`: the next training process marks it `interrupted`, which is still true.
     }

@@ -2,7 +2,7 @@
  * Joins the engine and the store: sends queued runs to the worker pool, persists what workers report,
  * and publishes live events. The only place where training results meet SQLite.
  */
-import { withStoredDefaults, type BackendChoice, type FromWorker, type IterationAccounting, type RunSummary, type TrialConfig, type TrialEnd } from '../contract';
+import { withStoredDefaults, type BackendChoice, type ExperimentProgress, type FromWorker, type IterationAccounting, type TrialConfig, type TrialEnd } from '../contract';
 import type { TrialRunner } from '../engine/pool/trial-runner';
 import { studyIsShort } from '../engine/search';
 import { checkpointDirOf } from '../engine/training/checkpoint-layout';
@@ -32,6 +32,8 @@ export interface QueuedRun {
 interface ActiveRun {
   experimentId: number;
   accounting: IterationAccounting;
+  /** Steps already stored when this session started it (a resumed run continues from there). */
+  startStep: number;
   /**
    * The run cannot go on and ends `failed` with this reason: a store write failed (disk full…), or the
    * worker's data does not match the stored accounting.
@@ -46,7 +48,9 @@ interface ActiveRun {
 export class ExperimentRunner {
   private readonly active = new Map<number, ActiveRun>();
   /** Ends this process saw but could not write (a full disk): the API shows them instead of a stale `running`. */
-  private readonly unsavedEnds = new Map<number, { status: RunEndInfo['status']; error: string | null }>();
+  private readonly unsavedEnds = new Map<number, Pick<RunEndInfo, 'status' | 'error' | 'endReason'>>();
+  /** The experiment's progress as last read from the store, re-read at most once per flush interval. */
+  private readonly progressCache = new Map<number, { at: number; progress: ExperimentProgress }>();
 
   constructor(
     private readonly store: RunStore,
@@ -67,7 +71,8 @@ export class ExperimentRunner {
   start(experimentId: number, runs: QueuedRun[]): void {
     if (!runs.length) return;
     this.store.setExperimentStatus(experimentId, 'running');
-    this.events.emit({ type: 'experiment-status', experimentId, status: 'running' });
+    this.progressCache.delete(experimentId);
+    this.emitExperimentState(experimentId);
     try {
       for (const run of runs) this.submit(experimentId, run);
     } catch (error) {
@@ -80,7 +85,8 @@ export class ExperimentRunner {
 
   private submit(experimentId: number, run: QueuedRun): void {
     const state: ActiveRun = {
-      experimentId, accounting: run.accounting, storeError: null,
+      // A resumed run continues from the steps already stored; reading them is one row by primary key.
+      experimentId, accounting: run.accounting, startStep: run.resume ? (this.store.getRun(run.id)?.summary.stepsDone ?? 0) : 0, storeError: null,
       lastProgress: { step: 0, elapsedMs: 0, samples: 0 }, pruned: null, done: Promise.resolve(),
     };
     this.active.set(run.id, state);
@@ -97,7 +103,7 @@ export class ExperimentRunner {
     state.done = this.pool.submit(job, (message) => this.onWorkerMessage(run.id, state, message)).then((end) => this.onEnd(run.id, state, end));
   }
 
-  unsavedEnd(runId: number): { status: RunEndInfo['status']; error: string | null } | undefined {
+  unsavedEnd(runId: number): Pick<RunEndInfo, 'status' | 'error' | 'endReason'> | undefined {
     return this.unsavedEnds.get(runId);
   }
 
@@ -143,7 +149,7 @@ export class ExperimentRunner {
             return;
           }
           this.store.markRunStarted(runId, { backend: message.backend, datasetFingerprint: message.datasetFingerprint });
-          this.events.emit({ type: 'run-status', experimentId: state.experimentId, runId, status: 'running', error: null });
+          this.events.emit({ type: 'run-status', experimentId: state.experimentId, runId, status: 'running', error: null, endReason: null });
           break;
         }
         case 'iterations': {
@@ -155,6 +161,7 @@ export class ExperimentRunner {
           this.events.emit({
             type: 'run-progress', experimentId: state.experimentId, runId, step: last.step, totalSteps: state.accounting.totalIterations,
             epoch: last.epoch, loss: last.loss, elapsedMs: last.elapsedMs, samplesPerSecond: dt > 0 ? (samples * 1000) / dt : 0,
+            experimentProgress: this.liveProgress(state.experimentId),
           });
           break;
         }
@@ -183,42 +190,96 @@ export class ExperimentRunner {
     return found !== null && studyIsShort(withStoredDefaults(found.spec), found.summary.trialCount);
   }
 
+  /**
+   * The experiment's progress for a live event: counts from the store (cached for a flush interval, since
+   * every running trial reports that often), the ETA from the speed of the trials training now — they train
+   * in parallel, so their rates add up — over what the queued and running trials have left.
+   */
+  private liveProgress(experimentId: number): ExperimentProgress {
+    const now = Date.now();
+    let cached = this.progressCache.get(experimentId);
+    if (!cached || now - cached.at >= this.options.flushIntervalMs) {
+      const state = this.readState(experimentId);
+      cached = { at: now, progress: state?.progress ?? emptyProgress() };
+      this.progressCache.set(experimentId, cached);
+    }
+    let speed = 0;
+    let remaining = 0;
+    for (const run of this.active.values()) {
+      if (run.experimentId !== experimentId) continue;
+      const step = Math.max(run.startStep, run.lastProgress.step);
+      remaining += Math.max(0, run.accounting.totalIterations - step);
+      if (run.lastProgress.elapsedMs > 0) speed += run.lastProgress.step / (run.lastProgress.elapsedMs / 1000);
+    }
+    return { ...cached.progress, etaSeconds: remaining === 0 ? 0 : speed > 0 ? remaining / speed : null };
+  }
+
+  private readState(experimentId: number): ReturnType<RunStore['experimentState']> {
+    try {
+      return this.store.experimentState(experimentId);
+    } catch (failure) {
+      // A read that fails (I/O error) must not stop the training, and must not go unheard (docs/reliability.md
+      // D4); the next event tries again.
+      this.options.report(`warning: the database could not read the progress of experiment ${experimentId} (${describe(failure)})`);
+      return null;
+    }
+  }
+
+  private emitExperimentState(experimentId: number): void {
+    const state = this.readState(experimentId);
+    if (state) this.events.emit({ type: 'experiment-status', experimentId, status: state.status, progress: state.progress });
+  }
+
   private onEnd(runId: number, state: ActiveRun, end: TrialEnd): void {
     const status = state.storeError ? 'failed' : state.pruned ? 'pruned' : end.status;
-    let error = state.storeError ?? state.pruned?.reason ?? (end.status === 'failed' ? failureReason(end.reason) : end.reason);
+    // A failure's reason is its error; every other outcome's reason (the rule that fired, the pruner, a
+    // cancellation) is its end reason, shown as a normal outcome.
+    let error = state.storeError ?? (status === 'failed' && end.status === 'failed' ? failureReason(end.reason) : null);
+    const endReason = status === 'failed' ? null : (state.pruned?.reason ?? end.reason);
     try {
       this.store.markRunEnded(runId, {
-        status, error,
         // After a failed write the worker's best epoch may name an epoch row that was never stored; a pruned
         // run keeps the best epoch stored with its last kept epoch.
-        bestEpoch: state.storeError || state.pruned ? null : end.bestEpoch,
+        status, error, endReason, bestEpoch: state.storeError || state.pruned ? null : end.bestEpoch,
         divergedAtStep: status === 'diverged' && end.status === 'diverged' ? end.divergedAtStep : null,
       });
     } catch (failure) {
       // The store cannot write (disk full): the run stays `running` in the file and becomes `interrupted` at
       // the next start, which is the truth as far as the database can tell; until then this process says how
       // it ended, and says now that it could not be saved (docs/reliability.md D4).
-      this.unsavedEnds.set(runId, { status, error });
+      this.unsavedEnds.set(runId, { status, error, endReason });
       const why = `the database could not record that run ${runId} ended ${status} (${describe(failure)})`;
       error = error ? `${error}; ${why}` : why;
       this.options.report(`warning: ${why}`);
     }
     this.active.delete(runId);
-    this.events.emit({ type: 'run-status', experimentId: state.experimentId, runId, status, error });
+    this.progressCache.delete(state.experimentId);
+    this.events.emit({ type: 'run-status', experimentId: state.experimentId, runId, status, error, endReason });
     if (!this.isActive(state.experimentId)) this.settle(state.experimentId);
+    else this.emitExperimentState(state.experimentId);
   }
 
-  /** Nothing of the experiment trains any more: it is finished, or interrupted when runs are left queued or a study is short. */
+  /**
+   * Nothing of the experiment trains any more: this process drops its claim, and what is left (cancelled,
+   * queued, interrupted) decides stopped, interrupted or finished (contract/experiment-progress.ts); a TPE
+   * study that stopped proposing short of its trial count stays interrupted.
+   */
   private settle(experimentId: number): void {
-    let status: 'interrupted' | 'finished' = 'interrupted';
     try {
-      status = this.store.queuedRuns(experimentId).length || this.isShortStudy(experimentId) ? 'interrupted' : 'finished';
-      this.store.setExperimentStatus(experimentId, status);
+      this.store.setExperimentStatus(experimentId, 'interrupted');
+      // The stored word is only a claim; writing the derived one keeps the file readable by hand.
+      const derived = this.store.experimentState(experimentId);
+      if (derived && derived.status !== 'running' && !(derived.status === 'finished' && this.isShortStudy(experimentId))) {
+        this.store.setExperimentStatus(experimentId, derived.status);
+      }
     } catch (failure) {
       // The store cannot read or write (disk full…): the next start repairs the status from the runs.
-      this.options.report(`warning: the database could not record that experiment ${experimentId} is ${status} (${describe(failure)})`);
+      this.options.report(`warning: the database could not record that experiment ${experimentId} stopped training (${describe(failure)})`);
     }
-    this.events.emit({ type: 'experiment-status', experimentId, status });
+    const state = this.readState(experimentId);
+    // Unreadable: say interrupted (resumable), with the last progress this process knew.
+    const progress = state?.progress ?? this.progressCache.get(experimentId)?.progress ?? emptyProgress();
+    this.events.emit({ type: 'experiment-status', experimentId, status: state && state.status !== 'running' ? state.status : 'interrupted', progress });
   }
 }
 
@@ -249,4 +310,8 @@ function pastPruning(message: FromWorker, epoch: number): FromWorker | null {
       // Checkpoint records stay: they describe the files as the worker left them.
       return message;
   }
+}
+
+function emptyProgress(): ExperimentProgress {
+  return { trials: 0, endedTrials: 0, unfinishedTrials: 0, plannedIterations: 0, doneIterations: 0, skippedIterations: 0, fraction: 0, etaSeconds: null };
 }

@@ -9,7 +9,8 @@ export function runsApi({ store, runner }: Pick<ApiDeps, 'store' | 'runner'>): P
     getRun: async ({ runId }) => {
       const found = store.getRun(runId);
       if (!found) throw new ApiError('not-found', `there is no run ${runId}`);
-      return { ...found.summary, config: found.config, epochs: store.getEpochs(runId), checkpoints: store.getCheckpoints(runId) };
+      const experimentName = store.getExperiment(found.summary.experimentId)?.summary.name ?? '';
+      return { ...found.summary, experimentName, config: found.config, epochs: store.getEpochs(runId), checkpoints: store.getCheckpoints(runId) };
     },
     getRuns: async ({ runIds }) => {
       const runs: RunSummary[] = [];

@@ -6,8 +6,8 @@
  * could not be written (a full disk): it is shown with the end the runner saw. No run is ever shown
  * `running` when it is not.
  */
-import type { ExperimentSummary, RunStatus, RunSummary } from '../contract';
-import { INTERRUPTED_MESSAGE, type RunStore } from '../store';
+import { experimentProgress, experimentStatus, summarizeRuns, type ExperimentSummary, type RunSummary } from '../contract';
+import { INTERRUPTED_MESSAGE, type RunEndInfo, type RunStore } from '../store';
 
 export interface Liveness {
   /** Whether the run, which the database calls `running`, is really training. */
@@ -15,20 +15,21 @@ export interface Liveness {
   /** Whether the experiment, which the database calls `running` or counts running runs of, really has runs training. */
   experimentIsLive(experimentId: number): boolean;
   /** The end of a run that this process saw but could not write. */
-  unsavedEnd?(runId: number): { status: RunStatus; error: string | null } | undefined;
+  unsavedEnd?(runId: number): Pick<RunEndInfo, 'status' | 'error' | 'endReason'> | undefined;
 }
 
 export function showingTrueStatuses(store: RunStore, liveness: Liveness): RunStore {
   const run = (r: RunSummary): RunSummary => {
     if (r.status !== 'running' || liveness.runIsLive(r.id)) return r;
     const end = liveness.unsavedEnd?.(r.id);
-    return end ? { ...r, ...end } : { ...r, status: 'interrupted', error: r.error ?? INTERRUPTED_MESSAGE };
+    const stopEpoch = r.epochsDone < r.accounting.epochs ? r.epochsDone : null;
+    return end ? { ...r, ...end, stopEpoch } : { ...r, status: 'interrupted', endReason: r.endReason ?? INTERRUPTED_MESSAGE, stopEpoch };
   };
+  // Status and progress derived again from the runs as shown, with no live claim (contract/experiment-progress.ts).
   const experiment = (e: ExperimentSummary): ExperimentSummary => {
     if ((e.status !== 'running' && !e.counts.running) || liveness.experimentIsLive(e.id)) return e;
-    const counts: ExperimentSummary['counts'] = {};
-    for (const r of store.listRuns(e.id).map(run)) counts[r.status] = (counts[r.status] ?? 0) + 1;
-    return { ...e, status: e.status === 'running' ? 'interrupted' : e.status, counts };
+    const { counts, totals, resumableFailures } = summarizeRuns(store.listRuns(e.id).map(run));
+    return { ...e, status: experimentStatus(counts, false, resumableFailures), counts, progress: experimentProgress(totals) };
   };
   const overrides: Partial<RunStore> = {
     listRuns: (experimentId) => store.listRuns(experimentId).map(run),

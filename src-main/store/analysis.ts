@@ -1,4 +1,4 @@
-/** Analysis rows (migration 002): noise scale per epoch, sharpness per checkpoint, the LR range test's result. */
+/** Analysis rows (migration 003): noise scale per epoch, sharpness per checkpoint, the LR range test's result. */
 import type Database from 'better-sqlite3';
 import {
   CHECKPOINT_POINTS, type LrRangePoint, type LrRangeResult, type NoiseScaleEpoch, type RunInsight, type RunInsightRows, type SharpnessResult,

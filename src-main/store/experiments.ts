@@ -1,14 +1,19 @@
 /** Experiments: creation with their runs, summaries, status, deletion. */
 import type Database from 'better-sqlite3';
-import { NEVER_BEST_STATUSES, type ExperimentSpec, type ExperimentStatus, type ExperimentSummary, type RunStatus } from '../contract';
+import {
+  DISK_FULL_FAILURE, EXPERIMENT_STATUSES, NEVER_BEST_STATUSES, experimentProgress, experimentStatus, type ExperimentSpec, type ExperimentStatus, type ExperimentSummary,
+  type ExperimentProgress, type RunStatus, type RunTotals,
+} from '../contract';
 import type { NewRun } from './run-store';
 import { guard } from './errors';
-import { nowIso, parseJson } from './values';
+import { nowIso, parseJson, parseTags } from './values';
 
 interface ExperimentRow {
   id: number;
   name: string;
   notes: string;
+  tags: string;
+  /** 'running' while a live process claims it; the status people read is derived from the runs. */
   status: ExperimentStatus;
   created_at: string;
   dataset_id: string;
@@ -18,7 +23,18 @@ interface ExperimentRow {
 interface CountRow {
   experiment_id: number;
   status: RunStatus;
+  /** 1 for failed runs that failed only because the disk was full (they can be resumed). */
+  disk_full: number;
   n: number;
+  planned: number;
+  done: number;
+}
+
+/** What an experiment's runs add up to, per status (see contract/experiment-progress.ts). */
+interface RunCounts {
+  counts: Partial<Record<RunStatus, number>>;
+  totals: RunTotals;
+  resumableFailures: number;
 }
 interface BestRow {
   experiment_id: number;
@@ -26,16 +42,20 @@ interface BestRow {
   val_loss: number;
 }
 
-const EXPERIMENT_STATUSES: ReadonlySet<string> = new Set<ExperimentStatus>(['running', 'finished', 'interrupted']);
+const KNOWN_STATUSES: ReadonlySet<string> = new Set<string>(EXPERIMENT_STATUSES);
 
 // The dataset and template are read from the spec JSON by SQLite, so listing never parses whole specs.
 const SUMMARY_SELECT = `
-  SELECT e.id, e.name, e.notes, e.status, e.created_at,
+  SELECT e.id, e.name, e.notes, e.tags, e.status, e.created_at,
     json_extract(e.spec, '$.dataset.id') AS dataset_id,
     json_extract(e.spec, '$.model.template') AS template,
     (SELECT COUNT(*) FROM runs r WHERE r.experiment_id = e.id) AS trial_count
   FROM experiments e`;
-const COUNTS_SELECT = 'SELECT experiment_id, status, COUNT(*) AS n FROM runs';
+// Per status: how many runs, their planned iterations and the iterations they trained. The disk-full prefix is
+// a constant without quotes or wildcards, so it can sit in the SQL.
+const COUNTS_SELECT = `SELECT experiment_id, status, COUNT(*) AS n,
+  (status = 'failed' AND substr(COALESCE(error, ''), 1, ${DISK_FULL_FAILURE.length}) = '${DISK_FULL_FAILURE}') AS disk_full,
+  TOTAL(json_extract(accounting, '$.totalIterations')) AS planned, TOTAL(steps_done) AS done FROM runs`;
 // SQLite returns the bare column run_id from the row holding the MIN: the run with the lowest best val loss.
 // Runs that can never be best (diverged) are left out; the statuses are fixed words, inlined as literals.
 const BEST_SELECT = `
@@ -58,6 +78,7 @@ export class ExperimentQueries {
   private readonly exists;
   private readonly checkpointPaths;
   private readonly deleteOne;
+  private readonly claimOf;
 
   constructor(private readonly db: Database.Database) {
     this.insertExperiment = db.prepare<[string, string, string, string, string]>(
@@ -69,8 +90,8 @@ export class ExperimentQueries {
     this.listAll = db.prepare<[], ExperimentRow>(`${SUMMARY_SELECT} ORDER BY e.id DESC`);
     this.getOne = db.prepare<[number], ExperimentRow>(`${SUMMARY_SELECT} WHERE e.id = ?`);
     this.specOf = db.prepare<[number], string>('SELECT spec FROM experiments WHERE id = ?').pluck();
-    this.countsAll = db.prepare<[], CountRow>(`${COUNTS_SELECT} GROUP BY experiment_id, status`);
-    this.countsOne = db.prepare<[number], CountRow>(`${COUNTS_SELECT} WHERE experiment_id = ? GROUP BY experiment_id, status`);
+    this.countsAll = db.prepare<[], CountRow>(`${COUNTS_SELECT} GROUP BY experiment_id, status, disk_full`);
+    this.countsOne = db.prepare<[number], CountRow>(`${COUNTS_SELECT} WHERE experiment_id = ? GROUP BY experiment_id, status, disk_full`);
     this.bestAll = db.prepare<[], BestRow>(`${BEST_SELECT} GROUP BY r.experiment_id`);
     this.bestOne = db.prepare<[number], BestRow>(`${BEST_SELECT} AND r.experiment_id = ? GROUP BY r.experiment_id`);
     this.updateStatus = db.prepare<[string, number]>('UPDATE experiments SET status = ? WHERE id = ?');
@@ -80,6 +101,7 @@ export class ExperimentQueries {
       .prepare<[number], string>('SELECT c.path FROM checkpoints c JOIN runs r ON r.id = c.run_id WHERE r.experiment_id = ? ORDER BY c.id')
       .pluck();
     this.deleteOne = db.prepare<[number]>('DELETE FROM experiments WHERE id = ?');
+    this.claimOf = db.prepare<[number], ExperimentStatus>('SELECT status FROM experiments WHERE id = ?').pluck();
   }
 
   create(spec: ExperimentSpec, runs: NewRun[]): { experimentId: number; runIds: number[] } {
@@ -137,8 +159,20 @@ export class ExperimentQueries {
     );
   }
 
+  /** Status and progress only: what the runner publishes while trials train (no spec, no best run). */
+  state(experimentId: number): { status: ExperimentStatus; progress: ExperimentProgress } | null {
+    return guard(`could not read experiment ${experimentId}`, () =>
+      this.db.transaction(() => {
+        const claim = this.claimOf.get(experimentId);
+        if (claim === undefined) return null;
+        const summary = toSummary({ status: claim } as ExperimentRow, groupCounts(this.countsOne.all(experimentId)).get(experimentId), undefined);
+        return { status: summary.status, progress: summary.progress };
+      })(),
+    );
+  }
+
   setStatus(experimentId: number, status: ExperimentStatus): void {
-    if (!EXPERIMENT_STATUSES.has(status)) throw new RangeError(`unknown experiment status: ${String(status)}`);
+    if (!KNOWN_STATUSES.has(status)) throw new RangeError(`unknown experiment status: ${String(status)}`);
     guard(`could not update experiment ${experimentId}`, () =>
       this.db.transaction(() => {
         if (this.updateStatus.run(status, experimentId).changes === 0) throw new RangeError(`there is no experiment ${experimentId}`);
@@ -157,27 +191,45 @@ export class ExperimentQueries {
   }
 }
 
-function groupCounts(rows: CountRow[]): Map<number, Partial<Record<RunStatus, number>>> {
-  const byExperiment = new Map<number, Partial<Record<RunStatus, number>>>();
+function groupCounts(rows: CountRow[]): Map<number, RunCounts> {
+  const byExperiment = new Map<number, RunCounts>();
   for (const row of rows) {
-    const counts = byExperiment.get(row.experiment_id) ?? {};
-    counts[row.status] = row.n;
-    byExperiment.set(row.experiment_id, counts);
+    const entry = byExperiment.get(row.experiment_id) ?? { counts: {}, totals: {}, resumableFailures: 0 };
+    entry.counts[row.status] = (entry.counts[row.status] ?? 0) + row.n;
+    if (row.disk_full) entry.resumableFailures += row.n;
+    // For progress, a failure the disk caused is unfinished work.
+    const key: RunStatus = row.disk_full ? 'interrupted' : row.status;
+    const t = (entry.totals[key] ??= { runs: 0, planned: 0, done: 0 });
+    t.runs += row.n;
+    t.planned += row.planned;
+    t.done += row.done;
+    byExperiment.set(row.experiment_id, entry);
   }
   return byExperiment;
 }
 
-function toSummary(row: ExperimentRow, counts: Partial<Record<RunStatus, number>> | undefined, best: BestRow | undefined): ExperimentSummary {
+/**
+ * A TPE study that stopped proposing short of its trial count has every run ended yet work left: the runner
+ * and the start-up repair store it `interrupted`, and that word stands where the runs alone say finished.
+ */
+function shownStatus(derived: ExperimentStatus, stored: string): ExperimentStatus {
+  return derived === 'finished' && stored === 'interrupted' ? 'interrupted' : derived;
+}
+
+function toSummary(row: ExperimentRow, runs: RunCounts | undefined, best: BestRow | undefined): ExperimentSummary {
+  const { counts, totals, resumableFailures } = runs ?? { counts: {}, totals: {}, resumableFailures: 0 };
   return {
     id: row.id,
     name: row.name,
     notes: row.notes,
-    status: row.status,
+    tags: parseTags(row.tags),
+    status: shownStatus(experimentStatus(counts, row.status === 'running', resumableFailures), row.status),
     createdAt: row.created_at,
     datasetId: row.dataset_id,
     template: row.template,
     trialCount: row.trial_count,
-    counts: counts ?? {},
+    counts,
+    progress: experimentProgress(totals),
     bestValLoss: best?.val_loss ?? null,
     bestRunId: best?.run_id ?? null,
   };

@@ -3,7 +3,7 @@
  * better-sqlite3. Domain records come from the contract; database rows never leave the store.
  */
 import type {
-  BackendInfo, CheckpointInfo, EpochMetric, ExperimentSpec, ExperimentStatus, ExperimentSummary,
+  BackendInfo, CheckpointInfo, EpochMetric, ExperimentProgress, ExperimentSpec, ExperimentStatus, ExperimentSummary,
   IterationMetric, IterationSeriesName, Monitor, RunStatus, RunSummary, SeriesPoint, TrialConfig, IterationAccounting, RunInsight,
   RunInsightRows,
 } from '../contract';
@@ -21,7 +21,10 @@ export interface RunStartInfo {
 
 export interface RunEndInfo {
   status: Exclude<RunStatus, 'queued' | 'running'>;
+  /** Why it failed (status `failed` only). */
   error: string | null;
+  /** Why any other run ended where it did: the rule and its numbers, a cancellation. */
+  endReason: string | null;
   bestEpoch: number | null;
   divergedAtStep: number | null;
 }
@@ -31,12 +34,21 @@ export interface RunStore {
   createExperiment(spec: ExperimentSpec, runs: NewRun[]): { experimentId: number; runIds: number[] };
   listExperiments(): ExperimentSummary[];
   getExperiment(experimentId: number): { summary: ExperimentSummary; spec: ExperimentSpec } | null;
+  /** Status and progress as a summary would give them, cheaply (the runner publishes them live). */
+  experimentState(experimentId: number): { status: ExperimentStatus; progress: ExperimentProgress } | null;
+  /**
+   * `running` claims the experiment for this live process (its queued runs will be trained); anything else
+   * drops the claim. Summaries derive the status people read from this claim and the runs' statuses.
+   */
   setExperimentStatus(experimentId: number, status: ExperimentStatus): void;
   /**
    * Adds runs (status `queued`) to an experiment: a study's next proposals, or the trials it grew by. With
    * `grownSpec`, the stored spec is replaced in the same transaction (more trials, more grid values).
    */
   addRuns(experimentId: number, runs: NewRun[], grownSpec?: ExperimentSpec): number[];
+  /** Applies `change` to the stored tags in one transaction; returns the new tags. */
+  changeExperimentTags(experimentId: number, change: (current: string[]) => string[]): string[];
+  setExperimentNotes(experimentId: number, notes: string): void;
   /** Deletes the experiment with its runs, metrics and checkpoint rows; returns the checkpoint paths to remove. */
   deleteExperiment(experimentId: number): { deleted: boolean; checkpointPaths: string[] };
 
@@ -44,6 +56,9 @@ export interface RunStore {
   getRun(runId: number): { summary: RunSummary; config: TrialConfig } | null;
   /** Runs of the experiment still `queued` (in index order): what is left to train after a restart. */
   queuedRuns(experimentId: number): RunSummary[];
+
+  changeRunTags(runId: number, change: (current: string[]) => string[]): string[];
+  setRunNotes(runId: number, notes: string): void;
 
   markRunStarted(runId: number, info: RunStartInfo): void;
   markRunEnded(runId: number, info: RunEndInfo): void;

@@ -4,7 +4,7 @@ import type { BackendInfo, IterationAccounting, RunStatus, RunSummary, TrialConf
 import { FINISHED_STATUSES, isResumable } from '../contract/records';
 import type { RunEndInfo, RunStartInfo } from './run-store';
 import { guard } from './errors';
-import { nowIso, parseJson, parseJsonOrNull } from './values';
+import { nowIso, parseJson, parseJsonOrNull, parseTags } from './values';
 
 export const INTERRUPTED_MESSAGE = 'the process stopped while this run was training';
 
@@ -21,6 +21,10 @@ interface RunRow {
   started_at: string | null;
   ended_at: string | null;
   error: string | null;
+  end_reason: string | null;
+  stop_epoch: number | null;
+  tags: string;
+  notes: string;
   best_epoch: number | null;
   diverged_at_step: number | null;
   epochs_done: number;
@@ -37,7 +41,7 @@ interface RunRow {
 // Best values come from the epoch row at best_epoch, final values from the highest epoch row.
 const SUMMARY_SELECT = `
   SELECT r.id, r.experiment_id, r.idx, r.status, r.params, r.accounting, r.backend, r.dataset_fingerprint,
-    r.created_at, r.started_at, r.ended_at, r.error, r.best_epoch, r.diverged_at_step, r.epochs_done, r.steps_done,
+    r.created_at, r.started_at, r.ended_at, r.error, r.end_reason, r.stop_epoch, r.tags, r.notes, r.best_epoch, r.diverged_at_step, r.epochs_done, r.steps_done,
     b.val_loss AS best_val_loss, b.val_accuracy AS best_val_accuracy, b.train_loss AS best_train_loss,
     f.val_loss AS final_val_loss, f.val_accuracy AS final_val_accuracy, f.train_loss AS final_train_loss,
     (SELECT SUM(s.seconds) FROM epoch_metrics s WHERE s.run_id = r.id) AS epoch_seconds
@@ -67,12 +71,19 @@ export class RunQueries {
     this.configOf = db.prepare<[number], string>('SELECT config FROM runs WHERE id = ?').pluck();
     this.statusOf = db.prepare<[number], { status: RunStatus; error: string | null }>('SELECT status, error FROM runs WHERE id = ?');
     this.started = db.prepare<[string, string, string, number]>(
-      `UPDATE runs SET status = 'running', started_at = ?, backend = ?, dataset_fingerprint = ?, ended_at = NULL, error = NULL WHERE id = ?`,
+      `UPDATE runs SET status = 'running', started_at = ?, backend = ?, dataset_fingerprint = ?, ended_at = NULL, error = NULL,
+         end_reason = NULL, stop_epoch = NULL WHERE id = ?`,
     );
-    this.ended = db.prepare<[string, string | null, string, number | null, number | null, number]>(
-      `UPDATE runs SET status = ?, error = ?, ended_at = ?, best_epoch = COALESCE(?, best_epoch), diverged_at_step = ? WHERE id = ?`,
+    // The stop epoch is what the run had trained when it ended, if that is short of its plan.
+    this.ended = db.prepare<[{ id: number; status: string; error: string | null; endReason: string | null; endedAt: string; bestEpoch: number | null; divergedAtStep: number | null }]>(
+      `UPDATE runs SET status = @status, error = @error, end_reason = @endReason, ended_at = @endedAt,
+         best_epoch = COALESCE(@bestEpoch, best_epoch), diverged_at_step = @divergedAtStep,
+         stop_epoch = CASE WHEN epochs_done < json_extract(accounting, '$.epochs') THEN epochs_done ELSE NULL END
+       WHERE id = @id`,
     );
-    this.interruptRunning = db.prepare<[string, string]>(`UPDATE runs SET status = 'interrupted', error = ?, ended_at = ? WHERE status = 'running'`);
+    this.interruptRunning = db.prepare<[string, string]>(
+      `UPDATE runs SET status = 'interrupted', end_reason = ?, ended_at = ?, stop_epoch = epochs_done WHERE status = 'running'`,
+    );
     this.finishIdleExperiments = db.prepare(
       `UPDATE experiments SET status = 'finished' WHERE status = 'running'
          AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.experiment_id = experiments.id AND r.status IN ('queued', 'running'))`,
@@ -82,7 +93,7 @@ export class RunQueries {
     this.clearEpochs = db.prepare<[number, number]>('DELETE FROM epoch_metrics WHERE run_id = ? AND epoch > ?');
     this.clearCheckpoints = db.prepare<[number]>('DELETE FROM checkpoints WHERE run_id = ?');
     this.resetRun = db.prepare<[{ id: number; keep: number; best: number | null }]>(
-      `UPDATE runs SET status = 'queued', ended_at = NULL, error = NULL, diverged_at_step = NULL,
+      `UPDATE runs SET status = 'queued', ended_at = NULL, error = NULL, end_reason = NULL, stop_epoch = NULL, diverged_at_step = NULL,
          epochs_done = @keep,
          steps_done = COALESCE((SELECT MAX(step) FROM iteration_metrics WHERE run_id = @id), 0),
          best_epoch = @best,
@@ -124,7 +135,10 @@ export class RunQueries {
     if (!FINISHED_STATUSES.has(info.status)) throw new RangeError(`a run cannot end with status ${String(info.status)}`);
     guard(`could not mark run ${runId} ${info.status}`, () =>
       this.db.transaction(() => {
-        const changes = this.ended.run(info.status, info.error, nowIso(), info.bestEpoch, info.divergedAtStep, runId).changes;
+        const changes = this.ended.run({
+          id: runId, status: info.status, error: info.error, endReason: info.endReason, endedAt: nowIso(),
+          bestEpoch: info.bestEpoch, divergedAtStep: info.divergedAtStep,
+        }).changes;
         if (changes === 0) throw new RangeError(`there is no run ${runId}`);
       })(),
     );
@@ -178,6 +192,10 @@ function toSummary(row: RunRow): RunSummary {
     startedAt: row.started_at,
     endedAt: row.ended_at,
     error: row.error,
+    endReason: row.end_reason,
+    stopEpoch: row.stop_epoch,
+    tags: parseTags(row.tags),
+    notes: row.notes,
     epochsDone: row.epochs_done,
     stepsDone: row.steps_done,
     bestEpoch: row.best_epoch,

@@ -1,10 +1,11 @@
 /** RunStore on one better-sqlite3 connection; each concern lives in its own query module. */
 import type Database from 'better-sqlite3';
 import type {
-  CheckpointInfo, EpochMetric, ExperimentSpec, ExperimentStatus, ExperimentSummary, IterationMetric, IterationSeriesName,
+  CheckpointInfo, EpochMetric, ExperimentProgress, ExperimentSpec, ExperimentStatus, ExperimentSummary, IterationMetric, IterationSeriesName,
   Monitor, RunInsight, RunInsightRows, RunSummary, SeriesPoint, TrialConfig,
 } from '../contract';
 import type { NewRun, RunEndInfo, RunStartInfo, RunStore } from './run-store';
+import { AnnotationQueries } from './annotations';
 import { ExperimentQueries } from './experiments';
 import { RunQueries } from './runs';
 import { MetricQueries } from './metrics';
@@ -17,6 +18,8 @@ export class SqliteRunStore implements RunStore {
   private readonly metrics: MetricQueries;
   private readonly series: SeriesQueries;
   private readonly analysis: AnalysisQueries;
+  private readonly runNotes: AnnotationQueries;
+  private readonly experimentNotes: AnnotationQueries;
 
   constructor(private readonly db: Database.Database) {
     this.experiments = new ExperimentQueries(db);
@@ -24,6 +27,8 @@ export class SqliteRunStore implements RunStore {
     this.metrics = new MetricQueries(db);
     this.series = new SeriesQueries(db);
     this.analysis = new AnalysisQueries(db);
+    this.runNotes = new AnnotationQueries(db, 'runs');
+    this.experimentNotes = new AnnotationQueries(db, 'experiments');
   }
 
   createExperiment(spec: ExperimentSpec, runs: NewRun[]): { experimentId: number; runIds: number[] } {
@@ -35,11 +40,20 @@ export class SqliteRunStore implements RunStore {
   getExperiment(experimentId: number): { summary: ExperimentSummary; spec: ExperimentSpec } | null {
     return this.experiments.get(experimentId);
   }
+  experimentState(experimentId: number): { status: ExperimentStatus; progress: ExperimentProgress } | null {
+    return this.experiments.state(experimentId);
+  }
   setExperimentStatus(experimentId: number, status: ExperimentStatus): void {
     this.experiments.setStatus(experimentId, status);
   }
   addRuns(experimentId: number, runs: NewRun[], grownSpec?: ExperimentSpec): number[] {
     return this.experiments.addRuns(experimentId, runs, grownSpec);
+  }
+  changeExperimentTags(experimentId: number, change: (current: string[]) => string[]): string[] {
+    return this.experimentNotes.changeTags(experimentId, change);
+  }
+  setExperimentNotes(experimentId: number, notes: string): void {
+    this.experimentNotes.setNotes(experimentId, notes);
   }
   deleteExperiment(experimentId: number): { deleted: boolean; checkpointPaths: string[] } {
     return this.experiments.delete(experimentId);
@@ -53,6 +67,12 @@ export class SqliteRunStore implements RunStore {
   }
   queuedRuns(experimentId: number): RunSummary[] {
     return this.runs.queued(experimentId);
+  }
+  changeRunTags(runId: number, change: (current: string[]) => string[]): string[] {
+    return this.runNotes.changeTags(runId, change);
+  }
+  setRunNotes(runId: number, notes: string): void {
+    this.runNotes.setNotes(runId, notes);
   }
   markRunStarted(runId: number, info: RunStartInfo): void {
     this.runs.markStarted(runId, info);

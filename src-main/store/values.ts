@@ -31,3 +31,13 @@ export function requireInteger(value: number, what: string, min: number): void {
     throw new RangeError(`${what} must be a whole number ≥ ${min}, got ${value}`);
   }
 }
+
+/** A tags column: a JSON array of strings. Anything else (a hand-edited file) reads as no tags. */
+export function parseTags(text: string): string[] {
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) ? value.filter((t): t is string => typeof t === 'string') : [];
+  } catch {
+    return [];
+  }
+}

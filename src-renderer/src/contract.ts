@@ -16,3 +16,7 @@ export * from '../../src-main/contract/events';
 export * from '../../src-main/contract/api';
 export * from '../../src-main/contract/dataset-formats';
 export * from '../../src-main/contract/transport';
+export * from '../../src-main/contract/annotations';
+export * from '../../src-main/contract/experiment-progress';
+export * from '../../src-main/contract/param-labels';
+export * from '../../src-main/contract/spec-description';

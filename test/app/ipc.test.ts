@@ -2,7 +2,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BrowserWindow } from 'electron';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { IPC_EVENT_CHANNEL, IPC_IMPORT_DIALOG_CHANNEL, IPC_INVOKE_CHANNEL, type DatasetImportSource, type EpochlabEvent } from '../../src-main/contract';
+import { IPC_EVENT_CHANNEL, IPC_IMPORT_DIALOG_CHANNEL, IPC_INVOKE_CHANNEL, experimentProgress, type DatasetImportSource, type EpochlabEvent } from '../../src-main/contract';
 import { setupIpc, type ChooseImportSource } from '../../src-main/app/ipc';
 import { resolveAppPage } from '../../src-main/app/page';
 import { INTERNAL_ERROR_MESSAGE } from '../../src-main/services/dispatch';
@@ -106,7 +106,7 @@ describe('invoke', () => {
 
 describe('events', () => {
   it('forwards every service event to the app windows, and stops on dispose', () => {
-    const event: EpochlabEvent = { type: 'experiment-status', experimentId: 1, status: 'running' };
+    const event: EpochlabEvent = { type: 'experiment-status', experimentId: 1, status: 'running', progress: experimentProgress({}) };
     services.emit(event);
     expect(win.webContents.sent).toEqual([[IPC_EVENT_CHANNEL, event]]);
     win.destroyed = true;

@@ -28,14 +28,20 @@ describe('epochlab CLI', () => {
     const result = cli('run', specFile(moonsSpec({ batchSize: [32, 328], epochs: 2 })), '--backend', 'cpu');
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/it\/epoch/);
-    expect(result.stdout).toMatch(/lowest validation loss: run \d+ \(batchSize=\d+\) — [\d.]+ at epoch \d, after \d+ iterations and \d+ samples/);
+    expect(result.stdout).toMatch(/lowest validation loss: run (\d+) · trial \1 of experiment 1 \(bs=\d+\) — [\d.]+ at epoch \d, after \d+ iterations and \d+ samples/);
     const ls = cli('ls');
     expect(ls.stdout).toMatch(/test grid/);
     const show = cli('show', '1');
     expect(show.status).toBe(0);
     expect(show.stdout).toMatch(/N = 328, B = 32 → 11 per epoch \(last batch 8\), 2 epochs → 22 total/);
     const csv = cli('export', '1', '--format', 'csv');
-    expect(csv.stdout.split('\n')[0]).toMatch(/^experimentId,runId,trial,status,learningRate,batchSize,epochs,optimizer,schedule,weightDecay,seed,iterationsPerEpoch/);
+    const [header, first] = csv.stdout.split('\n');
+    expect(header).toMatch(/^experimentId,experimentTags,runId,trial,status,learningRate,batchSize,epochs,optimizer,schedule,weightDecay,seed,iterationsPerEpoch/);
+    // One learningRate column (the hyperparameter); the schedule's rate at each epoch has its own name.
+    expect(header.split(',').filter((c) => c === 'learningRate')).toHaveLength(1);
+    expect(header.split(',')).toContain('epochLearningRate');
+    // Trials are numbered from 1, as in the UI.
+    expect(first.split(',').slice(2, 4)).toEqual(['1', '1']);
     expect(csv.stdout.trim().split('\n')).toHaveLength(1 + 2 * 2);
   });
 
@@ -82,6 +88,36 @@ describe('epochlab CLI', () => {
     expect(cli('report', '7').status).toBe(1);
     expect(cli('report', '1', '--out', join(data.dir, 'no', 'such', 'folder', 'r.html')).status).toBe(2);
   }, 240_000);
+  it('tag and note edit runs and experiments after launch, shown by show, ls and export; bad input exits 2', () => {
+    expect(cli('run', specFile(moonsSpec({ batchSize: [64, 100], epochs: 1 })), '--backend', 'cpu').status).toBe(0);
+    const tagged = cli('tag', '2', 'baseline', 'LR-0.01', '--json');
+    expect(tagged.status, tagged.stderr).toBe(0);
+    expect(JSON.parse(tagged.stdout)).toEqual({ tags: ['baseline', 'lr-0.01'] });
+    expect(cli('tag', '2', '--remove', 'baseline').stdout.trim()).toBe('run 2: #lr-0.01');
+    expect(cli('tag', '1', 'sweep', '--experiment').stdout.trim()).toBe('experiment 1: #sweep');
+    expect(cli('note', '2', 'first line').status).toBe(0);
+    expect(cli('note', '2', '--append', 'second <b>line</b>').status).toBe(0);
+    expect(cli('note', '2').stdout).toBe('first line\nsecond <b>line</b>\n');
+    // Terminal escape sequences are refused, with the field named.
+    const escape = cli('note', '2', '\u001b[31mred');
+    expect(escape.status).toBe(2);
+    expect(escape.stderr).toMatch(/notes: notes cannot hold control characters/);
+    const show = cli('show', '2').stdout;
+    expect(show).toMatch(/^run 2 · trial 2 of experiment 1 — completed$/m);
+    expect(show).toMatch(/^tags: #lr-0.01$/m);
+    expect(cli('ls').stdout).toMatch(/#sweep/);
+    const csv = cli('export', '1', '--format', 'csv').stdout.split('\n');
+    const header = csv[0].split(',');
+    const row2 = csv.find((l) => l.startsWith('1,sweep,2,'))!;
+    expect(row2).toContain('lr-0.01');
+    expect(header).toEqual(expect.arrayContaining(['runTags', 'runNotes', 'endReason', 'stopEpoch']));
+    const bad = cli('tag', '2', 'two words');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/tag "two words": a tag is one word/);
+    expect(cli('note', '2', 'x'.repeat(10_001)).status).toBe(2);
+    expect(cli('note', '2', 'x', '--clear').status).toBe(2);
+    expect(cli('tag', '99', 'x').status).toBe(1);
+  });
 
   it('info reports every backend in auto order, with why the native ones are missing', () => {
     const result = cli('info', '--json');
@@ -94,7 +130,7 @@ describe('epochlab CLI', () => {
 
   it('exits 1 for a missing run, and 0 with help on every command', () => {
     expect(cli('show', '42').status).toBe(1);
-    for (const command of ['run', 'preview', 'ls', 'show', 'export', 'report', 'datasets', 'resume', 'serve', 'info']) {
+    for (const command of ['run', 'preview', 'ls', 'show', 'tag', 'note', 'export', 'report', 'datasets', 'resume', 'serve', 'info']) {
       const help = cli(command, '--help');
       expect(help.status, command).toBe(0);
       expect(help.stdout).toMatch(/^Usage: epochlab/);
@@ -113,7 +149,8 @@ describe('epochlab CLI', () => {
     const before = await services.api.getExperiment({ experimentId: 1 });
     expect(before.status).toBe('interrupted');
     expect(before.runs.map((r) => r.status)).toEqual(['interrupted', 'queued']);
-    expect(before.runs[0].error).toMatch(/process stopped/);
+    expect(before.runs[0].endReason).toMatch(/process stopped/);
+    expect(before.runs[0].error).toBeNull();
     expect(before.runs[0].stepsDone).toBeGreaterThan(50);
     await services.close();
 

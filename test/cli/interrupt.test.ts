@@ -3,7 +3,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
 import { FORCED_EXIT_REASON, InterruptedError, runInterruptibly, type InterruptDeps } from '../../src-main/cli/interrupt';
-import type { EpochlabEvent } from '../../src-main/contract';
+import { experimentProgress, type EpochlabEvent } from '../../src-main/contract';
 
 function fakeServices(activeRunIds: number[] = [1, 2]) {
   const cancelled: number[] = [];
@@ -79,7 +79,7 @@ describe('runInterruptibly', () => {
       signals.emit('SIGINT'); // nothing is training yet
       expect(services.cancelled).toEqual([]);
       active.push(7, 8); // the experiment's runs are queued, and the runner says so
-      for (const listener of services.listeners) listener({ type: 'experiment-status', experimentId: 1, status: 'running' });
+      for (const listener of services.listeners) listener({ type: 'experiment-status', experimentId: 1, status: 'running', progress: experimentProgress({}) });
       await new Promise((r) => setImmediate(r));
       expect(services.cancelled).toEqual([7, 8]);
     }, deps);

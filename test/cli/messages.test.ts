@@ -24,7 +24,8 @@ describe('CLI messages', () => {
     expect(run.status, run.stderr).toBe(0);
     expect(run.stderr).toMatch(warning);
     expect(run.stderr).toMatch(/\[1\/1\] run 1: completed/);
-    expect(run.stdout).toMatch(/lowest validation loss: run 1 — [\d.]+ at epoch 1, after 1 iterations and 328 samples/);
+    // One visible id (run · trial · experiment), and no empty parameter list when nothing varies.
+    expect(run.stdout).toMatch(/lowest validation loss: run 1 · trial 1 of experiment 1 — [\d.]+ at epoch 1, after 1 iterations and 328 samples/);
     expect(run.stdout).not.toMatch(/\(\)/);
   });
 

@@ -19,10 +19,11 @@ interface RunRow {
   id: number;
   status: string;
   error: string | null;
+  end_reason: string | null;
   epochs_done: number;
   steps_done: number;
 }
-const runs = () => query<RunRow>(data.dir, 'SELECT id, status, error, epochs_done, steps_done FROM runs ORDER BY id') ?? [];
+const runs = () => query<RunRow>(data.dir, 'SELECT id, status, error, end_reason, epochs_done, steps_done FROM runs ORDER BY id') ?? [];
 const storedSteps = (runId: number) => (query<{ step: number }>(data.dir, 'SELECT step FROM iteration_metrics WHERE run_id = ? ORDER BY step', runId) ?? []).map((r) => r.step);
 /** User + system CPU seconds of a process, all its threads (Linux). */
 function cpuSeconds(pid: number): number {
@@ -45,6 +46,11 @@ describe('Ctrl-C on long commands', () => {
     expect(runs().map((r) => r.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
     expect(query<{ status: string }>(data.dir, 'SELECT status FROM experiments')).not.toEqual([{ status: 'running' }]);
     expect(existsSync(lockFile(data.dir))).toBe(false);
+    // `show` says what is left and how to continue it, as the app offers Resume.
+    const shown = startCli(data.dir, 'show', '1', '--experiment');
+    expect((await shown.exited).code, shown.stderr()).toBe(0);
+    expect(shown.stdout()).toMatch(/— stopped\n/);
+    expect(shown.stdout()).toMatch(/3 of 3 trials unfinished; to continue: epochlab --data-dir ".*" resume 1/);
     const before = runs();
 
     const resume = startCli(data.dir, 'resume', '1', '--concurrency', '3');
@@ -93,7 +99,7 @@ describe('Ctrl-C on long commands', () => {
     expect(exit, run.stderr()).toEqual({ code: 130, signal: null });
     expect(run.stderr()).toMatch(/quitting now: trials still training are marked cancelled/);
     expect(waited).toBeGreaterThanOrEqual(4500); // it did wait for the flush timeout first
-    expect(runs()).toEqual([expect.objectContaining({ status: 'cancelled', error: FORCED_EXIT_REASON })]);
+    expect(runs()).toEqual([expect.objectContaining({ status: 'cancelled', error: null, end_reason: FORCED_EXIT_REASON })]);
     expect(query<{ status: string }>(data.dir, 'SELECT status FROM experiments')).toEqual([{ status: 'interrupted' }]);
     expect(existsSync(lockFile(data.dir))).toBe(false);
   });

@@ -15,7 +15,8 @@ export interface Served {
   origin: string;
   dataDir: string;
   process: ChildProcess;
-  stop(): Promise<void>;
+  /** Stops the server (SIGTERM, then SIGKILL) and removes its data folder unless `keepData`. */
+  stop(options?: { keepData?: boolean }): Promise<void>;
 }
 
 /** One API call through the page's session (its token cookie), expected to succeed; returns its answer. */
@@ -25,8 +26,9 @@ export async function callApi<T>(page: Page, served: Served, method: string, inp
   return (await response.json()) as T;
 }
 
-export async function startServe(extraArgs: string[] = []): Promise<Served> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'epochlab-e2e-'));
+/** `dataDir`: serve an existing data folder (a restart after a crash) instead of a fresh one. */
+export async function startServe(extraArgs: string[] = [], options: { dataDir?: string } = {}): Promise<Served> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'epochlab-e2e-'));
   const child = spawn(process.execPath, [resolve('out/node/cli.js'), '--data-dir', dataDir, 'serve', '--port', '0', '--concurrency', '2', ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -50,14 +52,14 @@ export async function startServe(extraArgs: string[] = []): Promise<Served> {
     origin: new URL(url).origin,
     dataDir,
     process: child,
-    async stop() {
+    async stop({ keepData = false } = {}) {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
         await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
         if (child.exitCode === null) child.kill('SIGKILL');
       }
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!keepData) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
@@ -75,4 +77,21 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/** A browser page that collects its uncaught errors, optionally in dark mode. */
+export async function watchedPage(browser: Browser, colorScheme: 'light' | 'dark' = 'light'): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, colorScheme });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  return { page, errors };
+}
+
+/** Calls the served API with the page's cookie; `origin()` is read per call, so a restarted server is followed. */
+export function servedApi(page: Page, origin: () => string) {
+  return async <T>(method: string, input: unknown = {}): Promise<T> => {
+    const response = await page.request.post(`${origin()}/api/${method}`, { data: input });
+    if (response.status() !== 200) throw new Error(`${method}: ${response.status()} ${await response.text()}`);
+    return (await response.json()) as T;
+  };
 }

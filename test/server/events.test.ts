@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EpochlabEvent } from '../../src-main/contract';
+import { experimentProgress, type EpochlabEvent } from '../../src-main/contract';
 import { EventFanout, type EventSocket } from '../../src-main/server/events';
 
 class FakeSocket implements EventSocket {
@@ -18,7 +18,7 @@ class FakeSocket implements EventSocket {
 
 const limits = { highWaterBytes: 1000, maxBufferedBytes: 10_000 };
 const progress = (runId: number, step: number): EpochlabEvent => ({
-  type: 'run-progress', experimentId: 1, runId, step, totalSteps: 10, epoch: 1, loss: 1, elapsedMs: 0, samplesPerSecond: 1,
+  type: 'run-progress', experimentId: 1, runId, step, totalSteps: 10, epoch: 1, loss: 1, elapsedMs: 0, samplesPerSecond: 1, experimentProgress: experimentProgress({}),
 });
 const steps = (socket: FakeSocket) => socket.sent.map((e) => (e.type === 'run-progress' ? `${e.runId}:${e.step}` : e.type));
 
@@ -61,7 +61,7 @@ describe('EventFanout', () => {
     slow.bufferedAmount = 5000;
     fanout.publish(progress(1, 9));
     fanout.publish(progress(2, 4));
-    fanout.publish({ type: 'run-status', experimentId: 1, runId: 1, status: 'completed', error: null });
+    fanout.publish({ type: 'run-status', experimentId: 1, runId: 1, status: 'completed', error: null, endReason: null });
     expect(steps(slow)).toEqual(['1:9', 'run-status']);
     expect(fanout.heldFor(slow)).toBe(1);
   });
@@ -71,7 +71,7 @@ describe('EventFanout', () => {
     const stuck = new FakeSocket();
     fanout.add(stuck);
     stuck.bufferedAmount = 20_000;
-    fanout.publish({ type: 'experiment-status', experimentId: 1, status: 'finished' });
+    fanout.publish({ type: 'experiment-status', experimentId: 1, status: 'finished', progress: experimentProgress({}) });
     expect(stuck.terminated).toBe(true);
     expect(stuck.sent).toEqual([]);
     expect(fanout.size).toBe(0);

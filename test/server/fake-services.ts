@@ -4,7 +4,7 @@
  */
 import { EventEmitter } from 'node:events';
 import {
-  ApiError,
+  ApiError, experimentProgress,
   type ApiMethod, type DatasetImportSource, type DatasetInfo, type EpochlabApi, type EpochlabEvent,
   type EpochlabServices, type ExperimentSummary, type SystemInfo,
 } from '../../src-main/contract';
@@ -20,6 +20,7 @@ export interface FakeServices extends EpochlabServices {
 export const FAKE_SYSTEM_INFO: SystemInfo = {
   version: '0.1.0-test',
   dataDir: '/tmp/epochlab-fake',
+  cliDataDir: '/tmp/epochlab-fake',
   cores: 2,
   backends: [{ name: 'cpu', available: true, version: '4.22.0', device: 'cpu' }],
   defaultConcurrency: 1,
@@ -35,8 +36,8 @@ export function fakeDataset(name: string): DatasetInfo {
 
 function experiment(id: number, name: string): ExperimentSummary {
   return {
-    id, name, notes: '', status: 'finished', createdAt: '2025-01-01T00:00:00.000Z', datasetId: 'builtin:iris',
-    template: 'mlp', trialCount: 2, counts: { completed: 2 }, bestValLoss: 0.25, bestRunId: id * 10,
+    id, name, notes: '', tags: [], status: 'finished', createdAt: '2025-01-01T00:00:00.000Z', datasetId: 'builtin:iris',
+    template: 'mlp', trialCount: 2, counts: { completed: 2 }, progress: experimentProgress({ completed: { runs: 2, planned: 20, done: 20 } }), bestValLoss: 0.25, bestRunId: id * 10,
   };
 }
 
@@ -85,6 +86,10 @@ export function createFakeServices(): FakeServices {
     async extendExperiment(input) { record('extendExperiment', input); return { added: input.trials ?? 0, plannedTrials: 10 }; },
     async getOptimizationHistory(input) { record('getOptimizationHistory', input); return unsupported('getOptimizationHistory'); },
     async getParamImportance(input) { record('getParamImportance', input); return unsupported('getParamImportance'); },
+    async tagRun(input) { record('tagRun', input); return { tags: input.add }; },
+    async tagExperiment(input) { record('tagExperiment', input); return { tags: input.add }; },
+    async setRunNotes(input) { record('setRunNotes', input); return { notes: input.notes }; },
+    async setExperimentNotes(input) { record('setExperimentNotes', input); return { notes: input.notes }; },
     async getRunAnalysis(input) { record('getRunAnalysis', input); return unsupported('getRunAnalysis'); },
     async getExperimentAnalysis(input) { record('getExperimentAnalysis', input); return unsupported('getExperimentAnalysis'); },
   });

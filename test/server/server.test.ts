@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { EpochlabEvent } from '../../src-main/contract';
+import { experimentProgress, type EpochlabEvent } from '../../src-main/contract';
 import { contentSecurityPolicy } from '../../src-main/contract/csp';
 import { startServer, MAX_WS_CONNECTIONS, type RunningServer } from '../../src-main/server/server';
 import { MAX_BODY_BYTES } from '../../src-main/server/api';
@@ -293,7 +293,7 @@ describe('security headers', () => {
 describe('events WebSocket', () => {
   const wsUrl = () => `ws://127.0.0.1:${server.port}/api/events`;
   const progress = (runId: number, step: number): EpochlabEvent => ({
-    type: 'run-progress', experimentId: 1, runId, step, totalSteps: 100, epoch: 1, loss: 0.5, elapsedMs: step, samplesPerSecond: 10,
+    type: 'run-progress', experimentId: 1, runId, step, totalSteps: 100, epoch: 1, loss: 0.5, elapsedMs: step, samplesPerSecond: 10, experimentProgress: experimentProgress({}),
   });
 
   function open(options: WebSocket.ClientOptions = {}): Promise<WebSocket> {
@@ -318,7 +318,7 @@ describe('events WebSocket', () => {
   it('pushes every emitted event as JSON', async () => {
     const ws = await open({ origin: `http://127.0.0.1:${server.port}` });
     const received = new Promise<unknown>((resolve) => ws.once('message', (data: Buffer) => resolve(JSON.parse(data.toString()))));
-    const event: EpochlabEvent = { type: 'run-status', experimentId: 1, runId: 3, status: 'completed', error: null };
+    const event: EpochlabEvent = { type: 'run-status', experimentId: 1, runId: 3, status: 'completed', error: null, endReason: null };
     services.emit(event);
     expect(await received).toEqual(event);
     ws.close();

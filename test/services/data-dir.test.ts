@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { databasePath, defaultDataDir, inDataDir, lockPath, pathFor, resolveDataDir, type Host } from '../../src-main/services/data-dir';
+import { dataDirFlag, databasePath, defaultDataDir, inDataDir, lockPath, pathFor, resolveDataDir, type Host } from '../../src-main/services/data-dir';
 
 function host(platform: NodeJS.Platform, home: string, env: NodeJS.ProcessEnv = {}, existing: string[] = []): Host {
   return { platform, env, home, path: pathFor(platform), exists: (file) => existing.includes(file) };
@@ -66,5 +66,16 @@ describe('files of the data folder', () => {
     expect(inDataDir(winDir, 'checkpoints/run-12/best', path.win32)).toBe(`${winDir}\\checkpoints\\run-12\\best`);
     expect(inDataDir(macDir, 'checkpoints/run-12', path.posix)).toBe(`${macDir}/checkpoints/run-12`);
     expect(inDataDir('D:\\', 'checkpoints/run-1', path.win32)).toBe('D:\\checkpoints\\run-1');
+  });
+});
+
+describe('the --data-dir a shown command needs', () => {
+  it('is none for the default folder, and the absolute folder otherwise, even when EPOCHLAB_DATA_DIR chose it', () => {
+    const linux = host('linux', '/home/ana', { EPOCHLAB_DATA_DIR: '/srv/epochlab' });
+    expect(dataDirFlag('/home/ana/.local/share/Epochlab', linux)).toBeNull();
+    // A reader of the command may not have the variable set: name the folder.
+    expect(dataDirFlag('/srv/epochlab', linux)).toBe('/srv/epochlab');
+    expect(dataDirFlag('C:\\Users\\ana\\AppData\\Roaming\\Epochlab', host('win32', 'C:\\Users\\ana', { APPDATA: 'C:\\Users\\ana\\AppData\\Roaming' }))).toBeNull();
+    expect(dataDirFlag('D:\\runs', host('win32', 'C:\\Users\\ana'))).toBe('D:\\runs');
   });
 });

@@ -207,7 +207,7 @@ describe('services: pruning', () => {
     const db = new Database(databasePath(data.dir), { readonly: true });
     try {
       for (const r of prunedRuns.filter((x) => x.status === 'pruned')) {
-        expect(r.error).toMatch(new RegExp(`^pruned at epoch ${r.epochsDone} \\(median rule\\)`));
+        expect(r.endReason).toMatch(new RegExp(`^pruned at epoch ${r.epochsDone} \\(median rule\\)`));
         // Exactly the epochs it kept: no rows of the epoch it was training when stopped.
         const maxEpoch = db.prepare('SELECT MAX(epoch) AS e FROM iteration_metrics WHERE run_id = ?').get(r.id) as { e: number };
         expect(maxEpoch.e).toBe(r.epochsDone);

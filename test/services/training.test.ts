@@ -45,7 +45,15 @@ describe('services: training grids in worker threads', () => {
     }
     expect(events.some((e) => e.type === 'run-progress')).toBe(true);
     expect(events.filter((e) => e.type === 'run-epoch')).toHaveLength(9);
-    expect(events.at(-1)).toEqual({ type: 'experiment-status', experimentId: experiment.id, status: 'finished' });
+    const plannedIterations = detail.runs.reduce((n, r) => n + r.accounting.totalIterations, 0);
+    expect(events.at(-1)).toEqual({
+      type: 'experiment-status', experimentId: experiment.id, status: 'finished',
+      progress: { trials: 3, endedTrials: 3, unfinishedTrials: 0, plannedIterations, doneIterations: plannedIterations, skippedIterations: 0, fraction: 1, etaSeconds: null },
+    });
+    // Live progress carries the whole experiment's totals against the planned total.
+    const live = events.filter((e) => e.type === 'run-progress').map((e) => e.experimentProgress);
+    expect(live.every((p) => p.plannedIterations === plannedIterations && p.doneIterations <= plannedIterations)).toBe(true);
+    expect(live.at(-1)!.doneIterations).toBeGreaterThan(0);
     await services.close();
   });
 
@@ -58,8 +66,10 @@ describe('services: training grids in worker threads', () => {
     const diverged = runs[1];
     expect(diverged.divergedAtStep).toBeGreaterThan(0);
     expect(diverged.stepsDone).toBe(diverged.divergedAtStep);
-    // Whichever rule fires first (stable cross-entropy usually keeps the loss finite), the reason names it.
-    expect(diverged.error).toMatch(/^(loss became (NaN|-?Infinity)|loss exploded) at step \d+ /);
+    // Divergence is an outcome, not a failure: whichever rule fires first (stable cross-entropy usually keeps the
+    // loss finite) is the end reason, and there is no error.
+    expect(diverged.endReason).toMatch(/^(loss became (NaN|-?Infinity)|loss exploded) at step \d+ /);
+    expect(diverged.error).toBeNull();
     const series = await services.api.getIterationSeries({ runIds: [diverged.id], series: 'loss', maxPoints: 2000 });
     expect(series[diverged.id].at(-1)!.step).toBe(diverged.divergedAtStep);
     const { bestRunId } = await services.api.getExperiment({ experimentId: experiment.id });
@@ -83,7 +93,8 @@ describe('services: training grids in worker threads', () => {
       expect(statuses[divergedIndex]).toBe('diverged');
       expect(statuses[1 - divergedIndex]).toBe('completed');
       const run = detail.runs[divergedIndex];
-      expect(run.error).toMatch(/^loss exploded at step \d+ .*stayed above 100 × the reference loss [\d.]+ for 20 consecutive step\(s\)/);
+      expect(run.endReason).toMatch(/^loss exploded at step \d+ .*stayed above 100 × the reference loss [\d.]+ for 20 consecutive step\(s\)/);
+      expect(run.error).toBeNull();
       expect(run.stepsDone).toBe(run.divergedAtStep);
       const losses = (await services.api.getIterationSeries({ runIds: [run.id], series: 'loss', maxPoints: 100_000 }))[run.id];
       expect(losses.every((p) => p.value !== null)).toBe(true);
@@ -101,6 +112,11 @@ describe('services: training grids in worker threads', () => {
     expect(run.status).toBe('early-stopped');
     expect(run.epochsDone).toBeLessThan(80);
     expect(run.bestEpoch).toBe(run.epochsDone - 2);
+    expect(run.error).toBeNull();
+    expect(run.stopEpoch).toBe(run.epochsDone);
+    expect(run.endReason).toBe(
+      `early stopping: val_loss did not improve by more than 0.05 for 2 epochs; best epoch ${run.bestEpoch}, stopped after epoch ${run.epochsDone}`,
+    );
     const detail = await services.api.getRun({ runId: run.id });
     expect(detail.checkpoints.map((c) => c.kind).sort()).toEqual(['best', 'last']);
     await services.close();
@@ -120,11 +136,18 @@ describe('services: training grids in worker threads', () => {
     const { cancelled } = await services.api.cancelExperiment({ experimentId: experiment.id });
     expect(cancelled).toBe(3);
     await services.runner.idle();
-    const { runs, status } = await services.api.getExperiment({ experimentId: experiment.id });
+    const { runs, status, progress } = await services.api.getExperiment({ experimentId: experiment.id });
     expect(runs.map((r) => r.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
     expect(runs[0].stepsDone).toBeGreaterThan(20);
     expect(runs[1].stepsDone).toBe(0);
-    expect(status).toBe('finished');
+    expect(runs.map((r) => r.endReason)).toEqual(['cancelled by the user', 'cancelled before it started', 'cancelled before it started']);
+    expect(runs.map((r) => r.error)).toEqual([null, null, null]);
+    // Stopped, not finished: the trials that never started count, against the planned total.
+    expect(status).toBe('stopped');
+    const planned = runs.reduce((n, r) => n + r.accounting.totalIterations, 0);
+    expect(progress).toMatchObject({ trials: 3, endedTrials: 0, unfinishedTrials: 3, plannedIterations: planned, doneIterations: runs[0].stepsDone, skippedIterations: 0 });
+    expect(progress.fraction).toBeCloseTo(runs[0].stepsDone / planned, 12);
+    expect((await services.api.listExperiments({})).find((e) => e.id === experiment.id)?.status).toBe('stopped');
     await services.close();
   });
 

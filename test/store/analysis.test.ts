@@ -63,12 +63,12 @@ describe('analysis rows', () => {
     };
     fill();
     store.markRunStarted(id, { backend: { name: 'cpu', version: '4', device: 'cpu' }, datasetFingerprint: 'x' });
-    store.markRunEnded(id, { status: 'interrupted', error: null, bestEpoch: null, divergedAtStep: null });
+    store.markRunEnded(id, { status: 'interrupted', error: null, endReason: null, bestEpoch: null, divergedAtStep: null });
     store.requeueRun(id, { epoch: 2, bestEpoch: 1 });
     expect(store.getInsights(id)).toEqual({ noiseScale: [noise(1), noise(2)], sharpness: [], lrRange: null });
     fill();
     store.markRunStarted(id, { backend: { name: 'cpu', version: '4', device: 'cpu' }, datasetFingerprint: 'x' });
-    store.markRunEnded(id, { status: 'cancelled', error: null, bestEpoch: null, divergedAtStep: null });
+    store.markRunEnded(id, { status: 'cancelled', error: null, endReason: null, bestEpoch: null, divergedAtStep: null });
     store.requeueRun(id);
     expect(store.getInsights(id)).toEqual({ noiseScale: [], sharpness: [], lrRange: null });
   });

@@ -123,7 +123,7 @@ describe('kill -9', () => {
     expect(store.getRun(runId)?.summary.status).toBe('running');
     expect(store.interruptStaleRuns()).toBe(1);
     const summary = store.getRun(runId)?.summary;
-    expect(summary).toMatchObject({ status: 'interrupted', error: 'the process stopped while this run was training', stepsDone: 50 });
+    expect(summary).toMatchObject({ status: 'interrupted', error: null, endReason: 'the process stopped while this run was training', stepsDone: 50 });
     expect(summary?.endedAt).not.toBeNull();
     store.close();
   });

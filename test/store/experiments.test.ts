@@ -47,11 +47,18 @@ describe('experiments', () => {
       store.appendEpoch(runId, epochRow(1, { valLoss: 0.9 - i * 0.3 }), 1);
       store.appendEpoch(runId, epochRow(2, { valLoss: 0.95 }), 1);
     }
-    store.markRunEnded(runIds[0], { status: 'completed', error: null, bestEpoch: 1, divergedAtStep: null });
+    store.markRunEnded(runIds[0], { status: 'completed', error: null, endReason: null, bestEpoch: 1, divergedAtStep: null });
 
     const [second, first] = store.listExperiments();
     expect(second).toMatchObject({ name: 'second', trialCount: 0, counts: {}, bestRunId: null });
     expect(first.counts).toEqual({ completed: 1, running: 1, queued: 1 });
+    expect(first.status).toBe('running');
+    // Planned: 3 epochs × ceil(840 / B) for B = 32, 100, 200; done: 2 epochs of 11 steps each (epochRow).
+    const planned = 3 * (27 + 9 + 5);
+    expect(first.progress).toEqual({
+      trials: 3, endedTrials: 1, unfinishedTrials: 2, plannedIterations: planned, doneIterations: 44, skippedIterations: 3 * 27 - 22,
+      fraction: (44 + 3 * 27 - 22) / planned, etaSeconds: null,
+    });
     expect(first.bestRunId).toBe(runIds[1]);
     expect(first.bestValLoss).toBeCloseTo(0.6);
     expect(store.getExperiment(experimentId)?.summary).toEqual(first);
@@ -63,7 +70,7 @@ describe('experiments', () => {
     for (const [runId, valLoss, status] of [[runIds[0], 0.2, 'diverged'], [runIds[1], 0.7, 'completed']] as const) {
       store.markRunStarted(runId, backend);
       store.appendEpoch(runId, epochRow(1, { valLoss }), 1);
-      store.markRunEnded(runId, { status, error: status === 'diverged' ? 'loss exploded' : null, bestEpoch: 1, divergedAtStep: status === 'diverged' ? 11 : null });
+      store.markRunEnded(runId, { status, error: null, endReason: status === 'diverged' ? 'loss exploded' : null, bestEpoch: 1, divergedAtStep: status === 'diverged' ? 11 : null });
     }
     const { summary } = store.getExperiment(experimentId)!;
     expect(summary).toMatchObject({ bestRunId: runIds[1], bestValLoss: 0.7 });

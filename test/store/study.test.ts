@@ -56,7 +56,7 @@ describe('store: studies', () => {
   test('a run can end pruned', () => {
     const { store: s, runId } = { store, runId: store.createExperiment(makeSpec(), makeRuns(makeSpec())).runIds[0] };
     s.markRunStarted(runId, backend);
-    s.markRunEnded(runId, { status: 'pruned', error: 'pruned at epoch 2', bestEpoch: null, divergedAtStep: null });
-    expect(s.getRun(runId)?.summary).toMatchObject({ status: 'pruned', error: 'pruned at epoch 2' });
+    s.markRunEnded(runId, { status: 'pruned', error: null, endReason: 'pruned at epoch 2', bestEpoch: null, divergedAtStep: null });
+    expect(s.getRun(runId)?.summary).toMatchObject({ status: 'pruned', error: null, endReason: 'pruned at epoch 2' });
   });
 });

@@ -1,7 +1,7 @@
 /** `epochlab run SPEC`: train every trial of a spec and print the run table. */
-import type { BackendChoice, Isolation, RunSummary } from '../../contract';
+import { paramsLabel, varyingParams, type BackendChoice, type Isolation, type RunSummary } from '../../contract';
 import { CliError } from '../errors';
-import { plain, runsTable, varyingParams } from '../format';
+import { plain, runsTable } from '../format';
 import { createProgress } from '../progress';
 import { backendOption, bestLine, commandLine, isolationOption, queueNameOption, queueOf, queueOption, positiveInt, print, readSpecFile, withServices, type CommandContext } from '../shared';
 
@@ -22,8 +22,8 @@ export function registerRun({ program, globals }: CommandContext): void {
         if (services.readOnlyBecause) throw new CliError(services.readOnlyBecause, 1);
         const experiment = await services.api.createExperiment({ spec });
         const detail = await services.api.getExperiment({ experimentId: experiment.id });
-        const params = varyingParams(detail.runs.map((r) => r.params));
-        const describe = (r: RunSummary) => params.map((p) => `${p}=${r.params[p]}`).join(' ');
+        const params = varyingParams(detail.runs);
+        const describe = (r: RunSummary) => paramsLabel(r.params, params);
         const progress = opts.json ? null : createProgress(detail.runs, process.stderr, describe, detail.plannedTrials);
         if (!opts.json) {
           const proposed = detail.plannedTrials > detail.runs.length ? ', proposed by TPE as workers free up' : '';

@@ -1,6 +1,7 @@
 /** `epochlab show ID`: one run, or an experiment's run table with --experiment. */
 import { plain, runDetailText, runsTable } from '../format';
-import { bestLine, idArg, print, withServices, type CommandContext } from '../shared';
+import { canResumeExperiment } from '../../contract';
+import { bestLine, commandLine, idArg, print, withServices, type CommandContext } from '../shared';
 
 export function registerShow({ program, globals }: CommandContext): void {
   program
@@ -13,7 +14,11 @@ export function registerShow({ program, globals }: CommandContext): void {
       await withServices(globals(), { trains: false }, async (services) => {
         if (opts.experiment) {
           const detail = await services.api.getExperiment({ experimentId: id });
-          print(!!opts.json, detail, () => `experiment ${detail.id} "${plain(detail.name)}" — ${detail.status}\n${runsTable(detail.runs)}\n${bestLine(detail.runs)}`);
+          // What is left can be continued: the same rule as the app's Resume button.
+          const leftover = canResumeExperiment(detail.status)
+            ? `\n${detail.progress.unfinishedTrials} of ${detail.trialCount} trials unfinished; to continue: ${commandLine(globals(), `resume ${detail.id}`)}`
+            : '';
+          print(!!opts.json, detail, () => `experiment ${detail.id} "${plain(detail.name)}" — ${detail.status}\n${runsTable(detail.runs)}\n${bestLine(detail.runs)}${leftover}`);
         } else {
           const run = await services.api.getRun({ runId: id });
           print(!!opts.json, run, () => runDetailText(run));

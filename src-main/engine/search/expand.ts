@@ -1,11 +1,9 @@
 /** Expanding a spec's search space into trials: grid (cartesian product) or seeded random samples. */
 import {
-  CNN_ONLY_PARAMS, INTEGER_PARAMS, PARAM_ORDER, fieldValues, sampleValue,
+  CNN_ONLY_PARAMS, CNN_PARAM_DEFAULTS, INTEGER_PARAMS, PARAM_ORDER, fieldValues, sampleValue,
   type ExperimentSpec, type ParamName, type ParamValue, type TrialParams,
 } from '../../contract';
 import { createRng } from '../random';
-
-const CNN_DEFAULTS = { filters: 8, kernelSize: 3, pooling: 'max', poolSize: 2 } as const;
 
 /**
  * Stable order: the first parameter in PARAM_ORDER varies slowest, seeds vary fastest, so repeats of one
@@ -36,7 +34,7 @@ export function activeFields(spec: ExperimentSpec): Fields {
   for (const name of PARAM_ORDER) {
     let value = params[name];
     if (value === undefined && spec.model.template === 'cnn' && (CNN_ONLY_PARAMS as readonly string[]).includes(name)) {
-      value = CNN_DEFAULTS[name as keyof typeof CNN_DEFAULTS];
+      value = CNN_PARAM_DEFAULTS[name as keyof typeof CNN_PARAM_DEFAULTS];
     }
     if (value !== undefined) fields.push([name, value]);
   }

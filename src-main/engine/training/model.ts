@@ -1,6 +1,6 @@
 /** Builds the MLP and CNN templates with tfjs layers; weights are initialised from the trial's seed. */
 import * as tf from '@tensorflow/tfjs';
-import type { CnnModel, MlpModel, ModelSpec, TrialParams } from '../../contract';
+import { CNN_PARAM_DEFAULTS, type CnnModel, type MlpModel, type ModelSpec, type TrialParams } from '../../contract';
 import { deriveSeed } from '../random';
 
 export interface ModelShape {
@@ -65,11 +65,11 @@ function addCnn(model: tf.Sequential, spec: CnnModel, params: TrialParams, shape
   if (shape.inputShape.length !== 3) {
     throw new ModelSpecError(`the CNN template needs image samples [height, width, channels]; this dataset has shape [${shape.inputShape.join(', ')}]`);
   }
-  const kernelSize = params.kernelSize ?? 3;
-  const pooling = params.pooling ?? 'max';
-  const poolSize = params.poolSize ?? 2;
+  const kernelSize = params.kernelSize ?? CNN_PARAM_DEFAULTS.kernelSize;
+  const pooling = params.pooling ?? CNN_PARAM_DEFAULTS.pooling;
+  const poolSize = params.poolSize ?? CNN_PARAM_DEFAULTS.poolSize;
   let [height, width] = shape.inputShape;
-  let filters = params.filters ?? 8;
+  let filters = params.filters ?? CNN_PARAM_DEFAULTS.filters;
   for (let block = 0; block < spec.convBlocks; block++) {
     model.add(tf.layers.conv2d({
       ...(block === 0 ? { inputShape: shape.inputShape } : {}),

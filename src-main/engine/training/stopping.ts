@@ -1,8 +1,13 @@
-/** Best-epoch tracking, early stopping and the plateau rule, as a small state machine over epoch metrics. */
+/**
+ * Best-epoch tracking, early stopping and the plateau rule, as a small state machine over epoch metrics.
+ * A rule can only end a run early: when it fires on the last planned epoch the run has trained everything
+ * it was asked to, and it is `completed`, not early-stopped.
+ */
 import { bestEpochRule, isImprovement, monitoredValue, type BestEpochRule, type EarlyStoppingSpec, type EpochMetric, type Monitor, type PlateauSpec } from '../../contract';
 
 export interface StopDecision {
   improved: boolean;
+  /** The rule that fired and its numbers, stored as the run's end reason. */
   stop: null | { reason: string };
 }
 
@@ -28,6 +33,8 @@ export class EpochJudge {
     private readonly early: EarlyStoppingSpec | undefined,
     private readonly plateau: PlateauSpec | undefined,
     hasValidation: boolean,
+    /** The run's planned epochs: a rule firing on the last one stops nothing. */
+    private readonly plannedEpochs: number,
   ) {
     this.rule = bestEpochRule(early, hasValidation);
     this.monitor = this.rule.monitor;
@@ -52,18 +59,25 @@ export class EpochJudge {
     } else {
       this.sinceBest++;
     }
+    const stopped = `best epoch ${this.bestEpoch ?? 'none'}, stopped after epoch ${metric.epoch}`;
+    let rule: string | null = null;
     if (this.early && this.sinceBest >= this.early.patience) {
-      return { improved, stop: { reason: `${this.monitor} did not improve by more than ${minDelta} for ${this.early.patience} epoch(s); best epoch ${this.bestEpoch}` } };
+      rule = `early stopping: ${this.monitor} did not improve by more than ${minDelta} for ${epochs(this.early.patience)}`;
     }
     if (this.plateau && metric.trainLoss !== null) {
       const threshold = this.bestTrainLoss === null ? Infinity : this.bestTrainLoss * (1 - this.plateau.minDelta);
       if (metric.trainLoss < threshold) {
         this.bestTrainLoss = metric.trainLoss;
         this.sincePlateauBest = 0;
-      } else if (++this.sincePlateauBest >= this.plateau.patience) {
-        return { improved, stop: { reason: `training loss plateaued: no relative improvement above ${this.plateau.minDelta} for ${this.plateau.patience} epoch(s)` } };
+      } else if (++this.sincePlateauBest >= this.plateau.patience && rule === null) {
+        rule = `plateau: training loss did not improve by more than ${this.plateau.minDelta} (relative) for ${epochs(this.plateau.patience)}`;
       }
     }
-    return { improved, stop: null };
+    const last = metric.epoch >= this.plannedEpochs;
+    return { improved, stop: rule !== null && !last ? { reason: `${rule}; ${stopped}` } : null };
   }
+}
+
+function epochs(n: number): string {
+  return `${n} epoch${n === 1 ? '' : 's'}`;
 }

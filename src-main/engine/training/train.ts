@@ -86,7 +86,7 @@ async function trainLoop(options: TrainOptions): Promise<TrialEnd> {
     baseLearningRate: params.learningRate, schedule: params.schedule, options: training.scheduleOptions,
     iterationsPerEpoch: acc.iterationsPerEpoch, totalIterations: acc.totalIterations,
   };
-  const judge = new EpochJudge(training.earlyStopping, training.plateau, data.val !== null);
+  const judge = new EpochJudge(training.earlyStopping, training.plateau, data.val !== null, params.epochs);
   const watch = new DivergenceWatch(training.divergence, { numClasses: data.numClasses, iterationsPerEpoch: acc.iterationsPerEpoch });
   const diverged = (d: Divergence): TrialEnd => ({ status: 'diverged', reason: d.reason, bestEpoch: judge.bestEpoch, divergedAtStep: d.step });
   const saveFiles = options.checkpoints !== null && training.checkpoints === 'best-and-last';

@@ -4,7 +4,7 @@
  * The spec is the same JSON the CLI takes, so a saved file runs with `epochlab run file.json`.
  */
 import {
-  ACTIVATIONS, DIRECTIONS, MONITORS, PARAM_ORDER, pruningSchema, searchSchema,
+  ACTIVATIONS, DIRECTIONS, MONITORS, PARAM_ORDER, SPEC_DEFAULTS, experimentSpecSchema, fieldIssues, paramDefault, pruningSchema, searchSchema,
   type Activation, type Direction, type ExperimentSpecInput, type FieldIssue, type Monitor, type ParamName, type PruningSpec, type SearchSpec,
 } from '../contract';
 import { analysisFormToSpec, analysisSpecToForm, defaultAnalysisForm, type AnalysisForm } from './analysis-form';
@@ -79,8 +79,15 @@ export interface PruningFields {
   minEarlyStoppingRate: number;
 }
 
+/** The schema's defaults (contract/spec-description.ts): a blank form is what the CLI does with an empty spec. */
+const D = SPEC_DEFAULTS;
+export const DEFAULT_SCHEDULE: ScheduleFields = { ...D.scheduleOptions };
+export const SCHEDULE_FIELDS = Object.keys(DEFAULT_SCHEDULE) as Array<keyof ScheduleFields>;
+/** Random search and TPE have no default sample count in the spec (it must be chosen); the form starts here. */
+const FIRST_RANDOM_TRIALS = 20;
+
 // The contract's defaults (Optuna's), read from the schemas rather than written twice.
-const TPE_DEFAULTS = searchSchema.parse({ method: 'tpe', trials: 20 }) as Extract<SearchSpec, { method: 'tpe' }>;
+const TPE_DEFAULTS = searchSchema.parse({ method: 'tpe', trials: FIRST_RANDOM_TRIALS }) as Extract<SearchSpec, { method: 'tpe' }>;
 const MEDIAN_DEFAULTS = pruningSchema.parse({ method: 'median' }) as Extract<PruningSpec, { method: 'median' }>;
 const ASHA_DEFAULTS = pruningSchema.parse({ method: 'asha' }) as Extract<PruningSpec, { method: 'asha' }>;
 
@@ -95,35 +102,34 @@ export function defaultPruning(): PruningFields {
   return { method: 'none', startupTrials, warmupEpochs, intervalEpochs, minEpochs, reductionFactor, minEarlyStoppingRate };
 }
 
-export const DEFAULT_SCHEDULE: ScheduleFields = { stepEpochs: 5, gamma: 0.5, decayRate: 0.9, warmupEpochs: 1, minFactor: 0 };
+/** Field text of every hyperparameter at its default; CNN-only ones blank (the template's default applies). */
+function defaultParamText(): Record<ParamName, string> {
+  const text = {} as Record<ParamName, string>;
+  for (const name of PARAM_ORDER) {
+    const value = paramMeta(name).cnnOnly ? undefined : paramDefault(name);
+    text[name] = value === undefined ? '' : formatParamValue(value);
+  }
+  return text;
+}
 
 export function defaultForm(name = ''): SpecForm {
   return {
     name,
-    notes: '',
+    notes: D.notes,
     dataset: { id: '', size: null, noise: null, seed: null, classes: null, limit: null },
-    validationSplit: 0.2,
+    validationSplit: D.validation.split,
     template: 'mlp',
-    mlp: { hidden: '64, 64', activation: 'relu', dropout: 0 },
-    cnn: { convBlocks: 2, filterGrowth: 2, stride: 1, padding: 'same', batchNorm: false, activation: 'relu', dense: '64', dropout: 0 },
-    params: {
-      learningRate: '0.01',
-      batchSize: '16, 64, 256',
-      epochs: '10',
-      optimizer: 'adam',
-      schedule: 'constant',
-      weightDecay: '0',
-      seed: '1',
-      filters: '',
-      kernelSize: '',
-      pooling: '',
-      poolSize: '',
+    mlp: { hidden: D.mlp.hidden.join(', '), activation: D.mlp.activation, dropout: D.mlp.dropout },
+    cnn: {
+      convBlocks: D.cnn.convBlocks, filterGrowth: D.cnn.filterGrowth, stride: D.cnn.stride, padding: D.cnn.padding, batchNorm: D.cnn.batchNorm,
+      activation: D.cnn.activation, dense: D.cnn.dense.join(', '), dropout: D.cnn.dropout,
     },
+    params: defaultParamText(),
     search: defaultSearch(),
     objective: { monitor: 'auto', direction: 'auto' },
     pruning: defaultPruning(),
-    earlyStopping: { enabled: false, monitor: 'val_loss', patience: 3, minDelta: 0, restoreBest: true },
-    training: { dropLastBatch: false, shuffle: true, checkpoints: 'best-and-last', schedule: { ...DEFAULT_SCHEDULE } },
+    earlyStopping: { enabled: false, ...D.earlyStopping },
+    training: { dropLastBatch: D.training.dropLastBatch, shuffle: D.training.shuffle, checkpoints: D.training.checkpoints, schedule: { ...DEFAULT_SCHEDULE } },
     analysis: defaultAnalysisForm(),
     extra: {},
   };
@@ -144,6 +150,19 @@ export interface BuiltSpec {
   spec: ExperimentSpecInput;
   /** Problems found before asking the server: unreadable field text. Paths are spec paths. */
   issues: FieldIssue[];
+}
+
+/**
+ * The form's problems before any request: unreadable field text, then everything the spec schema refuses
+ * (all fields at once, with the schema's own messages). Schema issues on a field that could not be read are
+ * left out, since the field's own message says more.
+ */
+export function localIssues(built: BuiltSpec): FieldIssue[] {
+  const parsed = experimentSpecSchema.safeParse(built.spec);
+  if (parsed.success) return built.issues;
+  const unreadable = built.issues.map((i) => i.path);
+  const schema = fieldIssues(parsed.error).filter((i) => !unreadable.some((p) => i.path === p || i.path.startsWith(`${p}.`)));
+  return [...built.issues, ...schema];
 }
 
 export function formToSpec(form: SpecForm): BuiltSpec {
@@ -323,7 +342,7 @@ export function specToForm(raw: unknown): { form: SpecForm; warnings: string[] }
     for (const name of PARAM_ORDER) {
       if (name in p) form.params[name] = formatParamValue(p[name]);
       // Absent params take the spec's defaults, which the CLI would apply too.
-      else if (!paramMeta(name).cnnOnly) form.params[name] = SPEC_DEFAULT_TEXT[name] ?? '';
+      else if (!paramMeta(name).cnnOnly) form.params[name] = defaultParamText()[name];
     }
   }
 
@@ -342,23 +361,19 @@ export function specToForm(raw: unknown): { form: SpecForm; warnings: string[] }
     }
     if (isRecord(t.earlyStopping)) {
       const e = t.earlyStopping;
+      const d = D.earlyStopping;
       form.earlyStopping = {
         enabled: true,
-        monitor: pick(e.monitor, MONITORS, 'val_loss'),
-        patience: num(e.patience, 3),
-        minDelta: num(e.minDelta, 0),
-        restoreBest: e.restoreBest !== false,
+        monitor: pick(e.monitor, MONITORS, d.monitor),
+        patience: num(e.patience, d.patience),
+        minDelta: num(e.minDelta, d.minDelta),
+        restoreBest: typeof e.restoreBest === 'boolean' ? e.restoreBest : d.restoreBest,
       };
     }
     if (t.plateau !== undefined) form.extra.plateau = t.plateau;
   }
   return { form, warnings };
 }
-
-/** The spec schema's defaults, as field text (paramsSchema in the contract). */
-const SPEC_DEFAULT_TEXT: Partial<Record<ParamName, string>> = {
-  learningRate: '0.01', batchSize: '32', epochs: '5', optimizer: 'adam', schedule: 'constant', weightDecay: '0', seed: '1',
-};
 
 /**
  * Every place in the form that shows issues, by spec path. Only paths the form displays are listed: an
@@ -371,10 +386,11 @@ export const FIELD_PATHS: readonly string[] = [
   'validation.split', 'validation',
   'model.template', 'model.hidden', 'model.dropout', 'model.convBlocks', 'model.filterGrowth', 'model.stride', 'model.dense', 'model',
   ...PARAM_ORDER.map((name) => `params.${name}`), 'params',
-  'search.trials', 'search.startupTrials', 'search.candidates', 'search',
+  'search.trials', 'search.seed', 'search.startupTrials', 'search.candidates', 'search',
   'objective.monitor', 'objective.direction', 'objective',
   'pruning.startupTrials', 'pruning.warmupEpochs', 'pruning.intervalEpochs', 'pruning.minEpochs', 'pruning.reductionFactor', 'pruning.minEarlyStoppingRate', 'pruning',
   'training.earlyStopping.monitor', 'training.earlyStopping.patience', 'training.earlyStopping.minDelta', 'training.earlyStopping',
+  ...SCHEDULE_FIELDS.map((key) => `training.scheduleOptions.${key}`),
   'training',
   'analysis.runType', 'analysis.noiseScale', 'analysis.sharpness', 'analysis.lrRange', 'analysis',
 ];

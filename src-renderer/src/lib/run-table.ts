@@ -1,15 +1,16 @@
 /** The experiment view's run table as data: one row per run, sorting with missing values last, filtering. */
-import type { ParamName, RunStatus, RunSummary } from '../contract';
-import { paramValue, runLabel } from '../charts/runs';
-import type { ParamScalar } from '../charts/categories';
+import { paramValue, runLabel, runName, trialNumber, type ParamName, type ParamScalar, type RunStatus, type RunSummary } from '../contract';
+import type { RunPredicate } from './run-filter';
 
 export interface RunRow {
   id: number;
-  index: number;
+  /** 1-based, as people count trials. */
+  trial: number;
   label: string;
   params: Partial<Record<ParamName, ParamScalar>>;
   status: RunStatus;
   bestEpoch: number | null;
+  stopEpoch: number | null;
   bestValLoss: number | null;
   bestValAccuracy: number | null;
   finalValLoss: number | null;
@@ -23,22 +24,33 @@ export interface RunRow {
   epochsPlanned: number;
   seconds: number | null;
   error: string | null;
+  endReason: string | null;
+  tags: string[];
+  notes: string;
+  /** Lower-case text that free words in the filter search: label, status, ids, tags, notes, reasons. */
+  searchText: string;
 }
 
 export function runRow(run: RunSummary, varying: readonly ParamName[]): RunRow {
   const params: Partial<Record<ParamName, ParamScalar>> = {};
-  for (const name of varying) {
+  // Every parameter the run has, so a filter can name one that does not vary.
+  for (const name of Object.keys(run.params) as ParamName[]) {
     const v = paramValue(run.params, name);
     if (v !== undefined) params[name] = v;
   }
   const gap = run.bestValLoss !== null && run.bestTrainLoss !== null ? run.bestValLoss - run.bestTrainLoss : null;
+  const label = runLabel(run, varying);
+  const searchText = [
+    label, run.status, runName(run), `trial ${trialNumber(run)}`, ...run.tags.map((t) => `#${t}`), run.notes, run.endReason ?? '', run.error ?? '',
+  ].join('\n').toLowerCase();
   return {
     id: run.id,
-    index: run.index,
-    label: runLabel(run, varying),
+    trial: trialNumber(run),
+    label,
     params,
     status: run.status,
     bestEpoch: run.bestEpoch,
+    stopEpoch: run.stopEpoch,
     bestValLoss: run.bestValLoss,
     bestValAccuracy: run.bestValAccuracy,
     finalValLoss: run.finalValLoss,
@@ -51,6 +63,10 @@ export function runRow(run: RunSummary, varying: readonly ParamName[]): RunRow {
     epochsPlanned: run.accounting.epochs,
     seconds: run.seconds,
     error: run.error,
+    endReason: run.endReason,
+    tags: run.tags,
+    notes: run.notes,
+    searchText,
   };
 }
 
@@ -82,15 +98,10 @@ export function sortRows<K extends keyof RunRow>(rows: readonly RunRow[], key: K
 
 export interface RunFilter {
   statuses: readonly RunStatus[];
-  /** Words that must all appear in the run's label or status, e.g. "bs=16 completed". */
-  text: string;
+  /** The parsed filter text (see run-filter.ts); null keeps every row. */
+  test: RunPredicate | null;
 }
 
 export function filterRows(rows: readonly RunRow[], filter: RunFilter): RunRow[] {
-  const words = filter.text.toLowerCase().split(/\s+/).filter(Boolean);
-  return rows.filter((row) => {
-    if (filter.statuses.length && !filter.statuses.includes(row.status)) return false;
-    const hay = `${row.label} ${row.status} #${row.index + 1}`.toLowerCase();
-    return words.every((w) => hay.includes(w));
-  });
+  return rows.filter((row) => (!filter.statuses.length || filter.statuses.includes(row.status)) && (!filter.test || filter.test(row)));
 }

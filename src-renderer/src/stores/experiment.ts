@@ -4,12 +4,14 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, triggerRef } from 'vue';
-import type { EpochlabEvent, ExperimentDetail, RunSummary } from '../contract';
+import { canResumeExperiment, isResumable, type EpochlabEvent, type ExperimentDetail, type ExperimentProgress, type RunSummary } from '../contract';
 import { toApiError } from '../api/errors';
 import { debounce } from '../lib/debounce';
-import { experimentProgress, type LiveProgress } from '../lib/progress';
+import type { LiveProgress } from '../lib/progress';
+import { changeTags, saveNotes } from './annotate';
 import { apiClient } from './client';
 import { useConnectionStore } from './connection';
+import { useExperimentsStore } from './experiments';
 
 export const LIVE_LOSS_POINTS = 600;
 export const DETAIL_REFRESH_MS = 700;
@@ -31,8 +33,11 @@ export const useExperimentStore = defineStore('experiment', () => {
   const live = ref<Record<number, LiveProgress>>({});
   const liveLoss = shallowRef<Record<number, LiveLossPoint[]>>({});
 
+  /** The experiment's progress from the latest live event, until the next fetch brings a fresh summary. */
+  const liveProgress = ref<ExperimentProgress | null>(null);
+
   const runs = computed<RunSummary[]>(() => detail.value?.runs ?? []);
-  const progress = computed(() => experimentProgress(runs.value, live.value, detail.value?.plannedTrials));
+  const progress = computed<ExperimentProgress | null>(() => liveProgress.value ?? detail.value?.progress ?? null);
 
   async function load(): Promise<void> {
     const experimentId = id.value;
@@ -43,6 +48,8 @@ export const useExperimentStore = defineStore('experiment', () => {
       // The user may have opened another experiment meanwhile.
       if (id.value !== experimentId) return;
       detail.value = got;
+      // Keep the live ETA while trials train; the counts in the fresh summary are as new as the event's.
+      liveProgress.value = got.status === 'running' && liveProgress.value ? { ...got.progress, etaSeconds: liveProgress.value.etaSeconds } : null;
       error.value = null;
       notFound.value = false;
       // Progress of runs that ended is no longer live.
@@ -67,6 +74,7 @@ export const useExperimentStore = defineStore('experiment', () => {
       id.value = experimentId;
       detail.value = null;
       live.value = {};
+      liveProgress.value = null;
       liveLoss.value = {};
       error.value = null;
       notFound.value = false;
@@ -94,6 +102,7 @@ export const useExperimentStore = defineStore('experiment', () => {
       case 'run-progress': {
         const { step, totalSteps, epoch, loss, elapsedMs, samplesPerSecond } = event;
         live.value = { ...live.value, [event.runId]: { step, totalSteps, epoch, loss, elapsedMs, samplesPerSecond } };
+        liveProgress.value = event.experimentProgress;
         const points = liveLoss.value[event.runId] ?? [];
         points.push({ step, elapsedMs, loss });
         if (points.length > LIVE_LOSS_POINTS) points.splice(0, points.length - LIVE_LOSS_POINTS);
@@ -109,11 +118,15 @@ export const useExperimentStore = defineStore('experiment', () => {
         refresh.schedule();
         break;
       case 'run-status':
-        patchRun(event.runId, { status: event.status, error: event.error });
+        patchRun(event.runId, { status: event.status, error: event.error, endReason: event.endReason });
         refresh.schedule();
         break;
       case 'experiment-status':
-        if (detail.value) detail.value.status = event.status;
+        if (detail.value) {
+          detail.value.status = event.status;
+          detail.value.progress = event.progress;
+        }
+        liveProgress.value = null;
         refresh.schedule();
         break;
     }
@@ -126,18 +139,14 @@ export const useExperimentStore = defineStore('experiment', () => {
     return cancelled;
   }
 
-  /** Runs that a resume would train: queued, or interrupted when the process stopped. */
-  // Unfinished work: queued runs, and interrupted or cancelled ones (they continue from their last finished epoch).
-  // A TPE study stopped before its trial count has trials left to propose, too.
-  const resumable = computed(() => {
-    const d = detail.value;
-    if (!d || d.status === 'running') return false;
-    return d.plannedTrials > runs.value.length || runs.value.some((r) => r.status === 'queued' || r.status === 'interrupted' || r.status === 'cancelled');
-  });
+  /** Resume has work to do (the services' status, derived with the contract's isResumable). */
+  const resumable = computed(() => detail.value !== null && canResumeExperiment(detail.value.status));
+  /** Runs that failed only because the disk was full: resumable failures, not the run's fault. */
+  const diskFullRuns = computed(() => runs.value.filter((r) => r.status === 'failed' && isResumable(r)));
 
   async function resume(): Promise<number> {
     if (id.value === null) return 0;
-    const { queued } = await apiClient().call('resumeExperiment', { experimentId: id.value });
+    const { queued } = await useExperimentsStore().resume(id.value);
     await load();
     return queued;
   }
@@ -148,5 +157,25 @@ export const useExperimentStore = defineStore('experiment', () => {
     return cancelled;
   }
 
-  return { id, detail, loading, error, notFound, live, liveLoss, runs, progress, resumable, open, close, load, handleEvent, cancel, resume, cancelRun };
+  /** Tags, notes: applied to the open experiment (or one of its runs) as the server stored them. */
+  async function tagExperiment(add: string[], remove: string[]): Promise<void> {
+    const experimentId = id.value;
+    if (experimentId === null) return;
+    const tags = await changeTags({ experimentId }, add, remove);
+    if (detail.value && id.value === experimentId) detail.value.tags = tags;
+  }
+  async function setNotes(notes: string): Promise<void> {
+    const experimentId = id.value;
+    if (experimentId === null) return;
+    const saved = await saveNotes({ experimentId }, notes);
+    if (detail.value && id.value === experimentId) detail.value.notes = saved;
+  }
+  async function tagRun(runId: number, add: string[], remove: string[]): Promise<void> {
+    patchRun(runId, { tags: await changeTags({ runId }, add, remove) });
+  }
+
+  return {
+    id, detail, loading, error, notFound, live, liveLoss, runs, progress, resumable, diskFullRuns,
+    open, close, load, handleEvent, cancel, resume, cancelRun, tagExperiment, setNotes, tagRun,
+  };
 });

@@ -1,5 +1,6 @@
 /** The experiment list: loaded on demand, kept fresh by events (debounced, since a grid sends bursts). */
 import { defineStore } from 'pinia';
+import { ref } from 'vue';
 import type { EpochlabEvent, ExperimentSpecInput, ExperimentSummary } from '../contract';
 import { debounce } from '../lib/debounce';
 import { DEMO_SPEC } from '../form/demo';
@@ -35,11 +36,19 @@ export const useExperimentsStore = defineStore('experiments', () => {
     return cancelled;
   }
 
-  /** Trains what is left of an interrupted experiment (queued runs, interrupted ones from scratch). */
-  async function resume(experimentId: number): Promise<number> {
-    const { queued } = await apiClient().call('resumeExperiment', { experimentId });
+  /**
+   * What the services said about the last Resume of each experiment (a resume point not used, and why; a run
+   * training again from scratch), kept until the next Resume so the experiment page shows it wherever Resume
+   * was pressed.
+   */
+  const resumeNotes = ref<Record<number, string[]>>({});
+
+  /** Trains what is left of a stopped or interrupted experiment, each run from its last usable resume point. */
+  async function resume(experimentId: number): Promise<{ queued: number; notes: string[] }> {
+    const result = await apiClient().call('resumeExperiment', { experimentId });
+    resumeNotes.value = { ...resumeNotes.value, [experimentId]: result.notes };
     refresh.schedule();
-    return queued;
+    return result;
   }
 
   async function remove(experimentId: number): Promise<void> {
@@ -47,5 +56,5 @@ export const useExperimentsStore = defineStore('experiments', () => {
     items.value = items.value.filter((e) => e.id !== experimentId);
   }
 
-  return { items, loaded, loading, error, load, handleEvent, create, createDemo, cancel, resume, remove };
+  return { items, loaded, loading, error, load, handleEvent, create, createDemo, cancel, resume, resumeNotes, remove };
 });

@@ -8,7 +8,7 @@ import { computed, reactive, ref, shallowRef, watch } from 'vue';
 import { ApiError, type DatasetInfo, type ExperimentPreview, type ExperimentSpecInput, type ExperimentSummary, type FieldIssue } from '../contract';
 import { toApiError } from '../api/errors';
 import { debounce } from '../lib/debounce';
-import { defaultForm, formToSpec, issuesByField, specToForm, type SpecForm } from '../form/spec-form';
+import { defaultForm, formToSpec, issuesByField, localIssues as findLocalIssues, specToForm, type SpecForm } from '../form/spec-form';
 import { apiClient } from './client';
 import { useConnectionStore } from './connection';
 
@@ -34,7 +34,8 @@ export const useNewExperimentStore = defineStore('newExperiment', () => {
 
   const built = computed(() => formToSpec(form));
   const specKey = computed(() => JSON.stringify(built.value.spec));
-  const localIssues = computed(() => built.value.issues);
+  /** Everything wrong that can be seen without the server, every field at once. */
+  const localIssues = computed(() => findLocalIssues(built.value));
   const fieldErrors = computed(() =>
     issuesByField([...localIssues.value, ...(previewedKey.value === specKey.value ? serverIssues.value : [])]),
   );
@@ -51,10 +52,11 @@ export const useNewExperimentStore = defineStore('newExperiment', () => {
   );
 
   async function runPreview(): Promise<void> {
-    const { spec, issues } = built.value;
+    const { spec } = built.value;
     const key = specKey.value;
-    // Unreadable fields are explained locally; asking the server would only repeat it.
-    if (issues.length > 0) {
+    // What the form can see is wrong is explained at once, at every field; the server is asked only about a
+    // spec the schema accepts (what remains is its to judge: the dataset, the trial count, the split).
+    if (localIssues.value.length > 0) {
       previewedKey.value = null;
       return;
     }
@@ -128,9 +130,14 @@ export const useNewExperimentStore = defineStore('newExperiment', () => {
     return `${JSON.stringify(built.value.spec, null, 2)}\n`;
   }
 
+  /** A fresh form, as the navbar's New experiment and the `n` shortcut open it (never a copied spec). */
   function reset(): void {
     setForm(defaultForm(defaultExperimentName(new Date())));
     loadWarnings.value = [];
+    preview.value = null;
+    serverIssues.value = [];
+    previewError.value = null;
+    previewedKey.value = null;
   }
 
   /** Picks a dataset when none is chosen yet, so the first preview can answer. */

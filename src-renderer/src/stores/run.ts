@@ -3,6 +3,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { EpochlabEvent, RunDetail } from '../contract';
 import { toApiError } from '../api/errors';
+import { changeTags, saveNotes } from './annotate';
 import { apiClient } from './client';
 import { useConnectionStore } from './connection';
 
@@ -38,6 +39,16 @@ export const useRunStore = defineStore('run', () => {
     await load();
   }
 
+  /** Tags and notes of the open run, as the server stored them. */
+  async function annotate<T>(call: (runId: number) => Promise<T>, apply: (run: RunDetail, value: T) => void): Promise<void> {
+    const runId = id.value;
+    if (runId === null) return;
+    const value = await call(runId);
+    if (detail.value && id.value === runId) apply(detail.value, value);
+  }
+  const tag = (add: string[], remove: string[]) => annotate((runId) => changeTags({ runId }, add, remove), (run, tags) => (run.tags = tags));
+  const setNotes = (notes: string) => annotate((runId) => saveNotes({ runId }, notes), (run, saved) => (run.notes = saved));
+
   function handleEvent(event: EpochlabEvent): void {
     if (id.value === null || !('runId' in event) || event.runId !== id.value) return;
     if (event.type === 'run-status') void load();
@@ -47,5 +58,5 @@ export const useRunStore = defineStore('run', () => {
     }
   }
 
-  return { id, detail, error, notFound, open, load, handleEvent };
+  return { id, detail, error, notFound, open, load, handleEvent, tag, setNotes };
 });

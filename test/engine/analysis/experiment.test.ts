@@ -13,6 +13,7 @@ function run(id: number, params: Partial<TrialParams>, best: { val?: number | nu
     backend: null, datasetFingerprint: null, createdAt: '', startedAt: null, endedAt: null, error: null, epochsDone: 5, stepsDone: 0,
     bestEpoch: 3, bestValLoss: best.val === undefined ? 0.2 : best.val, bestValAccuracy: best.acc === undefined ? 0.9 : best.acc,
     bestTrainLoss: best.train === undefined ? 0.15 : best.train, finalValLoss: null, finalValAccuracy: null, finalTrainLoss: null, divergedAtStep: null, seconds: 1,
+    endReason: null, stopEpoch: null, tags: [], notes: '',
   };
 }
 const noiseRow = (epoch: number, bSimple: number | null): NoiseScaleEpoch => ({ epoch, step: epoch * 10, gradSq: 1, trace: bSimple, bSimple, measurements: epoch, overhead: 0.01 });

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ApiError, type EpochlabBridge, type EpochlabEvent } from '../../../src-renderer/src/contract';
+import { ApiError, experimentProgress, type EpochlabBridge, type EpochlabEvent } from '../../../src-renderer/src/contract';
 import { createIpcClient } from '../../../src-renderer/src/api/ipc';
 import { createApiClient } from '../../../src-renderer/src/api/create-client';
 import { UnreachableError } from '../../../src-renderer/src/api/errors';
@@ -43,7 +43,7 @@ describe('createIpcClient', () => {
     const client = createIpcClient(b);
     const seen: EpochlabEvent[] = [];
     client.onEvent((e) => seen.push(e));
-    listeners[0]({ type: 'experiment-status', experimentId: 2, status: 'running' });
+    listeners[0]({ type: 'experiment-status', experimentId: 2, status: 'running', progress: experimentProgress({}) });
     expect(seen).toHaveLength(1);
     await expect(client.importDatasetWithDialog!('csv', 'mine', {})).resolves.toBeNull();
     expect(b.importDatasetWithDialog).toHaveBeenCalledWith('csv', 'mine', {});

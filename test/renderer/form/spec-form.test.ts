@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { experimentSpecSchema } from '../../../src-renderer/src/contract';
+import { CNN_PARAM_DEFAULTS, FIELD_LIMITS, SPEC_DEFAULTS, experimentSpecSchema, paramsSchema } from '../../../src-renderer/src/contract';
+import { PARAMS, describeLimits } from '../../../src-renderer/src/form/params';
 import { DEMO_SPEC } from '../../../src-renderer/src/form/demo';
-import { FIELD_PATHS, defaultForm, formToSpec, issuesByField, specToForm } from '../../../src-renderer/src/form/spec-form';
+import { FIELD_PATHS, SCHEDULE_FIELDS, defaultForm, formToSpec, issuesByField, localIssues, specToForm } from '../../../src-renderer/src/form/spec-form';
 
 describe('formToSpec', () => {
   it('turns the default form (with a dataset) into a spec the contract accepts', () => {
@@ -12,7 +13,10 @@ describe('formToSpec', () => {
     expect(issues).toEqual([]);
     const parsed = experimentSpecSchema.safeParse(spec);
     expect(parsed.success).toBe(true);
-    expect(spec.params?.batchSize).toEqual([16, 64, 256]);
+    // The blank form is the schema's defaults, exactly: what the CLI trains for a spec that says nothing.
+    const defaults = experimentSpecSchema.parse({ name: 'sweep', dataset: { id: 'spiral' }, model: { template: 'mlp' } });
+    expect(parsed.data).toEqual(defaults);
+    expect(spec.params?.batchSize).toBe(paramsSchema.parse({}).batchSize);
     // MLP: no CNN-only params may be sent (the server refuses them).
     expect(Object.keys(spec.params ?? {})).not.toContain('kernelSize');
   });
@@ -138,8 +142,12 @@ describe('FIELD_PATHS', () => {
     const view = ['NewExperimentView.vue', '../components/DatasetPicker.vue', '../components/SearchFields.vue', '../components/analysis/AnalysisFields.vue']
       .map((f) => readFileSync(new URL(`../../../src-renderer/src/views/${f}`, import.meta.url), 'utf8'))
       .join('\n');
-    const missing = FIELD_PATHS.filter((p) => !p.startsWith('params.') && !view.includes(`'${p}'`));
+    // Schedule options are rendered from a list of keys: each key must be in it.
+    const schedule = 'training.scheduleOptions.';
+    const missing = FIELD_PATHS.filter((p) => !p.startsWith('params.') && (p.startsWith(schedule) ? !view.includes(`key: '${p.slice(schedule.length)}'`) : !view.includes(`'${p}'`)));
     expect(missing).toEqual([]);
+    expect(view).toContain('`training.scheduleOptions.${field.key}`');
+    expect(SCHEDULE_FIELDS).toEqual(Object.keys(SPEC_DEFAULTS.scheduleOptions));
     expect(view).toContain('`params.${meta.name}`');
   });
 
@@ -150,7 +158,46 @@ describe('FIELD_PATHS', () => {
       { path: 'training.scheduleOptions.gamma', message: 'bad gamma' },
     ]);
     expect(grouped.model).toEqual(['bad padding']);
-    expect(grouped.search).toEqual(['bad method']);
-    expect(grouped.training).toEqual(['bad gamma']);
+    expect(grouped['']).toEqual(['bad method']);
+    expect(grouped['training.scheduleOptions.gamma']).toEqual(['bad gamma']);
+    expect(issuesByField([{ path: 'training.scheduleOptions', message: 'bad options' }]).training).toEqual(['bad options']);
+  });
+});
+
+describe('localIssues', () => {
+  it('reports every field the schema refuses at once, next to the unreadable ones', () => {
+    const form = defaultForm('');
+    form.dataset.id = 'spiral';
+    form.params.batchSize = '16, 0';
+    form.params.learningRate = '-1';
+    form.params.epochs = 'ten';
+    form.mlp.dropout = 2;
+    form.validationSplit = 0.95;
+    const grouped = issuesByField(localIssues(formToSpec(form)));
+    expect(grouped.name).toEqual(['give the experiment a name']);
+    expect(grouped['params.batchSize']).toEqual(['batch size must be at least 1']);
+    expect(grouped['params.learningRate']).toEqual(['learning rate must be greater than 0']);
+    expect(grouped['params.epochs']?.[0]).toMatch(/"ten" is not a number/);
+    expect(grouped['model.dropout']).toEqual(['dropout must be at most 0.9']);
+    expect(grouped['validation.split']).toEqual(['validation split must be between 0 and 0.9']);
+  });
+
+  it('has nothing to say about the default form with a dataset', () => {
+    const form = defaultForm('ok');
+    form.dataset.id = 'spiral';
+    expect(localIssues(formToSpec(form))).toEqual([]);
+  });
+});
+
+describe('form fields read from the schema', () => {
+  it('CNN placeholders name the defaults the preview trains with, and help states the schema limits', () => {
+    for (const [name, value] of Object.entries(CNN_PARAM_DEFAULTS)) {
+      expect(PARAMS.find((p) => p.name === name)?.example).toBe(`blank = ${value}`);
+    }
+    const batch = PARAMS.find((p) => p.name === 'batchSize')!;
+    expect(batch.help).toContain(describeLimits(FIELD_LIMITS['params.batchSize']).replace(/^./, (c) => c.toUpperCase()));
+    expect(describeLimits(FIELD_LIMITS['params.learningRate'])).toBe('more than 0, at most 1000000');
+    expect(describeLimits(FIELD_LIMITS['params.epochs'])).toMatch(/^1 to \d+ \(whole numbers\)$/);
+    expect(FIELD_LIMITS['model.dropout']).toEqual({ min: 0, minExclusive: false, max: 0.9, integer: false });
   });
 });

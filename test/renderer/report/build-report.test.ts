@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { buildReport, REPORT_CSP } from '../../../src-renderer/src/report/build-report';
 import { defaultState } from '../../../src-renderer/src/compare/state';
-import { experimentSpecSchema, type ExperimentWithSpec, type SeriesPoint } from '../../../src-renderer/src/contract';
+import { experimentProgress, experimentSpecSchema, type ExperimentWithSpec, type SeriesPoint } from '../../../src-renderer/src/contract';
 import { makeEpochs, makeRun } from '../fixtures';
 
 const XSS = '<img src=x onerror=alert(1)>';
 const experiment = (id: number, name: string): ExperimentWithSpec => ({
-  id, name, notes: XSS, status: 'finished', createdAt: '2026-01-01T00:00:00.000Z', datasetId: 'spiral', template: 'mlp', trialCount: 4,
+  id, name, notes: XSS, tags: [], progress: experimentProgress({ completed: { runs: 4, planned: 40, done: 40 } }), status: 'finished', createdAt: '2026-01-01T00:00:00.000Z', datasetId: 'spiral', template: 'mlp', trialCount: 4,
   counts: { completed: 4 }, bestValLoss: null, bestRunId: null,
   spec: experimentSpecSchema.parse({ name, notes: XSS, dataset: { id: 'spiral' }, model: { template: 'mlp' }, params: { batchSize: [16, 64], seed: [1, 2] } }),
 });

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
-import { experimentSpecSchema, type ExperimentWithSpec, type RunSummary } from '../../../src-renderer/src/contract';
+import { experimentProgress, experimentSpecSchema, type ExperimentWithSpec, type RunSummary } from '../../../src-renderer/src/contract';
 import { setApiClient } from '../../../src-renderer/src/stores/client';
 import { RUNS_REFRESH_MS, useCompareStore } from '../../../src-renderer/src/stores/compare';
 import { connectEvents } from '../../../src-renderer/src/stores/events';
@@ -9,7 +9,7 @@ import { makeRun } from '../fixtures';
 import { fakeClient, type FakeClient } from '../fake-client';
 
 const experiment = (id: number, name: string): ExperimentWithSpec => ({
-  id, name, notes: '', status: 'finished', createdAt: '', datasetId: 'spiral', template: 'mlp', trialCount: 2, counts: {}, bestValLoss: null, bestRunId: null,
+  id, name, notes: '', tags: [], progress: experimentProgress({}), status: 'finished', createdAt: '', datasetId: 'spiral', template: 'mlp', trialCount: 2, counts: {}, bestValLoss: null, bestRunId: null,
   spec: experimentSpecSchema.parse({ name, dataset: { id: 'spiral' }, model: { template: 'mlp' } }),
 });
 
@@ -50,9 +50,9 @@ describe('compare store', () => {
     store.setState({ ...defaultState(), runs: [1, 2] });
     await store.loadRuns();
     all.set(1, { ...all.get(1)!, status: 'early-stopped' });
-    client.emit({ type: 'run-status', experimentId: 1, runId: 1, status: 'early-stopped', error: null });
+    client.emit({ type: 'run-status', experimentId: 1, runId: 1, status: 'early-stopped', error: null, endReason: 'early stopping: val_loss did not improve for 3 epochs' });
     client.emit({ type: 'run-epoch', experimentId: 1, runId: 2, metric: { epoch: 1, step: 1, trainLoss: 1, trainAccuracy: 0, valLoss: 1, valAccuracy: 0, learningRate: 0.1, seconds: 1, samplesSeen: 1, elapsedMs: 1 } });
-    client.emit({ type: 'run-status', experimentId: 9, runId: 77, status: 'running', error: null });
+    client.emit({ type: 'run-status', experimentId: 9, runId: 77, status: 'running', error: null, endReason: null });
     await vi.advanceTimersByTimeAsync(RUNS_REFRESH_MS + 10);
     expect(client.calls.filter((c) => c.method === 'getRuns')).toHaveLength(2);
     expect(store.set.runs[0].status).toBe('early-stopped');

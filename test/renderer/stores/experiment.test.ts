@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
-import { ApiError, type ExperimentDetail, type RunSummary } from '../../../src-renderer/src/contract';
+import { ApiError, diskFullFailure, experimentProgress, type ExperimentDetail, type ExperimentProgress, type RunSummary } from '../../../src-renderer/src/contract';
 import { setApiClient } from '../../../src-renderer/src/stores/client';
 import { DETAIL_REFRESH_MS, useExperimentStore } from '../../../src-renderer/src/stores/experiment';
 import { useExperimentsStore, REFRESH_DEBOUNCE_MS } from '../../../src-renderer/src/stores/experiments';
@@ -14,9 +14,15 @@ import { fakeClient, type FakeClient } from '../fake-client';
 function detail(runs: RunSummary[]): ExperimentDetail {
   return {
     id: 1, name: 'e', notes: '', status: 'running', createdAt: '', datasetId: 'spiral', template: 'mlp', trialCount: runs.length,
-    counts: {}, bestValLoss: null, bestRunId: null, spec: {} as ExperimentDetail['spec'], runs, plannedTrials: runs.length,
+    tags: [], counts: {}, progress: experimentProgress({ running: { runs: 1, planned: 44, done: 0 }, queued: { runs: 1, planned: 44, done: 0 } }),
+    bestValLoss: null, bestRunId: null, spec: {} as ExperimentDetail['spec'], runs, plannedTrials: runs.length,
   };
 }
+
+/** What the services would send: 11 of 88 steps done, 7 s left. */
+const LIVE: ExperimentProgress = { ...experimentProgress({ running: { runs: 1, planned: 44, done: 11 }, queued: { runs: 1, planned: 44, done: 0 } }), etaSeconds: 7 };
+const progressEvent = (runId: number, step: number, experimentId = 1) =>
+  ({ type: 'run-progress', experimentId, runId, step, totalSteps: 44, epoch: 1, loss: 0.9, elapsedMs: 1000, samplesPerSecond: 1050, experimentProgress: LIVE }) as const;
 
 let client: FakeClient;
 let runs: RunSummary[];
@@ -34,17 +40,23 @@ beforeEach(() => {
 afterEach(() => vi.useRealTimers());
 
 describe('experiment store', () => {
-  it('tracks live progress and an ETA from run-progress events', async () => {
+  it('shows the experiment progress the services computed, live from run-progress events', async () => {
     const store = useExperimentStore();
     connectEvents(client);
     await store.open(1);
-    client.emit({ type: 'run-progress', experimentId: 1, runId: 1, step: 11, totalSteps: 44, epoch: 1, loss: 0.9, elapsedMs: 1000, samplesPerSecond: 1050 });
-    client.emit({ type: 'run-progress', experimentId: 2, runId: 9, step: 1, totalSteps: 2, epoch: 1, loss: 0.1, elapsedMs: 1, samplesPerSecond: 1 });
+    // Before any event: the summary's progress, against the planned total of both trials.
+    expect(store.progress).toMatchObject({ plannedIterations: 88, doneIterations: 0, fraction: 0 });
+    client.emit(progressEvent(1, 11));
+    client.emit({ ...progressEvent(9, 1, 2), experimentProgress: experimentProgress({}) });
     expect(Object.keys(store.live)).toEqual(['1']);
     expect(store.liveLoss[1]).toEqual([{ step: 11, elapsedMs: 1000, loss: 0.9 }]);
-    // 11 of 88 steps; 11 steps/s; 77 left → 7 s.
-    expect(store.progress.doneSteps).toBe(11);
-    expect(store.progress.etaSeconds).toBeCloseTo(7, 12);
+    expect(store.progress).toEqual(LIVE);
+    // The experiment-status event replaces it with the new totals.
+    const stopped = experimentProgress({ cancelled: { runs: 2, planned: 88, done: 11 } });
+    client.emit({ type: 'experiment-status', experimentId: 1, status: 'stopped', progress: stopped });
+    expect(store.progress).toEqual(stopped);
+    expect(store.detail?.status).toBe('stopped');
+    expect(store.resumable).toBe(true);
   });
 
   it('applies status at once and refetches once after a burst of events', async () => {
@@ -52,10 +64,10 @@ describe('experiment store', () => {
     connectEvents(client);
     await store.open(1);
     const before = client.calls.filter((c) => c.method === 'getExperiment').length;
-    client.emit({ type: 'run-status', experimentId: 1, runId: 2, status: 'running', error: null });
-    client.emit({ type: 'run-status', experimentId: 1, runId: 1, status: 'diverged', error: 'loss became NaN at step 3' });
+    client.emit({ type: 'run-status', experimentId: 1, runId: 2, status: 'running', error: null, endReason: null });
+    client.emit({ type: 'run-status', experimentId: 1, runId: 1, status: 'diverged', error: null, endReason: 'loss became NaN at step 3' });
     expect(store.runs[1].status).toBe('running');
-    expect(store.runs[0]).toMatchObject({ status: 'diverged', error: 'loss became NaN at step 3' });
+    expect(store.runs[0]).toMatchObject({ status: 'diverged', error: null, endReason: 'loss became NaN at step 3' });
     await vi.advanceTimersByTimeAsync(DETAIL_REFRESH_MS + 10);
     expect(client.calls.filter((c) => c.method === 'getExperiment').length).toBe(before + 1);
   });
@@ -89,9 +101,9 @@ describe('experiments store', () => {
     const store = useExperimentsStore();
     connectEvents(client);
     await store.load();
-    client.emit({ type: 'run-progress', experimentId: 1, runId: 1, step: 1, totalSteps: 2, epoch: 1, loss: 1, elapsedMs: 1, samplesPerSecond: 1 });
-    client.emit({ type: 'run-status', experimentId: 1, runId: 1, status: 'completed', error: null });
-    client.emit({ type: 'experiment-status', experimentId: 1, status: 'finished' });
+    client.emit(progressEvent(1, 1));
+    client.emit({ type: 'run-status', experimentId: 1, runId: 1, status: 'completed', error: null, endReason: null });
+    client.emit({ type: 'experiment-status', experimentId: 1, status: 'finished', progress: experimentProgress({}) });
     await vi.advanceTimersByTimeAsync(REFRESH_DEBOUNCE_MS + 10);
     expect(client.calls.filter((c) => c.method === 'listExperiments')).toHaveLength(2);
   });
@@ -119,7 +131,7 @@ describe('experiments store', () => {
 
 describe('connection store', () => {
   it('counts reconnections of the live channel so views can resync', async () => {
-    client.handlers.getSystemInfo = () => ({ version: '0.1.0', dataDir: '/d', cores: 2, backends: [], defaultConcurrency: 2, isolation: 'thread' });
+    client.handlers.getSystemInfo = () => ({ version: '0.1.0', dataDir: '/d', cliDataDir: null, cores: 2, backends: [], defaultConcurrency: 2, isolation: 'thread' });
     const store = useConnectionStore();
     store.watchEvents();
     expect(store.events).toBe('open');
@@ -149,8 +161,30 @@ describe('resume', () => {
     client.handlers.getExperiment = () => ({ ...detail(runs.map((r) => ({ ...r, status: r.id === 1 ? 'interrupted' as const : 'queued' as const }))), status: 'interrupted' });
     await store.load();
     expect(store.resumable).toBe(true);
-    client.handlers.resumeExperiment = () => ({ queued: 2, notes: [] });
+    const notes = ['run 1: the resume point of epoch 3 was not used: its data does not match its hash', 'run 1 trains again from scratch: no resume point agrees with the database'];
+    client.handlers.resumeExperiment = () => ({ queued: 2, notes });
     await expect(store.resume()).resolves.toBe(2);
     expect(client.calls.some((c) => c.method === 'resumeExperiment')).toBe(true);
+    // The services' notes stay with the experiment until its next Resume, wherever Resume was pressed.
+    expect(useExperimentsStore().resumeNotes[1]).toEqual(notes);
+    client.handlers.resumeExperiment = () => ({ queued: 0, notes: [] });
+    await useExperimentsStore().resume(1);
+    expect(useExperimentsStore().resumeNotes[1]).toEqual([]);
+  });
+
+  it('follows isResumable: a run that failed only for a full disk is left work, any other failure is not', async () => {
+    const store = useExperimentStore();
+    const diskFull = diskFullFailure('ENOSPC: no space left on device');
+    client.handlers.getExperiment = () => ({
+      ...detail([makeRun(1, {}, { status: 'completed' }), makeRun(2, {}, { status: 'failed', error: diskFull }), makeRun(3, {}, { status: 'failed', error: 'out of memory' })]),
+      status: 'interrupted',
+    });
+    await store.open(1);
+    expect(store.resumable).toBe(true);
+    expect(store.diskFullRuns.map((r) => r.id)).toEqual([2]);
+    client.handlers.getExperiment = () => ({ ...detail([makeRun(1, {}, { status: 'completed' }), makeRun(3, {}, { status: 'failed', error: 'out of memory' })]), status: 'finished' });
+    await store.load();
+    expect(store.resumable).toBe(false);
+    expect(store.diskFullRuns).toEqual([]);
   });
 });

@@ -75,15 +75,51 @@ describe('new experiment store', () => {
 
   it('maps server issues to fields and keeps Run disabled', async () => {
     client.handlers.previewExperiment = () => {
-      throw new ApiError('invalid', 'bad', [{ path: 'spec.params.batchSize.1', message: 'batch size must be at least 1' }, { path: 'params', message: 'too many trials' }]);
+      throw new ApiError('invalid', 'bad', [{ path: 'spec.params.batchSize.1', message: 'batch size 2000 is larger than N' }, { path: 'params', message: 'too many trials' }]);
     };
     const store = useNewExperimentStore();
     store.form.dataset.id = 'spiral';
-    store.form.params.batchSize = '16, 0';
+    store.form.params.batchSize = '16, 2000';
     await settle();
-    expect(store.fieldErrors['params.batchSize']).toEqual(['batch size must be at least 1']);
+    expect(store.fieldErrors['params.batchSize']).toEqual(['batch size 2000 is larger than N']);
     expect(store.fieldErrors.params).toEqual(['too many trials']);
     expect(store.canRun).toBe(false);
+  });
+
+  it('shows every field’s error at once and never sends the server a spec the schema refuses', async () => {
+    const store = useNewExperimentStore();
+    store.form.dataset.id = 'spiral';
+    store.form.name = ' ';
+    store.form.params.batchSize = '16, 0';
+    store.form.params.learningRate = '1e9';
+    store.form.params.optimizer = 'adamw';
+    store.form.earlyStopping.enabled = true;
+    store.form.earlyStopping.patience = 0;
+    await settle();
+    expect(client.calls.filter((c) => c.method === 'previewExperiment')).toHaveLength(0);
+    expect(Object.keys(store.fieldErrors).sort()).toEqual(['name', 'params.batchSize', 'params.learningRate', 'params.optimizer', 'training.earlyStopping.patience']);
+    expect(store.canRun).toBe(false);
+    // Fixing them all sends one preview.
+    store.form.name = 'ok';
+    store.form.params.batchSize = '16';
+    store.form.params.learningRate = '0.01';
+    store.form.params.optimizer = 'adam';
+    store.form.earlyStopping.patience = 3;
+    await settle();
+    expect(client.calls.filter((c) => c.method === 'previewExperiment')).toHaveLength(1);
+    expect(store.canRun).toBe(true);
+  });
+
+  it('reset gives a fresh form with the schema defaults, dropping a copied spec', async () => {
+    const store = useNewExperimentStore();
+    store.useSpec({ name: 'x', dataset: { id: 'iris' }, model: { template: 'cnn' }, params: { batchSize: [8, 16] } }, 'copy of x');
+    expect(store.form.template).toBe('cnn');
+    store.reset();
+    expect(store.form.template).toBe('mlp');
+    expect(store.form.params.batchSize).toBe('32');
+    expect(store.form.dataset.id).toBe('');
+    expect(store.form.name).toMatch(/^Experiment \d{4}-/);
+    expect(store.preview).toBeNull();
   });
 
   it('ignores an answer that arrives after a newer one was asked for', async () => {

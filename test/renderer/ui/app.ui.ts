@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { iterationAccounting, splitSizes } from '../../../src-renderer/src/contract';
+import { SPEC_DEFAULTS, experimentProgress, iterationAccounting, splitSizes } from '../../../src-renderer/src/contract';
 import { bestEpochTable } from '../../../src-renderer/src/charts/best-epoch';
 import { makeRunSet } from '../../../src-renderer/src/charts/run-set';
 import { launch, openPage, RENDERER_DIR, type PageGlobals, type WatchedPage } from './browser';
-import { DATASETS, TEMPLATE_NOTES, XSS_NAME, makeExperiment } from './mock-data';
+import { DATASETS, TEMPLATE_NOTES, XSS_NAME, makeExperiment, totalsOf } from './mock-data';
 import { startMockServer, type MockServer } from './mock-server';
 
 let browser: Browser;
@@ -99,7 +99,8 @@ describe('with the (mock) Epochlab API', () => {
     await batch.fill('100, 1000');
     const spiral = DATASETS[0];
     const { nTrain } = splitSizes(spiral.classCounts, 0.2);
-    const a100 = iterationAccounting(nTrain, 100, 10);
+    // Epochs left at the form's default, which is the spec schema's.
+    const a100 = iterationAccounting(nTrain, 100, SPEC_DEFAULTS.params.epochs as number);
     await w.page.locator('[data-test=batch-table]').getByText(`(uses ${nTrain} = N)`).waitFor();
     const rows = await w.page.locator('[data-test=batch-table] tbody tr').allInnerTexts();
     expect(rows[0].split('\t').map((c) => c.trim())).toEqual(['100', String(a100.iterationsPerEpoch), String(a100.lastBatchSize), String(a100.totalIterations)]);
@@ -114,7 +115,10 @@ describe('with the (mock) Epochlab API', () => {
     // Live: a progress event turns the first run to running with an ETA, without reloading.
     const detail = server.experiments.get(2)!;
     const first = detail.runs[0];
-    server.emit({ type: 'run-progress', experimentId: 2, runId: first.id, step: 20, totalSteps: first.accounting.totalIterations, epoch: 3, loss: 0.5, elapsedMs: 2000, samplesPerSecond: 1000 });
+    server.emit({
+      type: 'run-progress', experimentId: 2, runId: first.id, step: 20, totalSteps: first.accounting.totalIterations, epoch: 3, loss: 0.5, elapsedMs: 2000,
+      samplesPerSecond: 1000, experimentProgress: { ...experimentProgress(totalsOf(detail.runs)), doneIterations: 20, etaSeconds: 12 },
+    });
     await w.page.locator('[data-test=run-progress]').getByText(/ETA/).first().waitFor();
     await w.page.locator('[data-test=overall-progress]').getByText(/ETA/).waitFor();
   });

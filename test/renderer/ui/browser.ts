@@ -17,8 +17,8 @@ export interface WatchedPage {
   violations(): Promise<string[]>;
 }
 
-export async function openPage(browser: Browser, url: string): Promise<WatchedPage> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+export async function openPage(browser: Browser, url: string, options: { colorScheme?: 'light' | 'dark' } = {}): Promise<WatchedPage> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, colorScheme: options.colorScheme ?? 'light' });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   // These functions run in the page (Playwright sends their source). They reach the page's globals through

@@ -3,7 +3,7 @@
  * sees it. Names carry the A4 payloads so every view is checked for rendering user text as text.
  */
 import {
-  iterationAccounting, type DatasetInfo, type EpochMetric, type ExperimentDetail, type ExperimentSpec, type RunInsightRows, type RunSummary,
+  experimentProgress, iterationAccounting, summarizeRuns, type DatasetInfo, type RunTotals, type EpochMetric, type ExperimentDetail, type ExperimentSpec, type RunInsightRows, type RunSummary,
   type SeriesPoint, type TrialParams,
 } from '../../../src-renderer/src/contract';
 
@@ -61,7 +61,7 @@ export function makeMockRun(id: number, experimentId: number, index: number, par
     id, experimentId, index, status, params, accounting: acc,
     backend: { name: 'cpu', version: 'mock', device: 'mock CPU' }, datasetFingerprint: 'mock-fingerprint',
     createdAt: '2026-01-01T00:00:00.000Z', startedAt: '2026-01-01T00:00:01.000Z', endedAt: '2026-01-01T00:01:00.000Z',
-    error: null, epochsDone: params.epochs, stepsDone: acc.totalIterations, bestEpoch: best.epoch, bestValLoss: best.valLoss,
+    error: null, endReason: null, stopEpoch: null, tags: [], notes: '', epochsDone: params.epochs, stepsDone: acc.totalIterations, bestEpoch: best.epoch, bestValLoss: best.valLoss,
     bestValAccuracy: best.valAccuracy, bestTrainLoss: best.trainLoss, finalValLoss: last.valLoss, finalValAccuracy: last.valAccuracy,
     finalTrainLoss: last.trainLoss, divergedAtStep: null, seconds: last.elapsedMs / 1000,
   };
@@ -83,6 +83,12 @@ export function mockSeries(run: MockRun, maxPoints: number): SeriesPoint[] {
   return out;
 }
 
+/** What the services would aggregate from these runs (the mock's stand-in for the store's query). */
+/** Per-status totals as the services sum them (contract summarizeRuns: a disk-full failure is unfinished work). */
+export function totalsOf(runs: readonly RunSummary[]): RunTotals {
+  return summarizeRuns(runs).totals;
+}
+
 export function makeExperiment(id: number, name: string, notes: string, grid: Array<Partial<TrialParams>>, firstRunId: number, nTrain = 800): { detail: ExperimentDetail; runs: MockRun[] } {
   const runs = grid.map((g, i) =>
     makeMockRun(firstRunId + i, id, i, { learningRate: 0.01, batchSize: 32, epochs: 10, optimizer: 'adam', schedule: 'constant', weightDecay: 0, seed: 1, ...g }, nTrain),
@@ -94,8 +100,8 @@ export function makeExperiment(id: number, name: string, notes: string, grid: Ar
     training: { dropLastBatch: false, shuffle: true, checkpoints: 'best-and-last', scheduleOptions: { stepEpochs: 5, gamma: 0.5, decayRate: 0.9, warmupEpochs: 1, minFactor: 0 } },
   } as unknown as ExperimentSpec;
   const detail: ExperimentDetail = {
-    id, name, notes, status: 'finished', createdAt: '2026-01-01T00:00:00.000Z', datasetId: 'spiral', template: 'mlp', trialCount: runs.length,
-    counts: { completed: runs.length }, bestValLoss: best.summary.bestValLoss, bestRunId: best.summary.id, spec, runs: runs.map((r) => r.summary),
+    id, name, notes, tags: [], status: 'finished', createdAt: '2026-01-01T00:00:00.000Z', datasetId: 'spiral', template: 'mlp', trialCount: runs.length,
+    counts: { completed: runs.length }, progress: experimentProgress(totalsOf(runs.map((r) => r.summary))), bestValLoss: best.summary.bestValLoss, bestRunId: best.summary.id, spec, runs: runs.map((r) => r.summary),
     plannedTrials: runs.length,
   };
   return { detail, runs };
@@ -136,7 +142,7 @@ export function makeStudyExperiment(id: number, firstRunId: number): { detail: E
     const last = run.epochs[1];
     run.summary = {
       ...run.summary, status: 'pruned', epochsDone: 2, stepsDone: last.step, bestEpoch: 2, bestValLoss: last.valLoss, finalValLoss: last.valLoss,
-      error: 'pruned at epoch 2 (median rule): best val_loss so far 0.9000 is worse than the median 0.4000 of 5 completed trials at epoch 2',
+      endReason: 'pruned at epoch 2 (median rule): best val_loss so far 0.9000 is worse than the median 0.4000 of 5 completed trials at epoch 2',
     };
   }
   built.detail.spec = {

@@ -9,17 +9,22 @@ import { extname, join, normalize } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
-  ApiError, isApiMethod, parseApiInput, type ApiMethod, type EpochlabEvent, type ExperimentDetail, type RunDetail, type RunSummary,
+  ApiError, applyTagChange, experimentProgress, isApiMethod, parseApiInput, type ApiMethod, type EpochlabEvent, type ExperimentDetail, type RunDetail,
+  type RunSummary,
 } from '../../../src-renderer/src/contract';
 import {
   COMPLETE_STATUSES, MIN_IMPORTANCE_TRIALS, objectiveValue, optimizationHistory, paramImportance, previewExperiment, searchSpaceOf, specIssues,
 } from '../../../src-main/engine/search';
 import { analyzeExperiment, analyzeRun } from '../../../src-main/engine/analysis/experiment';
-import { DATASETS, NO_INSIGHTS, makeExperiment, makeMockRun, mockSeries, type MockRun } from './mock-data';
+import { DATASETS, NO_INSIGHTS, makeExperiment, makeMockRun, mockSeries, totalsOf, type MockRun } from './mock-data';
 
 export interface MockServer {
   url: string;
+  /** What getSystemInfo answers with for cliDataDir (serve started with --data-dir, or not). */
+  cliDataDir: string | null;
   calls: Array<{ method: ApiMethod; input: unknown }>;
+  /** What resumeExperiment answers with for `notes` (a resume point not used, and why). */
+  resumeNotes: string[];
   experiments: Map<number, ExperimentDetail>;
   runs: Map<number, MockRun>;
   /** Adds a prepared experiment with its runs. */
@@ -56,7 +61,7 @@ export async function startMockServer(staticDir: string, options: { api: boolean
   };
 
   const handlers: { [M in ApiMethod]: (input: never) => unknown } = {
-    getSystemInfo: () => ({ version: 'mock', dataDir: '/mock', cores: 2, backends: [], defaultConcurrency: 2, isolation: 'thread' }),
+    getSystemInfo: () => ({ version: 'mock', dataDir: '/mock', cliDataDir: mock.cliDataDir, cores: 2, backends: [], defaultConcurrency: 2, isolation: 'thread' }),
     listDatasets: () => DATASETS,
     previewExperiment: ({ spec }: { spec: Parameters<typeof preview>[0] }) => preview(spec),
     createExperiment: ({ spec }: { spec: Parameters<typeof preview>[0] }) => {
@@ -70,8 +75,9 @@ export async function startMockServer(staticDir: string, options: { api: boolean
       });
       for (const r of created) runs.set(r.summary.id, r);
       const detail: ExperimentDetail = {
-        id, name: spec.name, notes: spec.notes, status: 'running', createdAt: new Date().toISOString(), datasetId: spec.dataset.id,
-        template: spec.model.template, trialCount: created.length, counts: { queued: created.length }, bestValLoss: null, bestRunId: null,
+        id, name: spec.name, notes: spec.notes, tags: [], status: 'running', createdAt: new Date().toISOString(), datasetId: spec.dataset.id,
+        template: spec.model.template, trialCount: created.length, counts: { queued: created.length },
+        progress: experimentProgress(totalsOf(created.map((r) => r.summary))), bestValLoss: null, bestRunId: null,
         spec, runs: created.map((r) => r.summary), plannedTrials: p.trialCount,
       };
       experiments.set(id, detail);
@@ -85,7 +91,7 @@ export async function startMockServer(staticDir: string, options: { api: boolean
       return { ...e, runs: e.runs.map((r) => runs.get(r.id)?.summary ?? r) };
     },
     cancelExperiment: () => ({ cancelled: 0 }),
-    resumeExperiment: () => ({ queued: 0, notes: [] }),
+    resumeExperiment: () => ({ queued: 0, notes: mock.resumeNotes }),
     deleteExperiment: ({ experimentId }: { experimentId: number }) => ({ deleted: experiments.delete(experimentId) }),
     getRun: ({ runId }: { runId: number }): RunDetail => {
       const r = runs.get(runId);
@@ -94,6 +100,7 @@ export async function startMockServer(staticDir: string, options: { api: boolean
       const spec = e?.spec;
       return {
         ...r.summary,
+        experimentName: e?.name ?? '',
         config: { params: r.summary.params, model: spec?.model ?? { template: 'mlp', hidden: [32], activation: 'relu', dropout: 0 }, dataset: { id: 'spiral' }, validation: { split: 0.2, seed: 0 }, training: spec?.training ?? ({} as RunDetail['config']['training']) },
         epochs: r.epochs,
         checkpoints: [{ kind: 'best', epoch: r.summary.bestEpoch ?? 1, path: `checkpoints/run-${runId}/best`, bytes: 5000 }],
@@ -137,6 +144,30 @@ export async function startMockServer(staticDir: string, options: { api: boolean
       const base = { objective, method: 'fanova' as const, trials: trials.length, minimumTrials: MIN_IMPORTANCE_TRIALS };
       if (trials.length < MIN_IMPORTANCE_TRIALS) return { ...base, importances: [], unavailable: `importance needs at least ${MIN_IMPORTANCE_TRIALS} completed trials with a val_loss; this experiment has ${trials.length}` };
       return { ...base, importances: paramImportance({ dims: searchSpaceOf(e.spec).dims, trials }).importances, unavailable: null };
+    },
+    tagRun: ({ runId, add, remove }: { runId: number; add: string[]; remove: string[] }) => {
+      const r = runs.get(runId);
+      if (!r) throw new ApiError('not-found', `there is no run ${runId}`);
+      r.summary = { ...r.summary, tags: applyTagChange(r.summary.tags, add, remove) };
+      return { tags: r.summary.tags };
+    },
+    tagExperiment: ({ experimentId, add, remove }: { experimentId: number; add: string[]; remove: string[] }) => {
+      const e = experiments.get(experimentId);
+      if (!e) throw new ApiError('not-found', `there is no experiment ${experimentId}`);
+      e.tags = applyTagChange(e.tags, add, remove);
+      return { tags: e.tags };
+    },
+    setRunNotes: ({ runId, notes }: { runId: number; notes: string }) => {
+      const r = runs.get(runId);
+      if (!r) throw new ApiError('not-found', `there is no run ${runId}`);
+      r.summary = { ...r.summary, notes };
+      return { notes };
+    },
+    setExperimentNotes: ({ experimentId, notes }: { experimentId: number; notes: string }) => {
+      const e = experiments.get(experimentId);
+      if (!e) throw new ApiError('not-found', `there is no experiment ${experimentId}`);
+      e.notes = notes;
+      return { notes };
     },
     // The real engine's analysis over the mock runs and whatever analysis rows a test gave them.
     getRunAnalysis: ({ runId }: { runId: number }) => {
@@ -226,7 +257,9 @@ export async function startMockServer(staticDir: string, options: { api: boolean
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return {
+  const mock: MockServer = {
+    cliDataDir: null,
+    resumeNotes: [],
     url: `http://127.0.0.1:${port}/`,
     calls,
     delays,
@@ -242,4 +275,5 @@ export async function startMockServer(staticDir: string, options: { api: boolean
     },
     add,
   };
+  return mock;
 }

@@ -2,9 +2,9 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import * as m001 from '../../../src-main/store/migrations/001_initial';
-import { applyMigrations, userVersion } from '../../../src-main/store/migrations/migrate';
+import { SCHEMA_VERSION, applyMigrations, userVersion } from '../../../src-main/store/migrations/migrate';
 import { openStore } from '../../../src-main/store';
-import { tempDir } from '../helpers';
+import { epochRow, iterationRows, makeRuns, makeSpec, tempDir } from '../helpers';
 
 function columns(db: Database.Database, table: string): string[] {
   return (db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).map((c) => c.name);
@@ -36,22 +36,18 @@ describe('migration 001 (initial schema)', () => {
     db.close();
   });
 
-  test('from version 1: reopening (and upgrading to the current version) keeps the data', () => {
+  test('at the current version: reopening changes nothing and keeps the data', () => {
     const file = path.join(dir, 'v1.sqlite');
-    // Written at version 1, as an Epochlab of that version would have (the current store's queries need later tables).
-    const v1 = new Database(file);
-    applyMigrations(v1, [m001]);
-    v1.exec(`INSERT INTO experiments (id, name, status, spec, created_at) VALUES (1, 'e', 'finished', '{}', 'now');
-      INSERT INTO runs (id, experiment_id, idx, status, params, config, accounting, created_at) VALUES (1, 1, 0, 'completed', '{}', '{}', '{}', 'now');
-      INSERT INTO epoch_metrics (run_id, epoch, step, samples_seen) VALUES (1, 1, 11, 1050);`);
-    const insert = v1.prepare('INSERT INTO iteration_metrics (run_id, step, epoch, batch, batch_size, loss) VALUES (1, ?, 1, ?, 100, 0.5)');
-    for (let step = 1; step <= 20; step++) insert.run(step, step - 1);
-    v1.close();
-    const runIds = [1];
+    const store = openStore(file);
+    const spec = makeSpec();
+    const { runIds } = store.createExperiment(spec, makeRuns(spec));
+    store.appendIterations(runIds[0], iterationRows(1, 20));
+    store.appendEpoch(runIds[0], epochRow(1), 1);
+    store.close();
 
     const before = new Database(file);
-    expect(userVersion(before)).toBe(1);
-    expect(applyMigrations(before, [m001])).toEqual({ from: 1, to: 1 });
+    expect(userVersion(before)).toBe(SCHEMA_VERSION);
+    expect(applyMigrations(before)).toEqual({ from: SCHEMA_VERSION, to: SCHEMA_VERSION });
     before.close();
 
     const again = openStore(file);

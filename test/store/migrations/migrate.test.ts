@@ -78,7 +78,7 @@ describe('migration runner', () => {
     const error = caught(() => openStore(file));
     expect(error).toBeInstanceOf(StoreError);
     expect((error as StoreError).code).toBe('newer-version');
-    expect((error as StoreError).message).toMatch(new RegExp(`newer Epochlab.*version ${SCHEMA_VERSION + 5}.*up to ${SCHEMA_VERSION}`));
+    expect((error as StoreError).message).toMatch(new RegExp(`newer Epochlab.*version ${SCHEMA_VERSION + 5}.*up to ${SCHEMA_VERSION}\\b`));
     expect(fs.readFileSync(file).equals(before)).toBe(true);
     expect(fs.existsSync(`${file}-wal`)).toBe(false);
 

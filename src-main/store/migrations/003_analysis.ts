@@ -3,9 +3,9 @@ import type Database from 'better-sqlite3';
 /**
  * Analysis results per run (issue 9): the gradient noise scale per epoch, sharpness at the best and last
  * checkpoints, and the LR range test's curve and suggestions. New tables only, each keyed by run and
- * deleted with it: a version-1 database keeps every row it had.
+ * deleted with it: a version-2 database keeps every row it had.
  */
-export const version = 2;
+export const version = 3;
 
 export function up(db: Database.Database): void {
   db.exec(`
