@@ -40,6 +40,8 @@ const ALLOWED: Record<Layer, Layer[]> = {
 const FRONT_DOOR_SERVICES = [
   'services/create-services.ts', 'services/dispatch.ts', 'services/data-dir.ts', 'services/paths.ts',
   'services/smoke-test.ts', 'services/fuses.ts',
+  // `epochlab worker`/`workers` are composition roots of their own: a remote worker opens no data folder.
+  'services/remote/queue-worker.ts', 'services/remote/queue-status.ts', 'services/system.ts',
 ];
 
 interface Import {

@@ -266,12 +266,13 @@ export class ExperimentRunner {
    */
   private settle(experimentId: number): void {
     try {
-      this.store.setExperimentStatus(experimentId, 'interrupted');
-      // The stored word is only a claim; writing the derived one keeps the file readable by hand.
+      // Any word but `running` drops the claim; the status shown is derived from the runs (and `interrupted`
+      // stands for a TPE study short of its count, which the runs alone cannot tell).
+      this.store.setExperimentStatus(experimentId, 'finished');
       const derived = this.store.experimentState(experimentId);
-      if (derived && derived.status !== 'running' && !(derived.status === 'finished' && this.isShortStudy(experimentId))) {
-        this.store.setExperimentStatus(experimentId, derived.status);
-      }
+      const status = derived === null || derived.status === 'running' ? 'interrupted' : derived.status === 'finished' && this.isShortStudy(experimentId) ? 'interrupted' : derived.status;
+      // The derived word is written too, so the file reads right by hand.
+      this.store.setExperimentStatus(experimentId, status);
     } catch (failure) {
       // The store cannot read or write (disk full…): the next start repairs the status from the runs.
       this.options.report(`warning: the database could not record that experiment ${experimentId} stopped training (${describe(failure)})`);

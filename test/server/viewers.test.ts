@@ -63,7 +63,7 @@ function expectOrdered(events: EpochlabEvent[], runIds: number[], experimentId: 
     const last = mine.at(-1);
     expect(last).toMatchObject({ type: 'run-status', status: 'completed' });
   }
-  expect(events.filter((e) => e.type === 'experiment-status').at(-1)).toEqual({ type: 'experiment-status', experimentId, status: 'finished' });
+  expect(events.filter((e) => e.type === 'experiment-status').at(-1)).toMatchObject({ type: 'experiment-status', experimentId, status: 'finished' });
 }
 
 describe('serve mode with many viewers while training', () => {

@@ -143,8 +143,8 @@ describe('services: TPE studies', () => {
     const detail = await services.api.getExperiment({ experimentId: experiment.id });
     expect(detail.runs.length).toBeLessThanOrEqual(2);
     expect(detail.plannedTrials).toBe(10);
-    // Short of its trial count: interrupted (resumable), not finished.
-    expect(detail.status).toBe('interrupted');
+    // Short of its trial count, by a person's cancel: stopped (resumable), not finished.
+    expect(detail.status).toBe('stopped');
     await services.close();
   });
 
@@ -163,11 +163,11 @@ describe('services: TPE studies', () => {
     await services.runner.idle();
     const stopped = await services.api.getExperiment({ experimentId: experiment.id });
     expect(stopped.runs.map((r) => r.status)).toEqual(['cancelled', 'cancelled']);
-    expect(stopped.status).toBe('interrupted');
+    expect(stopped.status).toBe('stopped');
     await services.close();
 
     services = await openServices(data.dir, { concurrency: 2 });
-    expect((await services.api.getExperiment({ experimentId: experiment.id })).status).toBe('interrupted');
+    expect((await services.api.getExperiment({ experimentId: experiment.id })).status).toBe('stopped');
     await services.api.resumeExperiment({ experimentId: experiment.id });
     await services.runner.idle();
     const after = await services.api.getExperiment({ experimentId: experiment.id });

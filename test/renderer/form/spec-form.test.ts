@@ -158,7 +158,7 @@ describe('FIELD_PATHS', () => {
       { path: 'training.scheduleOptions.gamma', message: 'bad gamma' },
     ]);
     expect(grouped.model).toEqual(['bad padding']);
-    expect(grouped['']).toEqual(['bad method']);
+    expect(grouped.search).toEqual(['bad method']);
     expect(grouped['training.scheduleOptions.gamma']).toEqual(['bad gamma']);
     expect(issuesByField([{ path: 'training.scheduleOptions', message: 'bad options' }]).training).toEqual(['bad options']);
   });

@@ -216,14 +216,17 @@ describe('remote workers through BullMQ', () => {
   it('a worker that sends malformed or out-of-bounds reports fails its trial with the reason; nothing of it is stored and the coordinator carries on (docs/reliability.md R2)', async () => {
     const queue = queueName();
     const reports: unknown[] = [
-      { attempt: 'evil', message: { type: 'started', runId: 0, backend: { name: 'cpu', version: 'x', device: 'y' }, datasetFingerprint: 'f', nTrain: 1, nVal: 1 } },
+      // 'started' tells the truth about the training-set size (filled in below): a made-up one would already
+      // fail the trial on the accounting check (test/services/accounting-check.test.ts); this test is about rows.
+      { attempt: 'evil', message: { type: 'started', runId: 0, backend: { name: 'cpu', version: 'x', device: 'y' }, datasetFingerprint: 'f', nTrain: 0, nVal: 1 } },
       { attempt: 'evil', message: { type: 'iterations', runId: 0, rows: [{ step: 1, epoch: 999, batch: 0, batchSize: 1, loss: 1, accuracy: 0, learningRate: 0.1, elapsedMs: 1 }] } },
     ];
     const evil = new Worker(queue, async (job) => {
       const runId = (job.data as { runId: number }).runId;
       for (const report of reports) {
-        const r = structuredClone(report) as { message: { runId: number } };
+        const r = structuredClone(report) as { message: { runId: number; type: string; nTrain?: number } };
         r.message.runId = runId;
+        if (r.message.type === 'started') r.message.nTrain = (await services.api.getRun({ runId })).accounting.nTrain;
         await job.updateProgress(r as never);
       }
       await job.updateProgress({ attempt: 'evil', message: { type: 'epoch', runId, row: 'DROP TABLE runs' } } as never);
