@@ -4,6 +4,7 @@ import { compareSection } from './compare';
 import { gridSection } from './grid';
 import { imageFolderSection } from './image-folder';
 import { ingestSection } from './ingest';
+import { insightsSection } from './insights';
 import { storeSection } from './store';
 import { trackingSection } from './tracking';
 import { trainingSection } from './training';
@@ -11,4 +12,5 @@ import { viewersSection } from './viewers';
 
 export const SECTIONS: Section[] = [
   trainingSection, trackingSection, gridSection, storeSection, ingestSection, viewersSection, compareSection, imageFolderSection,
+  insightsSection,
 ];

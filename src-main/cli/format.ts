@@ -6,7 +6,7 @@ import {
 } from '../contract';
 
 /** Borderless between rows, so long tables stay readable in a terminal. */
-function newTable(head: Array<string | number>): Table.Table {
+export function newTable(head: Array<string | number>): Table.Table {
   return new Table({
     head: head.map(String),
     style: { head: [], border: [] },

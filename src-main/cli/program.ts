@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { ApiError } from '../contract';
+import { registerAnalysis } from './commands/analysis';
 import { registerDatasets } from './commands/datasets';
 import { registerExport } from './commands/export';
 import { registerExtend } from './commands/extend';
@@ -25,7 +26,8 @@ import type { CommandContext, GlobalOptions } from './shared';
 
 /** In the order `epochlab --help` lists them. */
 const COMMANDS: Array<(context: CommandContext) => void> = [
-  registerRun, registerPreview, registerLs, registerShow, registerTag, registerNote, registerExport, registerReport, registerResume, registerExtend,
+  registerRun, registerPreview, registerLs, registerShow, registerTag, registerNote, registerAnalysis, registerExport, registerReport, registerResume,
+  registerExtend,
   registerImportance, registerInfo, registerDatasets, registerServe, registerWorker, registerWorkers,
 ];
 

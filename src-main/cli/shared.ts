@@ -30,6 +30,12 @@ export const idArg = (what: string) => (value: string) => {
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${what} must be a number like 12 (see \`epochlab ls\`)`);
   return n;
 };
+/** A comma-separated list of ids, each as idArg takes one. */
+export const idListArg = (what: string) => (value: string) => {
+  const ids = value.split(',').map((s) => Number(s.trim()));
+  if (!ids.every((n) => Number.isInteger(n) && n >= 1)) throw new InvalidArgumentError(`${what} must be comma-separated ids like 1,2,3 (see \`epochlab show\`)`);
+  return ids;
+};
 export const backendOption = () => new Option('--backend <name>', 'force a backend').choices(['auto', ...BACKEND_NAMES]).default('auto');
 export const isolationOption = () =>
   new Option('--isolation <how>', 'train trials in worker threads or in a process each (default: process for tensorflow backends, thread otherwise)').choices([...ISOLATIONS]);

@@ -6,10 +6,11 @@
  */
 import { z } from 'zod';
 import { inputBoundsIssue } from './input-bounds';
+import type { ExperimentAnalysis, RunAnalysis } from './analysis';
 import { notesSchema, tagListSchema } from './annotations';
 import { importUploadSchema, uploadIdSchema } from './dataset-formats';
 import { RANGE_SCALES } from './param-values';
-import { MAX_LIST_LENGTH, MAX_TRIALS, PARAM_ORDER, experimentSpecSchema } from './spec';
+import { MAX_LIST_LENGTH, MAX_TRIALS, PARAM_ORDER, experimentSpecSchema, type ParamName } from './spec';
 import { ITERATION_SERIES } from './records';
 import type { DatasetImportSource, ImportProgress, ImportReport, UploadReceipt } from './dataset-formats';
 import type { EpochlabEvent } from './events';
@@ -20,6 +21,8 @@ import type {
 
 const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const runIds = z.array(id).min(1).max(1000);
+/** How runs are grouped for seed statistics: by one hyperparameter, or by everything but the seed. */
+export const ANALYSIS_GROUP_BY = ['config', ...PARAM_ORDER] as [ 'config', ...ParamName[] ];
 /** Tags to add and to remove in one call, so two editors never overwrite each other's whole list. */
 const tagChange = { add: tagListSchema.default([]), remove: tagListSchema.default([]) };
 
@@ -68,6 +71,17 @@ export const apiInputSchemas = {
     maxPoints: z.number().int().min(10).max(100_000).default(2000),
   }),
   exportExperiment: z.strictObject({ experimentId: id, format: z.enum(['csv', 'json']) }),
+  /** Noise scale per epoch, sharpness, LR range test of one run. */
+  getRunAnalysis: z.strictObject({ runId: id }),
+  /**
+   * Across an experiment's runs (all, or `runIds`): critical batch size, sharpness vs batch size, seed
+   * statistics between the groups `groupBy` makes (`config`: runs that differ only in seed), LR scaling hint.
+   */
+  getExperimentAnalysis: z.strictObject({
+    experimentId: id,
+    runIds: runIds.optional(),
+    groupBy: z.enum(ANALYSIS_GROUP_BY, { error: () => `groupBy must be one of: ${ANALYSIS_GROUP_BY.join(', ')}` }).default('config'),
+  }),
   /** Serve mode: imports the files a browser uploaded (by their upload ids, never paths), then discards them. */
   importUpload: importUploadSchema,
   /** Serve mode: drops an upload the user abandoned. */
@@ -112,6 +126,8 @@ export interface ApiOutputs {
   getEpochMetrics: Record<number, EpochMetric[]>;
   getIterationSeries: Record<number, SeriesPoint[]>;
   exportExperiment: ExportFile;
+  getRunAnalysis: RunAnalysis;
+  getExperimentAnalysis: ExperimentAnalysis;
   importUpload: ImportReport;
   discardUpload: { discarded: boolean };
   extendExperiment: { added: number; plannedTrials: number };

@@ -2,6 +2,7 @@ export * from './iterations';
 export * from './param-values';
 export * from './best-epoch';
 export * from './spec';
+export * from './analysis';
 export * from './records';
 export * from './events';
 export * from './api';

@@ -5,6 +5,7 @@
  * worker must not be able to write anything to the store that a local trainer could not (docs/reliability.md R2).
  */
 import { z } from 'zod';
+import { analysisSchema, CHECKPOINT_POINTS } from './analysis';
 import { BACKEND_NAMES } from './records';
 import type { TrialEnd } from './worker';
 import { datasetRefSchema, modelSchema, OPTIMIZERS, POOLINGS, SCHEDULES, trainingSchema, validationSchema, type TrialConfig } from './spec';
@@ -88,6 +89,7 @@ export const trialConfigSchema: z.ZodType<TrialConfig> = z.strictObject({
   dataset: datasetRefSchema,
   validation: validationSchema,
   training: trainingSchema,
+  analysis: analysisSchema.optional(),
 }) as unknown as z.ZodType<TrialConfig>;
 
 /** The data of one queued trial. The job id is `<coordinator>.<runId>` (remoteJobId). */
@@ -129,6 +131,49 @@ const epochSchema = z.strictObject({
   elapsedMs: finite.min(0),
 });
 
+const noiseScaleRowSchema = z.strictObject({
+  epoch: z.number().int().min(1),
+  step: count,
+  gradSq: nullableFinite,
+  trace: nullableFinite,
+  bSimple: nullableFinite,
+  measurements: count,
+  overhead: nullableFinite,
+});
+
+const sharpnessRowSchema = z.strictObject({
+  checkpoint: z.enum(CHECKPOINT_POINTS),
+  epoch: z.number().int().min(1),
+  loss: nullableFinite,
+  topEigenvalue: nullableFinite,
+  converged: z.boolean(),
+  epsSharpness: nullableFinite,
+  epsilon: finite.min(0),
+  subset: count,
+  powerIterations: count,
+  ascentSteps: count,
+  seconds: finite.min(0),
+  error: text.nullable(),
+});
+
+const lrRangeResultSchema = z.strictObject({
+  from: finite.gt(0),
+  to: finite.gt(0),
+  iterations: count,
+  points: z.array(z.strictObject({ step: z.number().int().min(1), learningRate: finite, loss: nullableFinite, smoothed: nullableFinite })).max(MAX_ROWS_PER_REPORT),
+  steepest: nullableFinite,
+  minimum: nullableFinite,
+  minimumOver10: nullableFinite,
+  stopReason: text,
+});
+
+/** Analysis measurements (contract/analysis.ts RunInsight), checked like every other report. */
+const insightSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('noise-scale'), row: noiseScaleRowSchema }),
+  z.strictObject({ kind: z.literal('sharpness'), rows: z.array(sharpnessRowSchema).max(CHECKPOINT_POINTS.length) }),
+  z.strictObject({ kind: z.literal('lr-range'), result: lrRangeResultSchema }),
+]);
+
 /** What a worker reports while a trial trains (the local trainer's messages, minus the machine-local ones). */
 export const remoteMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({
@@ -137,6 +182,7 @@ export const remoteMessageSchema = z.discriminatedUnion('type', [
   }),
   z.strictObject({ type: z.literal('iterations'), runId: z.number().int(), rows: z.array(iterationSchema).min(1).max(MAX_ROWS_PER_REPORT) }),
   z.strictObject({ type: z.literal('epoch'), runId: z.number().int(), row: epochSchema, bestEpoch: z.number().int().min(1).nullable() }),
+  z.strictObject({ type: z.literal('insight'), runId: z.number().int(), insight: insightSchema }),
 ]);
 export type RemoteMessage = z.infer<typeof remoteMessageSchema>;
 

@@ -4,6 +4,7 @@
  * how those become trials (see engine/search).
  */
 import { z } from 'zod';
+import { analysisSchema, type AnalysisSpec } from './analysis';
 import {
   RANGE_SCALES, countCombinations, countFieldValues, isRange, missingStepsMessage, rangeProblems, repeatedValuesProblem, type ParamValue,
 } from './param-values';
@@ -321,6 +322,8 @@ export const experimentSpecSchema = z.strictObject({
   pruning: pruningSchema.default({ method: 'none' }),
   params: paramsSchema.default(() => paramsSchema.parse({})),
   training: trainingSchema.default(() => trainingSchema.parse({})),
+  /** Gradient noise scale, sharpness, the LR range test run type (contract/analysis.ts). */
+  analysis: analysisSchema.default(() => analysisSchema.parse({})),
 }).superRefine((spec, ctx) => {
   // Counted from the fields' sizes, never expanded: a 10^6-trial spec is refused in microseconds.
   for (const issue of searchSpaceIssues(spec.params, spec.search)) ctx.addIssue({ code: 'custom', ...issue });
@@ -352,6 +355,8 @@ export interface TrialConfig {
   dataset: DatasetRef;
   validation: ValidationSpec;
   training: TrainingSpec;
+  /** Absent in runs stored before the analysis section existed: plain training. */
+  analysis?: AnalysisSpec;
 }
 
 /**

@@ -2,6 +2,7 @@
 import type { DatasetImportSource, ImportProgress, ImportReport } from './dataset-formats';
 import type { BackendChoice, BackendInfo, BackendProbe, CheckpointInfo, EpochMetric, IterationMetric } from './records';
 import type { TrialConfig } from './spec';
+import type { RunInsight } from './analysis';
 
 export interface TrainJob {
   runId: number;
@@ -58,6 +59,8 @@ export type FromWorker =
   | { type: 'iterations'; runId: number; rows: IterationMetric[] }
   | { type: 'epoch'; runId: number; row: EpochMetric; bestEpoch: number | null }
   | { type: 'checkpoint'; runId: number; checkpoint: CheckpointInfo }
+  /** Gradient noise scale of an epoch, sharpness at the end, an LR range test's result (contract/analysis.ts). */
+  | { type: 'insight'; runId: number; insight: RunInsight }
   /** `recycle`: the worker's memory grew past what it should keep (wasm heaps never shrink): replace it. */
   | { type: 'finished'; runId: number; end: TrialEnd; recycle?: boolean; memory?: TrainerMemory };
 

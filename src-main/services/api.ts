@@ -8,6 +8,7 @@ import {
 } from '../contract';
 import type { RunStore } from '../store';
 import { annotationsApi } from './annotations-api';
+import { analysisApi } from './analysis-api';
 import { datasetsApi } from './datasets-api';
 import type { EventHub } from './events';
 import { experimentsApi } from './experiments-api';
@@ -43,6 +44,7 @@ export function createApi(deps: ApiDeps): EpochlabApi {
     ...runsApi(deps),
     ...studyApi(deps),
     ...annotationsApi(deps),
+    ...analysisApi(deps),
   });
 }
 

@@ -76,7 +76,7 @@ export function experimentsApi(deps: ApiDeps): Pick<ApiImplementation, Experimen
       const runs = result.trials.map((t) => ({
         index: t.index,
         accounting: t.accounting,
-        config: { params: t.params, model: spec.model, dataset: spec.dataset, validation: spec.validation, training: spec.training },
+        config: { params: t.params, model: spec.model, dataset: spec.dataset, validation: spec.validation, training: spec.training, analysis: spec.analysis },
       }));
       const { experimentId, runIds } = store.createExperiment(spec, runs);
       runner.start(experimentId, runs.map((run, i) => ({ id: runIds[i], config: run.config, accounting: run.accounting, resume: false })));

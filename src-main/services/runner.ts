@@ -172,6 +172,9 @@ export class ExperimentRunner {
         case 'checkpoint':
           this.store.addCheckpoint(runId, message.checkpoint);
           break;
+        case 'insight':
+          this.store.saveInsight(runId, message.insight);
+          break;
         case 'finished':
           break;
       }

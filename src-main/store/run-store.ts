@@ -4,7 +4,8 @@
  */
 import type {
   BackendInfo, CheckpointInfo, EpochMetric, ExperimentProgress, ExperimentSpec, ExperimentStatus, ExperimentSummary,
-  IterationMetric, IterationSeriesName, Monitor, RunStatus, RunSummary, SeriesPoint, TrialConfig, IterationAccounting,
+  IterationMetric, IterationSeriesName, Monitor, RunStatus, RunSummary, SeriesPoint, TrialConfig, IterationAccounting, RunInsight,
+  RunInsightRows,
 } from '../contract';
 
 export interface NewRun {
@@ -62,7 +63,7 @@ export interface RunStore {
   markRunStarted(runId: number, info: RunStartInfo): void;
   markRunEnded(runId: number, info: RunEndInfo): void;
   /**
-   * Puts an interrupted or cancelled run (or one that failed for a full disk, see isResumable) back to `queued`. Without `resumeAfterEpoch` it trains again from
+   * Puts an interrupted or cancelled run (or one that failed for a full disk, see isResumable) back to `queued`; analysis rows it will produce again are deleted. Without `resumeAfterEpoch` it trains again from
    * scratch (its metrics and checkpoint rows are deleted); with it, it continues from that epoch's resume
    * checkpoint: rows of later epochs are deleted, earlier ones kept, and the best epoch set to the one given.
    */
@@ -84,6 +85,10 @@ export interface RunStore {
   getIterationSeries(runId: number, series: IterationSeriesName, maxPoints: number): SeriesPoint[];
   /** All iteration rows of a run (for export). */
   getIterations(runId: number): IterationMetric[];
+
+  /** Analysis results (contract/analysis.ts): idempotent per (run, epoch) for the noise scale, replaced otherwise. */
+  saveInsight(runId: number, insight: RunInsight): void;
+  getInsights(runId: number): RunInsightRows;
 
   close(): void;
 }

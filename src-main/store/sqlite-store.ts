@@ -2,7 +2,7 @@
 import type Database from 'better-sqlite3';
 import type {
   CheckpointInfo, EpochMetric, ExperimentProgress, ExperimentSpec, ExperimentStatus, ExperimentSummary, IterationMetric, IterationSeriesName,
-  Monitor, RunSummary, SeriesPoint, TrialConfig,
+  Monitor, RunInsight, RunInsightRows, RunSummary, SeriesPoint, TrialConfig,
 } from '../contract';
 import type { NewRun, RunEndInfo, RunStartInfo, RunStore } from './run-store';
 import { AnnotationQueries } from './annotations';
@@ -10,12 +10,14 @@ import { ExperimentQueries } from './experiments';
 import { RunQueries } from './runs';
 import { MetricQueries } from './metrics';
 import { SeriesQueries } from './series';
+import { AnalysisQueries } from './analysis';
 
 export class SqliteRunStore implements RunStore {
   private readonly experiments: ExperimentQueries;
   private readonly runs: RunQueries;
   private readonly metrics: MetricQueries;
   private readonly series: SeriesQueries;
+  private readonly analysis: AnalysisQueries;
   private readonly runNotes: AnnotationQueries;
   private readonly experimentNotes: AnnotationQueries;
 
@@ -24,6 +26,7 @@ export class SqliteRunStore implements RunStore {
     this.runs = new RunQueries(db);
     this.metrics = new MetricQueries(db);
     this.series = new SeriesQueries(db);
+    this.analysis = new AnalysisQueries(db);
     this.runNotes = new AnnotationQueries(db, 'runs');
     this.experimentNotes = new AnnotationQueries(db, 'experiments');
   }
@@ -78,7 +81,10 @@ export class SqliteRunStore implements RunStore {
     this.runs.markEnded(runId, info);
   }
   requeueRun(runId: number, resumeAfterEpoch?: { epoch: number; bestEpoch: number | null }): void {
-    this.runs.requeue(runId, resumeAfterEpoch?.epoch ?? 0, resumeAfterEpoch?.bestEpoch ?? null);
+    this.db.transaction(() => {
+      this.runs.requeue(runId, resumeAfterEpoch?.epoch ?? 0, resumeAfterEpoch?.bestEpoch ?? null);
+      this.analysis.clear(runId, resumeAfterEpoch?.epoch ?? 0);
+    })();
   }
   interruptStaleRuns(): number {
     return this.runs.interruptStale();
@@ -107,6 +113,13 @@ export class SqliteRunStore implements RunStore {
   }
   getIterations(runId: number): IterationMetric[] {
     return this.metrics.getIterations(runId);
+  }
+
+  saveInsight(runId: number, insight: RunInsight): void {
+    this.analysis.save(runId, insight);
+  }
+  getInsights(runId: number): RunInsightRows {
+    return this.analysis.get(runId);
   }
 
   close(): void {

@@ -10,6 +10,7 @@ export * from '../../src-main/contract/iterations';
 export * from '../../src-main/contract/param-values';
 export * from '../../src-main/contract/best-epoch';
 export * from '../../src-main/contract/spec';
+export * from '../../src-main/contract/analysis';
 export * from '../../src-main/contract/records';
 export * from '../../src-main/contract/events';
 export * from '../../src-main/contract/api';

@@ -5,7 +5,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { iterationAccounting, splitSizes, type ExperimentDetail, type EpochMetric } from '../../src-main/contract';
-import { launchBrowser, screenshot, startServe, type Served } from './serve-harness';
+import { callApi, launchBrowser, screenshot, startServe, type Served } from './serve-harness';
 
 let served: Served;
 let browser: Browser;
@@ -29,11 +29,7 @@ afterAll(async () => {
   await served?.stop();
 });
 
-async function api<T>(method: string, input: unknown = {}): Promise<T> {
-  const response = await page.request.post(`${served.origin}/api/${method}`, { data: input });
-  expect(response.status(), await response.text()).toBe(200);
-  return (await response.json()) as T;
-}
+const api = <T>(method: string, input: unknown = {}) => callApi<T>(page, served, method, input);
 
 describe('the main job in the browser, against epochlab serve', () => {
   it('opens with the token link and lands on the experiments list', async () => {

@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 export const ARTIFACTS = resolve('test-artifacts/e2e');
 export const CHROMIUM = process.env.EPOCHLAB_CHROMIUM ?? '/usr/bin/chromium';
@@ -16,6 +17,13 @@ export interface Served {
   process: ChildProcess;
   /** Stops the server (SIGTERM, then SIGKILL) and removes its data folder unless `keepData`. */
   stop(options?: { keepData?: boolean }): Promise<void>;
+}
+
+/** One API call through the page's session (its token cookie), expected to succeed; returns its answer. */
+export async function callApi<T>(page: Page, served: Served, method: string, input: unknown = {}): Promise<T> {
+  const response = await page.request.post(`${served.origin}/api/${method}`, { data: input });
+  expect(response.status(), await response.text()).toBe(200);
+  return (await response.json()) as T;
 }
 
 /** `dataDir`: serve an existing data folder (a restart after a crash) instead of a fresh one. */

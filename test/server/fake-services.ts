@@ -90,6 +90,8 @@ export function createFakeServices(): FakeServices {
     async tagExperiment(input) { record('tagExperiment', input); return { tags: input.add }; },
     async setRunNotes(input) { record('setRunNotes', input); return { notes: input.notes }; },
     async setExperimentNotes(input) { record('setExperimentNotes', input); return { notes: input.notes }; },
+    async getRunAnalysis(input) { record('getRunAnalysis', input); return unsupported('getRunAnalysis'); },
+    async getExperimentAnalysis(input) { record('getExperimentAnalysis', input); return unsupported('getExperimentAnalysis'); },
   });
 
   const services: FakeServices = {

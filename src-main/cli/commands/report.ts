@@ -21,7 +21,8 @@ const FLAGS = [
   ['x', QUERY_KEYS.xAxis, 'x axis: epoch, iteration, samples or time'],
   ['log-y', QUERY_KEYS.logY, 'log y axes: 1 or 0'],
   ['smoothing', QUERY_KEYS.smoothing, 'EMA weight 0–0.99 for the epoch charts'],
-  ['panels', QUERY_KEYS.panels, 'curves,table,iterations,gap,heatmap,parallel'],
+  ['mid-epoch', QUERY_KEYS.midEpoch, 'training curves drawn at the middle of their epoch: 1 (default) or 0'],
+  ['panels', QUERY_KEYS.panels, 'curves,table,iterations,gap,heatmap,parallel,analysis'],
 ] as const;
 
 interface ReportOptions {

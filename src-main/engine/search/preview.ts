@@ -3,6 +3,8 @@ import {
   iterationAccounting, splitSizes, type DatasetInfo, type ExperimentPreview, type ExperimentSpec, type IterationAccounting,
   type TrialPreview,
 } from '../../contract';
+import { analysisWarnings } from '../analysis/validate';
+import { trialEpochs } from '../analysis/lr-range';
 import { expandTrials } from './expand';
 import { pruningWarnings } from './pruners';
 import { searchSpaceOf, type Dimension } from './space';
@@ -28,11 +30,12 @@ export function previewExperiment(spec: ExperimentSpec, datasets: PreviewDataset
   }
   if (spec.search.method === 'tpe') return proposedPreview(spec, nTrain, nVal, warnings, datasets);
   const trials: TrialPreview[] = expandTrials(spec).map((params, index) => {
-    const accounting = iterationAccounting(nTrain, params.batchSize, params.epochs, spec.training.dropLastBatch);
+    const accounting = iterationAccounting(nTrain, params.batchSize, trialEpochs(spec, params, nTrain), spec.training.dropLastBatch);
     return { index, params, accounting, warnings: batchWarnings(params.batchSize, nTrain) };
   });
   for (const t of trials) for (const w of t.warnings) if (!warnings.includes(w)) warnings.push(w);
   if (trials.length) warnings.push(...pruningWarnings(spec.pruning, Math.max(...trials.map((t) => t.params.epochs)), trials.length));
+  warnings.push(...analysisWarnings(spec));
   return {
     trialCount: trials.length,
     proposed: false,
@@ -74,6 +77,7 @@ function proposedPreview(spec: ExperimentSpec, nTrain: number, nVal: number, war
   const accountings = batchSizes.flatMap((b) => epochs.map((e) => iterationAccounting(nTrain, b, e, spec.training.dropLastBatch)));
   for (const b of batchSizes) for (const w of batchWarnings(b, nTrain)) if (!warnings.includes(w)) warnings.push(w);
   warnings.push(...pruningWarnings(spec.pruning, Math.max(...epochs), trialCount));
+  warnings.push(...analysisWarnings(spec));
   const batchDim = dims.find((d) => d.name === 'batchSize');
   return {
     trialCount,

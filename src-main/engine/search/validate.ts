@@ -6,6 +6,7 @@ import {
   CNN_ONLY_PARAMS, experimentSpecSchema, fieldIssues,
   type ExperimentSpec, type FieldIssue, type ParamName, type ParamValue, ApiError,
 } from '../../contract';
+import { analysisIssues } from '../analysis/validate';
 import { searchSpaceOf } from './space';
 
 /** Parses raw JSON into a spec, or throws ApiError('invalid') listing every field problem. */
@@ -45,6 +46,7 @@ export function specIssues(spec: ExperimentSpec): FieldIssue[] {
   if (monitor && noValidation && monitor.startsWith('val_')) {
     issues.push({ path: 'objective.monitor', message: `${monitor} needs a validation set; set validation.split above 0 or use train_loss` });
   }
+  issues.push(...analysisIssues(spec));
   return issues;
 }
 

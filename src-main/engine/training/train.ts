@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import {
-  batchSizeAt, iterationAccounting, type CheckpointInfo, type EpochMetric, type IterationMetric, type TrialConfig,
+  batchSizeAt, iterationAccounting, type CheckpointInfo, type EpochMetric, type IterationMetric, type RunInsight, type TrialConfig,
 } from '../../contract';
 import type { TrialEnd } from '../../contract/worker';
 import { gatherRows, softmaxCrossEntropyWithStats } from '../backends/fused-ops';
@@ -21,6 +21,9 @@ import { buildModel, decayedWeights } from './model';
 import { createOptimizer, disposeOptimizer, setLearningRate } from './optimizer';
 import { learningRateAt } from './schedules';
 import { EpochJudge } from './stopping';
+import { TrialInsights } from './insights';
+import { lrRangeTest } from './lr-range-test';
+import { splitTrainStep } from './split-step';
 import { applyForTraining } from './training-forward';
 
 export interface ArraySet {
@@ -38,6 +41,8 @@ export interface TrainingSink {
   iterations(rows: IterationMetric[]): void;
   epoch(row: EpochMetric, bestEpoch: number | null): void;
   checkpoint(checkpoint: CheckpointInfo): void;
+  /** Noise scale, sharpness, LR range result (the spec's analysis section); sinks that ignore them may omit it. */
+  insight?(insight: RunInsight): void;
 }
 
 export interface TrainOptions {
@@ -55,11 +60,16 @@ export interface TrainOptions {
 const EVAL_CHUNK = 1024;
 
 export async function trainTrial(options: TrainOptions): Promise<TrialEnd> {
+  if (options.config.analysis?.runType === 'lr-range-test') return lrRangeTest(options);
   const end = await trainLoop(options);
   // A cancelled run keeps its resume points (it can be resumed), and so does a failed one: a run that failed
   // for a full disk is resumed once there is space. A finished run has no use for them.
   if (options.checkpoints && end.status !== 'cancelled' && end.status !== 'failed') removeResumePoints(checkpointDir(options.checkpoints));
   return end;
+}
+
+function bestOf(weights: tf.Tensor[] | null, judge: EpochJudge): { weights: tf.Tensor[]; epoch: number } | null {
+  return weights && judge.bestEpoch !== null ? { weights, epoch: judge.bestEpoch } : null;
 }
 
 function checkpointDir(checkpoints: NonNullable<TrainOptions['checkpoints']>): string {
@@ -81,6 +91,11 @@ async function trainLoop(options: TrainOptions): Promise<TrialEnd> {
   const diverged = (d: Divergence): TrialEnd => ({ status: 'diverged', reason: d.reason, bestEpoch: judge.bestEpoch, divergedAtStep: d.step });
   const saveFiles = options.checkpoints !== null && training.checkpoints === 'best-and-last';
   const restoreBest = training.earlyStopping?.restoreBest ?? false;
+  const insights = new TrialInsights({
+    config, data, iterationsPerEpoch: acc.iterationsPerEpoch, effectiveBatchSize: acc.effectiveBatchSize,
+    emit: (insight) => sink.insight?.(insight), isCancelled: options.isCancelled,
+  });
+  const keepBest = restoreBest || insights.needsBestWeights;
 
   const model = buildModel(config.model, params, { inputShape: data.inputShape, numClasses: data.numClasses });
   const optimizer = createOptimizer(params.optimizer, params.learningRate);
@@ -116,7 +131,7 @@ async function trainLoop(options: TrainOptions): Promise<TrialEnd> {
       lastEpoch = point.epoch;
       firstEpoch = point.epoch + 1;
       started = performance.now() - point.elapsedMs;
-      if (restoreBest) bestWeights = readWeightTensors(dir!, 'best', point.judge.bestEpoch);
+      if (keepBest) bestWeights = readWeightTensors(dir!, 'best', point.judge.bestEpoch);
     }
     for (let epoch = firstEpoch; epoch <= params.epochs; epoch++) {
       const epochStart = performance.now();
@@ -135,9 +150,15 @@ async function trainLoop(options: TrainOptions): Promise<TrialEnd> {
         const start = batch * acc.effectiveBatchSize;
         lr = learningRateAt(scheduleCtx, step);
         setLearningRate(optimizer, lr);
-        const stats = trainStep(model, optimizer, kernels, params.weightDecay, data, order, start, size);
-        const [loss, correct] = await stats.data();
+        const split = insights.splits(batch, size);
+        const stepStart = performance.now();
+        const stats = split
+          ? splitTrainStep(model, optimizer, (from, n) => batchObjective(model, kernels, params.weightDecay, data, order, start + from, n), size)
+          : trainStep(model, optimizer, kernels, params.weightDecay, data, order, start, size);
+        const values = await stats.data();
+        const [loss, correct] = values;
         stats.dispose();
+        insights.afterStep(size, performance.now() - stepStart, split ? values.subarray(2) : null);
         step++;
         const finite = Number.isFinite(loss);
         pending.push({
@@ -177,18 +198,21 @@ async function trainLoop(options: TrainOptions): Promise<TrialEnd> {
         });
       }
       sink.epoch(metric, judge.bestEpoch);
+      insights.endEpoch(epoch, step);
       if (decision.improved) {
         if (saveFiles) await writeCheckpoint(model, options, 'best', epoch, sink);
-        if (restoreBest) {
+        if (keepBest) {
           bestWeights?.forEach((w) => w.dispose());
           bestWeights = model.getWeights().map((w) => w.clone());
         }
       }
       if (decision.stop) {
+        await insights.atEnd(model, bestOf(bestWeights, judge), lastEpoch);
         await finish(model, options, bestWeights, restoreBest, judge, lastEpoch, saveFiles, sink);
         return { status: 'early-stopped', reason: decision.stop.reason, bestEpoch: judge.bestEpoch };
       }
     }
+    await insights.atEnd(model, bestOf(bestWeights, judge), lastEpoch);
     await finish(model, options, bestWeights, restoreBest, judge, lastEpoch, saveFiles, sink);
     return { status: 'completed', reason: null, bestEpoch: judge.bestEpoch };
   } catch (error) {
@@ -224,6 +248,29 @@ export function trainStep(
     }, false);
     return stats as unknown as tf.Tensor1D;
   });
+}
+
+export interface BatchObjective {
+  /** What the optimizer minimizes: the mean data loss plus the weight-decay penalty. */
+  objective: tf.Scalar;
+  dataLoss: tf.Scalar;
+  correct: tf.Scalar;
+}
+
+/** The loss of rows order[start … start + size) in training mode (the split step takes it per half). */
+export function batchObjective(
+  model: tf.LayersModel, kernels: tf.LayerVariable[], weightDecay: number,
+  data: TrainingData, order: Uint32Array | null, start: number, size: number,
+): BatchObjective {
+  const xb = gatherRows(data.train.x, order, start, size, data.inputShape);
+  const yb = gatherRows(data.train.y, order, start, size, []) as tf.Tensor1D;
+  const logits = applyForTraining(model, xb);
+  const { loss: dataLoss, stats } = softmaxCrossEntropyWithStats(logits, yb, data.numClasses);
+  const correct = tf.gather(stats, 1).reshape([]) as tf.Scalar;
+  if (!kernels.length) return { objective: dataLoss, dataLoss, correct };
+  // L2 penalty ½·λ·Σw² adds λ·w to each kernel's gradient, as PyTorch's weight_decay does.
+  const penalty = tf.addN(kernels.map((k) => tf.sum(tf.square(k.read()))));
+  return { objective: tf.add(dataLoss, tf.mul(0.5 * weightDecay, penalty)) as tf.Scalar, dataLoss, correct };
 }
 
 async function evaluate(model: tf.LayersModel, set: ArraySet, data: TrainingData, featureSize: number): Promise<{ loss: number; accuracy: number }> {

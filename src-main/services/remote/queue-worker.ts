@@ -129,7 +129,7 @@ export class QueueWorker {
     try {
       const end = await this.pool.submit(trainJob, (message) => {
         // Checkpoint files stay on this machine and `finished` is the job's result: neither crosses.
-        if (message.type === 'started' || message.type === 'iterations' || message.type === 'epoch') send(message);
+        if (message.type === 'started' || message.type === 'iterations' || message.type === 'epoch' || message.type === 'insight') send(message);
       });
       await sending;
       return { attempt, end };

@@ -7,13 +7,14 @@ import type Database from 'better-sqlite3';
 import { StoreError, classifyError } from '../errors';
 import * as m001 from './001_initial';
 import * as m002 from './002_tags_notes_end_reason';
+import * as m003 from './003_analysis';
 
 export interface Migration {
   readonly version: number;
   up(db: Database.Database): void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m001, m002];
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003];
 export const SCHEMA_VERSION: number = MIGRATIONS.length;
 export { APPLICATION_ID } from './001_initial';
 

@@ -10,6 +10,7 @@ import { isImprovement, monitoredValue, type EpochMetric, type ParamName, type R
 import { aggregateAligned, aggregateBinned, type AggregatePoint } from './aggregate';
 import { xOf, type CurvePoint, type XAxisKind } from './axes';
 import { emaSmooth } from './ema';
+import { atMidEpoch, EPOCH_AVERAGED } from './half-epoch';
 import { legendGroups, splitRuns, type GroupBy, type GroupLines, type Line, type LegendGroup } from './groups';
 import { makeRunSet, monitorLabel, ruleOf, runSetLabel, type RunSet } from './run-set';
 import type { BandPoint, LineSeriesInput, Marker, PanelInput, PanelsOptionInput, Zoom } from './curves';
@@ -34,8 +35,12 @@ export function epochValue(m: EpochMetric, key: EpochMetricKey): number | null {
   return finite(v) ? v : null;
 }
 
-export function epochPoints(metrics: readonly EpochMetric[], key: EpochMetricKey): CurvePoint[] {
-  return metrics.map((m) => ({ epoch: m.epoch, step: m.step, samplesSeen: m.samplesSeen, elapsedMs: m.elapsedMs, value: epochValue(m, key) }));
+/** `midEpoch`: epoch-averaged metrics (training loss and accuracy) drawn at the middle of their epoch (half-epoch.ts). */
+export function epochPoints(metrics: readonly EpochMetric[], key: EpochMetricKey, midEpoch = false): CurvePoint[] {
+  return metrics.map((m, i) => {
+    const point = { epoch: m.epoch, step: m.step, samplesSeen: m.samplesSeen, elapsedMs: m.elapsedMs, value: epochValue(m, key) };
+    return midEpoch && EPOCH_AVERAGED.has(key) ? atMidEpoch(point, m, metrics[i - 1]) : point;
+  });
 }
 
 /** Per-iteration points; the epoch axis becomes fractional (step / iterations per epoch). */
@@ -79,24 +84,32 @@ function stopLabel(set: RunSet, run: RunSummary, epoch: number, alone: boolean):
   return `${alone ? 'stopped early' : `${runSetLabel(set, run)} stopped early`} at epoch ${epoch}`;
 }
 
-/** One line of epoch values: a run (with its stored best epoch) or a seed mean (with the mean's best epoch). */
-export function epochLineCurve(line: Line, set: RunSet, epochs: Epochs, key: EpochMetricKey, xAxis: XAxisKind, bands: boolean, smoothing: number, bestOf: (line: Line) => number | null = (l) => groupBestEpoch(l, set, epochs)): Curve {
+/**
+ * One line of epoch values: a run (with its stored best epoch) or a seed mean (with the mean's best epoch).
+ * Points and markers are found by their epoch row, never by x: with `midEpoch` a training point sits half an
+ * epoch before the row's epoch.
+ */
+export function epochLineCurve(
+  line: Line, set: RunSet, epochs: Epochs, key: EpochMetricKey, xAxis: XAxisKind, bands: boolean, smoothing: number,
+  bestOf: (line: Line) => number | null = (l) => groupBestEpoch(l, set, epochs), midEpoch = false,
+): Curve {
   const members = line.runs.map((r) => epochs[r.id] ?? []);
   if (members.length === 1) {
     const run = line.runs[0];
-    const points = epochPoints(members[0], key);
+    const rows = members[0];
+    const points = epochPoints(rows, key, midEpoch);
     const curve = finish(points.map((p) => xOf(p, xAxis)), points.map((p) => p.value), null, () => false, smoothing);
     const rule = ruleOf(set, run);
-    const best = run.bestEpoch === null ? -1 : points.findIndex((p) => p.epoch === run.bestEpoch);
+    const best = run.bestEpoch === null ? -1 : rows.findIndex((r) => r.epoch === run.bestEpoch);
     const stop = run.status === 'early-stopped' || run.status === 'pruned' ? points.length - 1 : -1;
     const markers = [
       best >= 0 ? markerAt(curve, best, { kind: 'best', label: `◆ best epoch ${run.bestEpoch} (by ${monitorLabel(rule.monitor)})` }) : null,
-      stop >= 0 && run.status === 'early-stopped' ? markerAt(curve, stop, { kind: 'stop', label: `■ ${stopLabel(set, run, points[stop].epoch, true)}` }) : null,
-      stop >= 0 && run.status === 'pruned' ? markerAt(curve, stop, { kind: 'pruned', label: `✕ pruned at epoch ${points[stop].epoch}` }) : null,
+      stop >= 0 && run.status === 'early-stopped' ? markerAt(curve, stop, { kind: 'stop', label: `■ ${stopLabel(set, run, rows[stop].epoch, true)}` }) : null,
+      stop >= 0 && run.status === 'pruned' ? markerAt(curve, stop, { kind: 'pruned', label: `✕ pruned at epoch ${rows[stop].epoch}` }) : null,
     ].filter((m): m is Marker => m !== null);
     return { ...curve, ...(markers.length ? { markers } : {}) };
   }
-  const keyed = (k: EpochMetricKey) => members.map((m) => epochPoints(m, k).map((p) => ({ key: p.epoch, x: xOf(p, xAxis), y: p.value })));
+  const keyed = (k: EpochMetricKey) => members.map((m) => epochPoints(m, k, midEpoch).map((p, i) => ({ key: m[i].epoch, x: xOf(p, xAxis), y: p.value })));
   const agg = aggregateAligned(keyed(key));
   const curve = { ...finish(agg.map((p) => p.x), agg.map((p) => p.mean), bands ? agg.map((p) => p.std) : null, (i) => agg[i].n > 1, smoothing), ...coverageOf(agg, members.length) };
   const markers: Marker[] = [];
@@ -148,6 +161,8 @@ export interface CompareEpochInput {
   bands: boolean;
   smoothing?: number;
   zoom?: Zoom;
+  /** Training curves at mid-epoch (the half-epoch lag, half-epoch.ts). */
+  trainAtMidEpoch?: boolean;
 }
 
 function titled(base: string, split: string): string {
@@ -199,7 +214,7 @@ export function compareEpochPanels(input: CompareEpochInput): PanelsOptionInput 
         label: `${line.label}${suffix}`,
         color: line.color,
         dashed,
-        ...epochLineCurve(line, set, input.epochs, key, input.xAxis, input.bands, smoothing, bestOf),
+        ...epochLineCurve(line, set, input.epochs, key, input.xAxis, input.bands, smoothing, bestOf, input.trainAtMidEpoch),
       })),
     );
 

@@ -83,6 +83,7 @@ export function curvesChart(state: CompareState, data: CompareData, zoom?: Zoom)
   const input = compareEpochPanels({
     runs: data.set.runs, set: data.set, epochs: data.epochs, metric: state.metric, xAxis: state.xAxis, groupBy: state.groupBy, groupLines: state.lines,
     splitBy: state.splitBy, layout: state.layout, logY: state.logY, bands: state.bands, smoothing: state.smoothing, zoom,
+    trainAtMidEpoch: state.midEpoch,
   });
   const title = `${COMPARE_METRICS[state.metric].label} by ${X_AXIS_LABELS[state.xAxis].toLowerCase()}`;
   return curveSpec('curves', title, input, `${linesNote(state, data.set)} ${MARKERS_NOTE} Samples seen puts batch sizes on equal compute.`, NO_EPOCHS);

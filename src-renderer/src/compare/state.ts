@@ -10,7 +10,7 @@ import type { GroupBy, GroupLines } from '../charts/groups';
 import type { HeatmapReduce } from '../charts/heatmap';
 import { SUMMARY_METRICS, type SummaryMetric } from '../charts/summary-metrics';
 
-export const COMPARE_PANELS = ['curves', 'table', 'iterations', 'gap', 'heatmap', 'parallel'] as const;
+export const COMPARE_PANELS = ['curves', 'table', 'iterations', 'gap', 'heatmap', 'parallel', 'analysis'] as const;
 export type ComparePanel = (typeof COMPARE_PANELS)[number];
 export const PANEL_TITLES: Record<ComparePanel, string> = {
   curves: 'Curves',
@@ -19,6 +19,7 @@ export const PANEL_TITLES: Record<ComparePanel, string> = {
   gap: 'Generalization gap',
   heatmap: 'Heatmap',
   parallel: 'Parallel coordinates',
+  analysis: 'Batch size and seeds',
 };
 
 export type CurveMetric = 'loss' | 'accuracy' | 'learningRate';
@@ -37,6 +38,8 @@ export interface CompareState {
   iterationSeries: Extract<IterationSeriesName, 'loss' | 'accuracy'>;
   logY: boolean;
   bands: boolean;
+  /** Training curves drawn at the middle of their epoch (charts/half-epoch.ts). */
+  midEpoch: boolean;
   /** EMA weight (0–0.99) for the epoch charts, and for the per-iteration chart. */
   smoothing: number;
   iterationSmoothing: number;
@@ -63,6 +66,7 @@ export const DEFAULT_STATE: Readonly<CompareState> = Object.freeze({
   iterationSeries: 'loss',
   logY: false,
   bands: true,
+  midEpoch: true,
   smoothing: 0,
   iterationSmoothing: 0.6,
   panels: [...COMPARE_PANELS],
@@ -89,7 +93,7 @@ export function defaultSelection(runs: readonly RunSummary[]): number[] {
 /** One URL query key (and `epochlab report` flag) per field, short enough to read in an address bar. */
 export const QUERY_KEYS = {
   runs: 'runs', groupBy: 'group', lines: 'lines', splitBy: 'split', metric: 'metric', layout: 'layout', xAxis: 'x', gapXAxis: 'gx',
-  iterationXAxis: 'ix', iterationSeries: 'series', logY: 'log', bands: 'bands', smoothing: 'smooth', iterationSmoothing: 'ismooth',
+  iterationXAxis: 'ix', iterationSeries: 'series', logY: 'log', bands: 'bands', midEpoch: 'mid', smoothing: 'smooth', iterationSmoothing: 'ismooth',
   panels: 'panels', heatX: 'hx', heatY: 'hy', heatMetric: 'hm', heatReduce: 'hr', parallelMetric: 'pm',
 } as const satisfies Record<keyof CompareState, string>;
 
@@ -136,6 +140,7 @@ const PARSERS: { [K in Field]: Parser<K> } = {
   iterationSeries: choice('series', CURVE_SERIES),
   logY: flag('log'),
   bands: flag('bands'),
+  midEpoch: flag('mid'),
   smoothing: weight('smooth'),
   iterationSmoothing: weight('ismooth'),
   panels: (text) => {

@@ -7,6 +7,7 @@ import {
   ACTIVATIONS, DIRECTIONS, MONITORS, PARAM_ORDER, SPEC_DEFAULTS, experimentSpecSchema, fieldIssues, paramDefault, pruningSchema, searchSchema,
   type Activation, type Direction, type ExperimentSpecInput, type FieldIssue, type Monitor, type ParamName, type PruningSpec, type SearchSpec,
 } from '../contract';
+import { analysisFormToSpec, analysisSpecToForm, defaultAnalysisForm, type AnalysisForm } from './analysis-form';
 import { PARAMS, paramMeta } from './params';
 import { formatParamValue, parseParamText } from './param-syntax';
 
@@ -53,6 +54,8 @@ export interface SpecForm {
   pruning: PruningFields;
   earlyStopping: { enabled: boolean; monitor: Monitor; patience: number; minDelta: number; restoreBest: boolean };
   training: { dropLastBatch: boolean; shuffle: boolean; checkpoints: 'best-and-last' | 'none'; schedule: ScheduleFields };
+  /** Noise scale, sharpness, the LR range test run type (form/analysis-form.ts). */
+  analysis: AnalysisForm;
   /** Parts of a loaded spec that the form has no field for (a validation file, plateau stopping), kept as they were. */
   extra: { validation?: unknown; plateau?: unknown };
 }
@@ -127,6 +130,7 @@ export function defaultForm(name = ''): SpecForm {
     pruning: defaultPruning(),
     earlyStopping: { enabled: false, ...D.earlyStopping },
     training: { dropLastBatch: D.training.dropLastBatch, shuffle: D.training.shuffle, checkpoints: D.training.checkpoints, schedule: { ...DEFAULT_SCHEDULE } },
+    analysis: defaultAnalysisForm(),
     extra: {},
   };
 }
@@ -204,6 +208,7 @@ export function formToSpec(form: SpecForm): BuiltSpec {
   }
   if (form.extra.plateau !== undefined) training.plateau = form.extra.plateau;
 
+  const analysis = analysisFormToSpec(form.analysis);
   const objective: Record<string, unknown> = {};
   if (form.objective.monitor !== 'auto') objective.monitor = form.objective.monitor;
   if (form.objective.direction !== 'auto') objective.direction = form.objective.direction;
@@ -219,6 +224,7 @@ export function formToSpec(form: SpecForm): BuiltSpec {
     ...(form.pruning.method !== 'none' ? { pruning: pruningSpec(form.pruning) } : {}),
     params,
     training,
+    ...(analysis ? { analysis } : {}),
   } as ExperimentSpecInput;
   return { spec, issues };
 }
@@ -253,10 +259,11 @@ export function specToForm(raw: unknown): { form: SpecForm; warnings: string[] }
   const form = defaultForm();
   const warnings: string[] = [];
   if (!isRecord(raw)) return { form, warnings: ['the file is not a JSON object with an experiment spec'] };
-  const known = new Set(['name', 'notes', 'dataset', 'validation', 'model', 'search', 'objective', 'pruning', 'params', 'training']);
+  const known = new Set(['name', 'notes', 'dataset', 'validation', 'model', 'search', 'objective', 'pruning', 'params', 'training', 'analysis']);
   for (const key of Object.keys(raw)) if (!known.has(key)) warnings.push(`ignored unknown key "${key}"`);
 
   if (typeof raw.name === 'string') form.name = raw.name;
+  form.analysis = analysisSpecToForm(raw.analysis);
   if (typeof raw.notes === 'string') form.notes = raw.notes;
 
   if (isRecord(raw.dataset)) {
@@ -385,6 +392,7 @@ export const FIELD_PATHS: readonly string[] = [
   'training.earlyStopping.monitor', 'training.earlyStopping.patience', 'training.earlyStopping.minDelta', 'training.earlyStopping',
   ...SCHEDULE_FIELDS.map((key) => `training.scheduleOptions.${key}`),
   'training',
+  'analysis.runType', 'analysis.noiseScale', 'analysis.sharpness', 'analysis.lrRange', 'analysis',
 ];
 
 /**

@@ -120,6 +120,11 @@ export const useNewExperimentStore = defineStore('newExperiment', () => {
     loadWarnings.value = [];
   }
 
+  /** "Use this LR" after an LR range test: its spec, trained (not ramped) at that learning rate and batch size. */
+  function useLearningRate(spec: ExperimentSpecInput, name: string, learningRate: number, batchSize: number): void {
+    useSpec({ ...spec, params: { ...spec.params, learningRate, batchSize }, analysis: { runType: 'train' } }, name);
+  }
+
   /** The spec as a file: exactly what `epochlab run <file>` takes. */
   function specJson(): string {
     return `${JSON.stringify(built.value.spec, null, 2)}\n`;
@@ -161,6 +166,6 @@ export const useNewExperimentStore = defineStore('newExperiment', () => {
   return {
     form, preview, previewing, serverIssues, previewError, loadWarnings, submitting,
     built, specKey, localIssues, fieldErrors, upToDate, canRun,
-    previewNow, loadSpecText, useSpec, specJson, reset, ensureDataset, submit, setForm,
+    previewNow, loadSpecText, useSpec, useLearningRate, specJson, reset, ensureDataset, submit, setForm,
   };
 });

@@ -26,7 +26,7 @@ export function data(nTrain: number, nVal: number): TrainingData {
 export function trialConfig(overrides: Partial<ExperimentSpecInput> & { params?: ExperimentSpecInput['params'] }): TrialConfig {
   const spec = parseSpec({ name: 't', dataset: { id: 'spiral' }, model: { template: 'mlp', hidden: [8] }, ...overrides });
   const params = expandTrials(spec)[0];
-  return { params, model: spec.model, dataset: spec.dataset, validation: spec.validation, training: spec.training };
+  return { params, model: spec.model, dataset: spec.dataset, validation: spec.validation, training: spec.training, analysis: spec.analysis };
 }
 
 export class RecordingSink implements TrainingSink {

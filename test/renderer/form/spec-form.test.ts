@@ -139,7 +139,7 @@ describe('issuesByField', () => {
 
 describe('FIELD_PATHS', () => {
   it('lists only paths the form actually displays (an unlisted path falls back to a parent, never into a void)', () => {
-    const view = ['NewExperimentView.vue', '../components/DatasetPicker.vue', '../components/SearchFields.vue']
+    const view = ['NewExperimentView.vue', '../components/DatasetPicker.vue', '../components/SearchFields.vue', '../components/analysis/AnalysisFields.vue']
       .map((f) => readFileSync(new URL(`../../../src-renderer/src/views/${f}`, import.meta.url), 'utf8'))
       .join('\n');
     // Schedule options are rendered from a list of keys: each key must be in it.

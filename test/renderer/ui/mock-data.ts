@@ -3,7 +3,7 @@
  * sees it. Names carry the A4 payloads so every view is checked for rendering user text as text.
  */
 import {
-  experimentProgress, iterationAccounting, summarizeRuns, type DatasetInfo, type RunTotals, type EpochMetric, type ExperimentDetail, type ExperimentSpec, type RunSummary,
+  experimentProgress, iterationAccounting, summarizeRuns, type DatasetInfo, type RunTotals, type EpochMetric, type ExperimentDetail, type ExperimentSpec, type RunInsightRows, type RunSummary,
   type SeriesPoint, type TrialParams,
 } from '../../../src-renderer/src/contract';
 
@@ -34,7 +34,11 @@ export interface MockRun {
   summary: RunSummary;
   epochs: EpochMetric[];
   iterations: number;
+  /** Analysis rows (noise scale, sharpness, LR range test), when a test gives some. */
+  insights?: RunInsightRows;
 }
+
+export const NO_INSIGHTS: RunInsightRows = { noiseScale: [], sharpness: [], lrRange: null };
 
 export function makeMockRun(id: number, experimentId: number, index: number, params: TrialParams, nTrain: number, status: RunSummary['status'] = 'completed'): MockRun {
   const acc = iterationAccounting(nTrain, params.batchSize, params.epochs);

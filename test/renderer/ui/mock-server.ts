@@ -15,7 +15,8 @@ import {
 import {
   COMPLETE_STATUSES, MIN_IMPORTANCE_TRIALS, objectiveValue, optimizationHistory, paramImportance, previewExperiment, searchSpaceOf, specIssues,
 } from '../../../src-main/engine/search';
-import { DATASETS, makeExperiment, makeMockRun, mockSeries, totalsOf, type MockRun } from './mock-data';
+import { analyzeExperiment, analyzeRun } from '../../../src-main/engine/analysis/experiment';
+import { DATASETS, NO_INSIGHTS, makeExperiment, makeMockRun, mockSeries, totalsOf, type MockRun } from './mock-data';
 
 export interface MockServer {
   url: string;
@@ -167,6 +168,18 @@ export async function startMockServer(staticDir: string, options: { api: boolean
       if (!e) throw new ApiError('not-found', `there is no experiment ${experimentId}`);
       e.notes = notes;
       return { notes };
+    },
+    // The real engine's analysis over the mock runs and whatever analysis rows a test gave them.
+    getRunAnalysis: ({ runId }: { runId: number }) => {
+      const r = runs.get(runId);
+      if (!r) throw new ApiError('not-found', `there is no run ${runId}`);
+      return analyzeRun(runId, experiments.get(r.summary.experimentId)?.spec.analysis, r.insights ?? NO_INSIGHTS);
+    },
+    getExperimentAnalysis: ({ experimentId, runIds, groupBy }: { experimentId: number; runIds?: number[]; groupBy: 'config' }) => {
+      const e = experiments.get(experimentId);
+      if (!e) throw new ApiError('not-found', `there is no experiment ${experimentId}`);
+      const chosen = e.runs.filter((r) => !runIds || runIds.includes(r.id)).map((r) => runs.get(r.id)!);
+      return analyzeExperiment(experimentId, chosen.map((r) => ({ run: r.summary, rows: r.insights ?? NO_INSIGHTS })), groupBy);
     },
   };
 
