@@ -1,42 +1,14 @@
 // Studies in the browser: the form's TPE and pruning options, a pruned run, the optimisation history,
 // growing a study, and importance bars, against the mock API (which uses the engine's own functions).
-import { mkdirSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launch, openPage, RENDERER_DIR, type WatchedPage } from './browser';
+import { describe, expect, it } from 'vitest';
 import { makeExperiment, makeStudyExperiment } from './mock-data';
-import { startMockServer, type MockServer } from './mock-server';
+import { browserSuite } from './suite';
 
-// Screenshots for a human to look at (EPOCHLAB_UI_SHOTS=dir); nothing is compared against them.
-const SHOTS = process.env.EPOCHLAB_UI_SHOTS;
-if (SHOTS) mkdirSync(SHOTS, { recursive: true });
-const shot = async (w: WatchedPage, name: string) => {
-  if (SHOTS) await w.page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-};
-
-let browser: Browser;
-let server: MockServer;
-const pages: WatchedPage[] = [];
-beforeAll(async () => {
-  browser = await launch();
-  server = await startMockServer(RENDERER_DIR);
+const suite = browserSuite((server) => {
   server.add(makeStudyExperiment(7, 700));
   server.add(makeExperiment(8, 'small grid', '', [{ learningRate: 0.01 }, { learningRate: 0.1 }], 800));
 });
-afterAll(async () => {
-  for (const w of pages) {
-    expect(w.errors).toEqual([]);
-    expect(await w.violations()).toEqual([]);
-  }
-  await server?.close();
-  await browser?.close();
-});
-
-async function visit(hash: string): Promise<WatchedPage> {
-  const w = await openPage(browser, `${server.url}#${hash}`);
-  pages.push(w);
-  return w;
-}
+const { visit, shot } = suite;
 
 describe('studies in the UI', () => {
   it('offers TPE and pruning with their options, previews a proposed study and sends them in the spec', async () => {
@@ -55,7 +27,7 @@ describe('studies in the UI', () => {
     await shot(w, 'new-tpe');
     await w.page.locator('[data-test=run]:not([disabled])').click();
     await w.page.waitForURL(/#\/experiments\/\d+$/);
-    const created = server.calls.filter((c) => c.method === 'createExperiment').at(-1)!.input as { spec: { search: unknown; pruning: unknown } };
+    const created = suite.server.calls.filter((c) => c.method === 'createExperiment').at(-1)!.input as { spec: { search: unknown; pruning: unknown } };
     expect(created.spec.search).toEqual({ method: 'tpe', trials: 20, seed: 0, startupTrials: 10, candidates: 24, multivariate: true });
     expect(created.spec.pruning).toEqual({ method: 'median', startupTrials: 5, warmupEpochs: 0, intervalEpochs: 1 });
   }, 120_000);
@@ -74,7 +46,7 @@ describe('studies in the UI', () => {
     await w.page.locator('[data-test=extend-trials] input').fill('5');
     await w.page.locator('[data-test=extend-submit]').click();
     await w.page.getByText('Added 5 trials; 17 planned in all.').waitFor();
-    expect(server.calls.filter((c) => c.method === 'extendExperiment').at(-1)?.input).toEqual({ experimentId: 7, trials: 5 });
+    expect(suite.server.calls.filter((c) => c.method === 'extendExperiment').at(-1)?.input).toEqual({ experimentId: 7, trials: 5 });
 
     // The run page says the study pruned it, and why; it does not call it a failure.
     const run = await visit('/runs/703');
@@ -93,12 +65,12 @@ describe('studies in the UI', () => {
     await w.page.locator('[data-test=extend-values] input').fill('0.3, abc');
     await w.page.locator('[data-test=extend-submit]').click();
     await dialog.getByText('"abc" is not a number').waitFor();
-    const before = server.calls.filter((c) => c.method === 'extendExperiment').length;
+    const before = suite.server.calls.filter((c) => c.method === 'extendExperiment').length;
     await w.page.locator('[data-test=extend-values] input').fill('0.3, 0.5');
     await shot(w, 'extend-grid');
     await w.page.locator('[data-test=extend-submit]').click();
     await w.page.getByText('Added 2 trials; 4 planned in all.').waitFor();
-    const calls = server.calls.filter((c) => c.method === 'extendExperiment');
+    const calls = suite.server.calls.filter((c) => c.method === 'extendExperiment');
     expect(calls).toHaveLength(before + 1);
     expect(calls.at(-1)?.input).toEqual({ experimentId: 8, add: { learningRate: [0.3, 0.5] } });
   }, 120_000);
