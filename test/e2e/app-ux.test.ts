@@ -100,8 +100,15 @@ describe('app UX against epochlab serve', () => {
     expect(detail.runs.map((r) => r.status).sort()).toEqual(['interrupted', 'interrupted', 'queued']);
     expect(detail.progress.plannedIterations).toBe(detail.runs.reduce((n, r) => n + r.accounting.totalIterations, 0));
     // A fresh server answers its first page once it has probed the backends (slow on a loaded machine).
-    await page.goto(`${served.origin}/#/experiments/${created.id}`);
-    await page.locator('[data-test=leftover]').waitFor({ timeout: 90_000 });
+    // A hash change can still lose that race on a slow start: open the page by a full load of its address,
+    // and once more if the first load stayed on the list (bounded: 6 tries of up to 20 s).
+    const leftover = page.locator('[data-test=leftover]');
+    for (let attempt = 0; attempt < 6 && !(await leftover.isVisible()); attempt++) {
+      await page.goto(`${served.origin}/#/experiments/${created.id}`);
+      await page.reload();
+      await leftover.waitFor({ timeout: 20_000 }).catch(() => undefined);
+    }
+    await leftover.waitFor({ timeout: 1_000 });
     expect(await page.locator('[data-test=experiment-status]').innerText()).toBe('interrupted');
     expect((await page.locator('[data-test=leftover]').innerText()).replace(/\s+/g, ' ')).toContain('Interrupted. Epochlab stopped while this experiment was training: 3 of 3 trials are unfinished.');
     await screenshot(page, '14-experiment-interrupted');
