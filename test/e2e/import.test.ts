@@ -3,18 +3,17 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pngBytes, solid, zipBytes } from '../engine/datasets/image-files';
-import { launchBrowser, screenshot, startServe, type Served } from './serve-harness';
+import { launchBrowser, screenshot, startServe, watchedPage, type Served } from './serve-harness';
 
 let served: Served;
 let browser: Browser;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[];
 
 beforeAll(async () => {
   served = await startServe();
   browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  ({ page, errors: pageErrors } = await watchedPage(browser));
   await page.goto(served.url);
   await page.getByText('No experiments yet').waitFor();
 });
